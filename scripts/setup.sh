@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets Yoke up on a Debian/Ubuntu machine with Node 20: system tools (apt), npm packages, build.
+# Idempotent and quick when nothing changed. Run as root to install apt packages; otherwise it
+# prints the exact command to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  say "Node.js 20 or newer is needed (found: $(node -v 2>/dev/null || echo none))."
+  exit 2
+fi
+
+# Tool -> Debian package. Keep in step with src-main/host/tools-catalog (doctor reports the same list).
+APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
+if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]} (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "missing system packages. Run:"
+    echo "  sudo apt-get install -y ${missing[*]}"
+    exit 2
+  fi
+fi
+
+# npm packages. Electron's binary cannot always be downloaded (offline machines): skip it; the
+# browser UI (yoke serve) and the CLI do not need it. Native modules build against the local Node.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+[ -d /usr/include/node ] && export npm_config_nodedir=/usr
+stamp=node_modules/.yoke-setup-stamp
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing npm packages (first time: ~2 min, better-sqlite3 compiles)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+say "building (electron-vite)"
+npx electron-vite build >/dev/null
+say "ready"

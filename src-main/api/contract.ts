@@ -1,0 +1,234 @@
+// The one contract between the engine and every face (Electron IPC, the WebSocket of
+// `yoke serve`, the CLI). It imports nothing but its validation library, so the
+// renderer, the preload and the engine can all share it.
+import { z } from 'zod';
+
+// ---------- shared shapes ----------
+
+export const Problem = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  col: z.number().int(),
+  message: z.string(),
+  path: z.string().optional(), // dotted key path in the spec, e.g. "services.0.name"
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const ApplianceSummary = z.object({
+  dir: z.string(),
+  specFile: z.string(),
+  valid: z.boolean(),
+  problems: z.array(Problem),
+  name: z.string().optional(),
+  version: z.string().optional(),
+  description: z.string().optional(),
+  services: z.array(z.object({ name: z.string(), run: z.string() })),
+  checks: z.number().int(),
+  outputs: z.array(z.string()),
+  forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
+  memory: z.string().optional(),
+  disks: z.object({ os: z.string().optional(), data: z.string().optional() }),
+});
+export type ApplianceSummary = z.infer<typeof ApplianceSummary>;
+
+export const ToolReport = z.object({
+  name: z.string(),
+  found: z.boolean(),
+  path: z.string().optional(),
+  version: z.string().optional(),
+  aptPackage: z.string(),
+  purpose: z.string(),
+});
+export const DoctorReport = z.object({
+  ok: z.boolean(),
+  home: z.string(),
+  tools: z.array(ToolReport),
+  kernel: z.object({ found: z.boolean(), path: z.string().optional(), source: z.string(), detail: z.string() }),
+  accel: z.object({
+    kvm: z.enum(['usable', 'unusable', 'absent']),
+    using: z.enum(['kvm', 'tcg']),
+    reason: z.string(),
+    probeMs: z.number(),
+  }),
+  missingApt: z.array(z.string()),
+  aptCommand: z.string().optional(),
+});
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
+export const ArtifactRow = z.object({
+  format: z.string(),
+  disk: z.enum(['os', 'data']).optional(),
+  kind: z.string().optional(),
+  path: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+});
+export type ArtifactRow = z.infer<typeof ArtifactRow>;
+
+export const StageRow = z.object({
+  name: z.string(),
+  status: z.string(),
+  cacheHit: z.boolean(),
+  durationMs: z.number(),
+});
+
+export const CheckResult = z.object({
+  name: z.string(),
+  kind: z.string(),
+  status: z.enum(['passed', 'failed']),
+  message: z.string(),
+  durationMs: z.number(),
+  phase: z.string().optional(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const BuildSummary = z.object({
+  id: z.number().int(),
+  appliance: z.string(),
+  version: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  durationMs: z.number().nullable(),
+  bytes: z.number().nullable(),
+  released: z.boolean(),
+  error: z.string().nullable().optional(),
+});
+export type BuildSummary = z.infer<typeof BuildSummary>;
+
+export const BuildDetail = BuildSummary.extend({
+  inputsHash: z.string().nullable(),
+  dir: z.string().nullable(),
+  logPath: z.string().nullable(),
+  stages: z.array(StageRow),
+  artifacts: z.array(ArtifactRow),
+  checks: z.array(CheckResult),
+});
+export type BuildDetail = z.infer<typeof BuildDetail>;
+
+export const VmSummary = z.object({
+  id: z.string(),
+  buildId: z.number().int().nullable(),
+  appliance: z.string(),
+  version: z.string(),
+  accel: z.enum(['kvm', 'tcg']),
+  startedAt: z.string(),
+  status: z.string(),
+  forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })),
+  purpose: z.string(),
+});
+export type VmSummary = z.infer<typeof VmSummary>;
+
+const Empty = z.object({}).strict();
+const JobRef = z.object({ jobId: z.string() });
+
+// ---------- commands: request and response of each ----------
+
+export const commands = {
+  'app.info': {
+    request: Empty,
+    response: z.object({ version: z.string(), home: z.string(), face: z.enum(['electron', 'web', 'cli']), sample: z.string() }),
+  },
+  'host.doctor': {
+    request: z.object({ refresh: z.boolean().optional() }).strict(),
+    response: DoctorReport,
+  },
+  'appliance.open': {
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: ApplianceSummary,
+  },
+  'appliance.pickFolder': {
+    // Electron shows a native dialog; other faces answer { dir: null } and the UI asks for a path.
+    request: Empty,
+    response: z.object({ dir: z.string().nullable() }),
+  },
+  'appliance.recent': {
+    request: Empty,
+    response: z.array(z.object({ name: z.string(), dir: z.string(), lastOpened: z.string() })),
+  },
+  'build.start': {
+    request: z
+      .object({
+        dir: z.string().min(1),
+        flavour: z.string().optional(),
+        outputs: z.array(z.string()).optional(),
+        noCache: z.boolean().optional(),
+        strict: z.boolean().optional(),
+      })
+      .strict(),
+    response: JobRef,
+  },
+  'test.start': {
+    request: z.object({ dir: z.string().optional(), buildId: z.number().int().optional() }).strict(),
+    response: JobRef,
+  },
+  'job.cancel': {
+    request: JobRef.strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  'builds.list': {
+    request: z.object({ appliance: z.string().optional(), limit: z.number().int().positive().max(100000).optional() }).strict(),
+    response: z.array(BuildSummary),
+  },
+  'builds.get': {
+    request: z.object({ id: z.number().int() }).strict(),
+    response: BuildDetail,
+  },
+  'vms.list': {
+    request: Empty,
+    response: z.array(VmSummary),
+  },
+  'vms.stop': {
+    request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
+    response: z.object({ stopped: z.boolean() }),
+  },
+} as const;
+
+// ---------- events: pushed from the engine to every subscribed face ----------
+
+export const events = {
+  'job.started': z.object({ jobId: z.string(), kind: z.string(), title: z.string(), buildId: z.number().int().optional() }),
+  'job.progress': z.object({
+    jobId: z.string(),
+    stage: z.string(),
+    fraction: z.number().min(0).max(1),
+    message: z.string().optional(),
+  }),
+  // Lines are batched: one event carries many lines (see src-main/util/batcher.ts).
+  'job.log': z.object({
+    jobId: z.string(),
+    lines: z.array(z.object({ t: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), text: z.string() })),
+  }),
+  'job.finished': z.object({
+    jobId: z.string(),
+    status: z.enum(['succeeded', 'failed', 'cancelled']),
+    error: z.string().optional(),
+    buildId: z.number().int().optional(),
+  }),
+  'vms.changed': z.object({}),
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type EventName = keyof typeof events;
+export type Req<C extends CommandName> = z.input<(typeof commands)[C]['request']>;
+export type Res<C extends CommandName> = z.output<(typeof commands)[C]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+// The envelope every transport returns: never a thrown error across a boundary.
+export type YokeError = { code: 'invalid-request' | 'not-found' | 'spec' | 'failed' | 'unavailable' | 'internal'; message: string; details?: unknown };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: YokeError };
+
+// What every face gives the renderer as `window.yoke`, over IPC or the WebSocket.
+export interface YokeClient {
+  invoke<C extends CommandName>(command: C, request: Req<C>): Promise<Result<Res<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function isCommandName(x: unknown): x is CommandName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(commands, x);
+}
+export function isEventName(x: unknown): x is EventName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(events, x);
+}

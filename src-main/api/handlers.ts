@@ -1,0 +1,37 @@
+import path from 'node:path';
+import type { Engine, Handlers } from './engine';
+import { EngineError } from './errors';
+import { loadSpec, summarizeSpec } from '../spec/load';
+import { runDoctor } from '../host/doctor';
+import { sampleApplianceDir } from '../util/resources';
+import { startBuildJob } from './build-job';
+import { startTestJob } from './test-job';
+import { listVms, stopVm } from './vm-service';
+
+const VERSION = '0.1.0';
+
+export function createHandlers(engine: Engine): Handlers {
+  return {
+    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.options.face, sample: sampleApplianceDir() }),
+    'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
+    'appliance.open': (req) => {
+      const dir = path.resolve(req.dir);
+      const summary = summarizeSpec(loadSpec(dir));
+      if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, dir);
+      return summary;
+    },
+    'appliance.pickFolder': async () => ({ dir: engine.options.pickFolder ? await engine.options.pickFolder() : null }),
+    'appliance.recent': () => engine.store().recentAppliances(),
+    'build.start': (req) => startBuildJob(engine, req),
+    'test.start': (req) => startTestJob(engine, req),
+    'job.cancel': (req) => ({ cancelled: engine.jobs.cancel(req.jobId) }),
+    'builds.list': (req) => engine.store().listBuilds(req),
+    'builds.get': (req) => {
+      const b = engine.store().getBuild(req.id);
+      if (!b) throw new EngineError('not-found', `no build #${req.id}`);
+      return b;
+    },
+    'vms.list': () => listVms(engine),
+    'vms.stop': (req) => stopVm(engine, req.id, req.force ?? false),
+  };
+}
