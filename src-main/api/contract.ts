@@ -38,6 +38,8 @@ export const ToolReport = z.object({
   version: z.string().optional(),
   aptPackage: z.string(),
   purpose: z.string(),
+  // Found but not usable, and why (e.g. a dynamically linked busybox).
+  problem: z.string().optional(),
 });
 export const DoctorReport = z.object({
   ok: z.boolean(),

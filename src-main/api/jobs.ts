@@ -27,6 +27,8 @@ export interface JobOutcome {
  */
 export class Jobs {
   private running = new Map<string, { controller: AbortController; done: Promise<JobOutcome> }>();
+  // Recently finished jobs, so a face that asks after the end still gets the outcome.
+  private settled = new Map<string, JobOutcome>();
 
   constructor(private readonly emit: Emit) {}
 
@@ -59,11 +61,25 @@ export class Jobs {
       }
       logs.flush();
       this.running.delete(jobId);
+      this.settled.set(jobId, outcome);
+      if (this.settled.size > 200) this.settled.delete(this.settled.keys().next().value as string);
       this.emit('job.finished', { jobId, ...outcome });
       return outcome;
     })();
     this.running.set(jobId, { controller, done });
     return { jobId, done };
+  }
+
+  /** Resolves with the job's outcome (at once if it already finished). */
+  wait(jobId: string): Promise<JobOutcome> {
+    const running = this.running.get(jobId);
+    if (running) return running.done;
+    const settled = this.settled.get(jobId);
+    return settled ? Promise.resolve(settled) : Promise.reject(new Error(`no job ${jobId}`));
+  }
+
+  get active(): number {
+    return this.running.size;
   }
 
   cancel(jobId: string): boolean {

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Engine } from './engine';
+import type { Req } from './contract';
+import { requireSpec } from './spec-gate';
+import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
+import type { ApplianceSpec } from '../spec/types';
+import type { ArtifactKind } from '../store/store';
+import type { JobHandle } from './jobs';
+
+/** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
+function storeKind(a: BuildArtifact): ArtifactKind | null {
+  if (a.kind === 'ova') return 'ova';
+  if (a.kind === 'disk' || a.kind === 'flavour' || a.kind === 'export') return 'disk';
+  return null;
+}
+
+/** A log file per build, fed by the same lines the job streams to the faces. */
+function openLog(home: string, buildId: number): { path: string; write(level: string, text: string): void; close(): void } {
+  const dir = path.join(home, 'logs');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `build-${buildId}.log`);
+  const fd = fs.openSync(file, 'a');
+  return {
+    path: file,
+    write: (level, text) => fs.writeSync(fd, `${new Date().toISOString()} ${level.padEnd(5)} ${text}\n`),
+    close: () => fs.closeSync(fd),
+  };
+}
+
+async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: BuildResult, job: JobHandle): Promise<void> {
+  for (const hook of spec.hooks.postBuild) {
+    job.log('info', `hook post-build: ${hook}`);
+    const r = await execa(path.resolve(spec.dir, hook), [], {
+      cwd: spec.dir,
+      reject: false,
+      all: true,
+      cancelSignal: job.signal,
+      env: {
+        YOKE_BUILD_ID: String(buildId),
+        YOKE_APPLIANCE: spec.name,
+        YOKE_VERSION: spec.version,
+        YOKE_BUILD_DIR: result.buildDir,
+        YOKE_INPUTS_HASH: result.inputsHash,
+      },
+    });
+    for (const line of String(r.all ?? '').split('\n').filter(Boolean)) job.log('info', `  ${line}`);
+    if (r.exitCode !== 0) throw new Error(`post-build hook ${hook} failed (exit ${r.exitCode ?? r.signal})`);
+  }
+}
+
+export type BuildRequest = Req<'build.start'>;
+
+/** Starts a build job: the spec is checked first (spec errors never create a build row). */
+export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; buildId: number; done: Promise<import('./jobs').JobOutcome> } {
+  const spec = requireSpec(req.dir);
+  const store = engine.store();
+  const parent = store.latestBuild(spec.name, 'succeeded');
+  const buildId = store.createBuild({
+    appliance: spec.name,
+    dir: spec.dir,
+    version: spec.version,
+    parentId: parent?.id ?? null,
+    flavour: req.flavour ?? null,
+  });
+  const buildDir = path.join(engine.home, 'builds', spec.name, `${spec.version}-${buildId}`);
+  const started = Date.now();
+  const { jobId, done } = engine.jobs.start('build', `Build ${spec.name} ${spec.version}`, async (job) => {
+    job.setBuildId(buildId);
+    const log = openLog(engine.home, buildId);
+    store.setBuildPaths(buildId, { buildDir, logPath: log.path });
+    const say = (level: 'debug' | 'info' | 'warn' | 'error', text: string) => {
+      log.write(level, text);
+      job.log(level, text);
+    };
+    try {
+      say('info', `build #${buildId}: ${spec.name} ${spec.version} from ${spec.dir}`);
+      const result = await runBuild({
+        home: engine.home,
+        spec,
+        flavour: req.flavour,
+        outputs: req.outputs,
+        noCache: req.noCache,
+        strict: req.strict,
+        buildDir,
+        signal: job.signal,
+        onLog: say,
+        onProgress: (stage, fraction, msg) => job.progress(stage, fraction, msg),
+        onStage: (s) => {
+          if (s.status === 'running') return;
+          say('info', `stage ${s.name}: ${s.status}${s.cacheHit ? ' (cached)' : ''} in ${Math.round(s.durationMs)} ms`);
+          store.addStage({ buildId, name: s.name, status: s.status, cacheHit: s.cacheHit, durationMs: Math.round(s.durationMs) });
+        },
+      });
+      for (const w of result.warnings) say('warn', w);
+      let bytes = 0;
+      for (const a of result.artifacts) {
+        const kind = storeKind(a);
+        if (!kind) continue;
+        bytes += a.bytes;
+        store.addArtifact({ buildId, format: a.format, disk: a.disk ?? null, kind, path: a.path, bytes: a.bytes, sha256: a.sha256 });
+      }
+      await runPostBuildHooks(spec, buildId, result, job);
+      store.finishBuild(buildId, { status: 'succeeded', durationMs: Date.now() - started, bytes, inputsHash: result.inputsHash });
+      say('info', `build #${buildId} succeeded in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+      return { buildId };
+    } catch (e) {
+      const cancelled = job.signal.aborted;
+      const message = cancelled ? 'cancelled' : (e as Error).message;
+      say('error', `build #${buildId} ${cancelled ? 'cancelled' : 'failed'}: ${message}`);
+      store.finishBuild(buildId, { status: cancelled ? 'cancelled' : 'failed', durationMs: Date.now() - started, error: message });
+      throw e;
+    } finally {
+      log.close();
+    }
+  });
+  return { jobId, buildId, done };
+}
+
+export function startBuildJob(engine: Engine, req: BuildRequest): { jobId: string } {
+  return { jobId: startBuild(engine, req).jobId };
+}

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+
+/*
+ * A small newc ("070701") writer instead of the cpio tool: entries come from several places (the
+ * busybox binary, kernel modules, generated files, the overlay), most never exist as one host tree,
+ * and writing them here guarantees what reproducibility needs — sorted names, inode numbers
+ * counted from 1, uid/gid 0, one fixed mtime — with no host metadata able to leak in.
+ */
+
+export type CpioEntry =
+  | { path: string; type: 'dir'; mode: number }
+  | { path: string; type: 'file'; mode: number; data: Buffer }
+  | { path: string; type: 'file'; mode: number; source: string; size: number }
+  | { path: string; type: 'symlink'; target: string }
+  /** Device nodes can be written into an archive without root: the kernel creates them when unpacking. */
+  | { path: string; type: 'chardev'; mode: number; major: number; minor: number };
+
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const S_IFCHR = 0o020000;
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function pad4(n: number): number {
+  return (4 - (n % 4)) % 4;
+}
+
+/** Guest paths are relative ("bin/sh"), like the ones the kernel's unpacker expects. */
+export function normalizeCpioPath(p: string): string {
+  const parts = p.split('/').filter((s) => s && s !== '.');
+  if (parts.some((s) => s === '..')) throw new Error(`A path in the rootfs may not contain "..": ${p}`);
+  return parts.join('/');
+}
+
+/** Entries keyed by path (later ones replace earlier ones), with every parent directory present. */
+export class CpioTree {
+  private entries = new Map<string, CpioEntry>();
+
+  add(e: CpioEntry): void {
+    const p = normalizeCpioPath(e.path);
+    if (!p) return;
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      const existing = this.entries.get(dir);
+      if (!existing) this.entries.set(dir, { path: dir, type: 'dir', mode: 0o755 });
+      else if (existing.type !== 'dir') throw new Error(`"${dir}" is a ${existing.type} in the rootfs, but "${p}" needs it to be a directory.`);
+    }
+    this.entries.set(p, { ...e, path: p });
+  }
+
+  has(p: string): boolean {
+    return this.entries.has(normalizeCpioPath(p));
+  }
+
+  get(p: string): CpioEntry | undefined {
+    return this.entries.get(normalizeCpioPath(p));
+  }
+
+  /** Byte order (LC_ALL=C): parents always sort before their children. */
+  sorted(): CpioEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function header(ino: number, mode: number, nlink: number, mtime: number, size: number, nameSize: number, rdev = [0, 0]): Buffer {
+  const fields = [ino, mode, 0, 0, nlink, mtime, size, 0, 0, rdev[0], rdev[1], nameSize, 0];
+  return Buffer.from('070701' + fields.map(hex8).join(''), 'ascii');
+}
+
+/** Writes the archive to `file`; returns its size in bytes. */
+export function writeCpio(entries: CpioEntry[], file: string, mtime: number): number {
+  const fd = fs.openSync(file, 'w');
+  let offset = 0;
+  const write = (b: Buffer) => {
+    fs.writeSync(fd, b);
+    offset += b.length;
+  };
+  const zeros = Buffer.alloc(4);
+  const chunk = Buffer.alloc(1 << 20);
+  const record = (ino: number, mode: number, nlink: number, name: string, size: number, rdev?: number[]) => {
+    const nameBuf = Buffer.from(name + '\0', 'utf8');
+    const h = header(ino, mode, nlink, mtime, size, nameBuf.length, rdev);
+    write(h);
+    write(nameBuf);
+    write(zeros.subarray(0, pad4(h.length + nameBuf.length)));
+  };
+  try {
+    let ino = 1;
+    for (const e of entries) {
+      if (e.type === 'dir') {
+        record(ino++, S_IFDIR | (e.mode & 0o7777), 2, e.path, 0);
+      } else if (e.type === 'chardev') {
+        record(ino++, S_IFCHR | (e.mode & 0o7777), 1, e.path, 0, [e.major, e.minor]);
+      } else if (e.type === 'symlink') {
+        const t = Buffer.from(e.target, 'utf8');
+        record(ino++, S_IFLNK | 0o777, 1, e.path, t.length);
+        write(t);
+        write(zeros.subarray(0, pad4(t.length)));
+      } else if ('data' in e) {
+        record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.data.length);
+        write(e.data);
+        write(zeros.subarray(0, pad4(e.data.length)));
+      } else {
+        record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.size);
+        const src = fs.openSync(e.source, 'r');
+        try {
+          let left = e.size;
+          while (left > 0) {
+            const n = fs.readSync(src, chunk, 0, Math.min(chunk.length, left), null);
+            if (n === 0) throw new Error(`${e.source} shrank while it was being archived; try the build again.`);
+            write(chunk.subarray(0, n));
+            left -= n;
+          }
+        } finally {
+          fs.closeSync(src);
+        }
+        write(zeros.subarray(0, pad4(e.size)));
+      }
+    }
+    record(0, 0, 1, 'TRAILER!!!', 0);
+    // The kernel reads archives in 512-byte blocks; pad like cpio(1) does.
+    const rest = (512 - (offset % 512)) % 512;
+    if (rest) write(Buffer.alloc(rest));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return offset;
+}

@@ -1,0 +1,185 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { sha256Of } from './cache';
+
+export interface OvaDisk {
+  /** File name inside the OVA, e.g. hello-web-os.vmdk */
+  name: string;
+  /** The streamOptimized vmdk on disk. */
+  file: string;
+  capacityBytes: number;
+}
+
+export interface OvaInput {
+  name: string;
+  version: string;
+  description?: string;
+  cpus: number;
+  memoryBytes: number;
+  disks: OvaDisk[];
+  out: string;
+  epoch: number;
+  /** PEM private key and certificate: adds a .cert signing the manifest. */
+  signing?: { keyPem: string; certPem: string };
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The OVF 1.0 descriptor: both disks on an IDE (PIIX4) controller, as VirtualBox and VMware import them. */
+export function ovfDescriptor(i: Omit<OvaInput, 'out' | 'epoch' | 'signing'>, sizes: number[]): string {
+  const refs = i.disks.map((d, n) => `    <File ovf:id="file${n + 1}" ovf:href="${xml(d.name)}" ovf:size="${sizes[n]}"/>`);
+  const disks = i.disks.map(
+    (d, n) =>
+      `    <Disk ovf:diskId="vmdisk${n + 1}" ovf:fileRef="file${n + 1}" ovf:capacity="${d.capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>`,
+  );
+  const diskItems = i.disks.map(
+    (_d, n) => `      <Item>
+        <rasd:AddressOnParent>${n}</rasd:AddressOnParent>
+        <rasd:ElementName>disk${n + 1}</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk${n + 1}</rasd:HostResource>
+        <rasd:InstanceID>${10 + n}</rasd:InstanceID>
+        <rasd:Parent>3</rasd:Parent>
+        <rasd:ResourceType>17</rasd:ResourceType>
+      </Item>`,
+  );
+  const memMiB = Math.max(1, Math.round(i.memoryBytes / 1048576));
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Envelope vmw:buildId="yoke" xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <References>
+${refs.join('\n')}
+  </References>
+  <DiskSection>
+    <Info>Virtual disks</Info>
+${disks.join('\n')}
+  </DiskSection>
+  <NetworkSection>
+    <Info>Logical networks</Info>
+    <Network ovf:name="NAT">
+      <Description>The appliance's network</Description>
+    </Network>
+  </NetworkSection>
+  <VirtualSystem ovf:id="${xml(i.name)}">
+    <Info>${xml(i.description ?? `${i.name} virtual appliance`)}</Info>
+    <Name>${xml(i.name)}</Name>
+    <ProductSection>
+      <Info>Product</Info>
+      <Product>${xml(i.name)}</Product>
+      <Version>${xml(i.version)}</Version>
+      <FullVersion>${xml(i.version)}</FullVersion>
+    </ProductSection>
+    <OperatingSystemSection ovf:id="101">
+      <Info>Guest operating system</Info>
+      <Description>Linux 64-bit</Description>
+    </OperatingSystemSection>
+    <VirtualHardwareSection>
+      <Info>Virtual hardware</Info>
+      <System>
+        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
+        <vssd:InstanceID>0</vssd:InstanceID>
+        <vssd:VirtualSystemIdentifier>${xml(i.name)}</vssd:VirtualSystemIdentifier>
+        <vssd:VirtualSystemType>virtualbox-2.2 vmx-07</vssd:VirtualSystemType>
+      </System>
+      <Item>
+        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>
+        <rasd:ElementName>${i.cpus} virtual CPU</rasd:ElementName>
+        <rasd:InstanceID>1</rasd:InstanceID>
+        <rasd:ResourceType>3</rasd:ResourceType>
+        <rasd:VirtualQuantity>${i.cpus}</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
+        <rasd:ElementName>${memMiB} MB of memory</rasd:ElementName>
+        <rasd:InstanceID>2</rasd:InstanceID>
+        <rasd:ResourceType>4</rasd:ResourceType>
+        <rasd:VirtualQuantity>${memMiB}</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:Address>0</rasd:Address>
+        <rasd:ElementName>ideController0</rasd:ElementName>
+        <rasd:InstanceID>3</rasd:InstanceID>
+        <rasd:ResourceSubType>PIIX4</rasd:ResourceSubType>
+        <rasd:ResourceType>5</rasd:ResourceType>
+      </Item>
+      <Item>
+        <rasd:AutomaticAllocation>true</rasd:AutomaticAllocation>
+        <rasd:Connection>NAT</rasd:Connection>
+        <rasd:ElementName>ethernet0</rasd:ElementName>
+        <rasd:InstanceID>4</rasd:InstanceID>
+        <rasd:ResourceSubType>E1000</rasd:ResourceSubType>
+        <rasd:ResourceType>10</rasd:ResourceType>
+      </Item>
+${diskItems.join('\n')}
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+`;
+}
+
+/** The manifest line format OVF tools check: `SHA256(name)= hex`. */
+export function manifestLine(name: string, hex: string): string {
+  return `SHA256(${name})= ${hex}\n`;
+}
+
+/** Signs the manifest: `SHA256(x.mf)= <signature hex>` then the certificate, as ovftool writes it. */
+export function signManifest(mfName: string, mf: Buffer, keyPem: string, certPem: string): string {
+  let sig: Buffer;
+  try {
+    sig = crypto.sign('sha256', mf, keyPem);
+  } catch (e) {
+    throw new Error(`Cannot sign the OVA manifest with the given key: ${(e as Error).message}. Give an RSA private key in PEM form.`);
+  }
+  try {
+    const cert = new crypto.X509Certificate(certPem);
+    if (!cert.checkPrivateKey(crypto.createPrivateKey(keyPem))) throw new Error('the certificate does not belong to the key');
+  } catch (e) {
+    throw new Error(`The OVA signing certificate is not usable: ${(e as Error).message}.`);
+  }
+  return `SHA256(${mfName})= ${sig.toString('hex')}\n${certPem.trim()}\n`;
+}
+
+/**
+ * Writes the OVA: descriptor first (importers read it before the disks), then the disks, then the
+ * manifest (and certificate). Fixed mtimes and owners keep the tar reproducible.
+ */
+export async function writeOva(i: OvaInput): Promise<void> {
+  const base = `${i.name}-${i.version}`;
+  const sizes = i.disks.map((d) => fs.statSync(d.file).size);
+  const ovf = Buffer.from(ovfDescriptor(i, sizes));
+  const ovfName = `${base}.ovf`;
+  let mfText = manifestLine(ovfName, crypto.createHash('sha256').update(ovf).digest('hex'));
+  for (const d of i.disks) mfText += manifestLine(d.name, sha256Of(d.file));
+  const mf = Buffer.from(mfText);
+  const mfName = `${base}.mf`;
+  const pack = tar.pack();
+  const header = (name: string, size: number) => ({ name, size, mode: 0o644, mtime: new Date(i.epoch * 1000), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' as const });
+  const done = pipeline(pack, fs.createWriteStream(i.out));
+  const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => pack.entry(header(name, data.length), data, (err) => (err ? rej(err) : res())));
+  const addFile = (name: string, file: string, size: number) =>
+    new Promise<void>((res, rej) => {
+      const entry = pack.entry(header(name, size), (err) => (err ? rej(err) : res()));
+      fs.createReadStream(file).on('error', rej).pipe(entry);
+    });
+  try {
+    await add(ovfName, ovf);
+    for (let n = 0; n < i.disks.length; n++) await addFile(i.disks[n].name, i.disks[n].file, sizes[n]);
+    await add(mfName, mf);
+    if (i.signing) await add(`${base}.cert`, Buffer.from(signManifest(mfName, mf, i.signing.keyPem, i.signing.certPem)));
+    pack.finalize();
+    await done;
+  } catch (e) {
+    pack.destroy();
+    await done.catch(() => {});
+    fs.rmSync(i.out, { force: true });
+    throw e;
+  }
+}
+
+export function ovaDiskName(appliance: string, disk: 'os' | 'data'): string {
+  return `${appliance}-${disk}.vmdk`;
+}
+
+export const ovaFileName = (name: string, version: string) => `${name}-${version}.ova`;

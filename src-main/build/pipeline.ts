@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ApplianceSpec } from '../spec/types';
+import { cpSparse } from '../tools/cp';
+import type { DiskFormat } from '../tools/qemu-img';
+import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
+import { isDiskFormat } from './exports';
+import { runStages, type LogLevel, type Stage, type StageHooks, type StageReport } from './runner';
+import { baseStage, dataDiskStage, DEFAULT_EPOCH, exportsStage, inputsStage, osDiskStage, ovaStage, rootfsStage, type BuildContext } from './stages';
+
+export interface BuildArtifact {
+  format: string;
+  disk?: 'os' | 'data';
+  /** disk | flavour | export | ova | kernel | initrd | cmdline */
+  kind: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+  flavour?: string;
+}
+
+export interface BuildOptions {
+  home: string;
+  spec: ApplianceSpec;
+  /** Which flavour's data disk is the main one (and goes into exports); default: disks.data, plus every flavour's disk. */
+  flavour?: string;
+  /** Defaults to spec.outputs. */
+  outputs?: string[];
+  noCache?: boolean;
+  /** Hygiene findings fail the build instead of warning. */
+  strict?: boolean;
+  /** Where the artifacts go; must not exist or be empty. Default <home>/builds/<name>/<version>-<n>/. */
+  buildDir?: string;
+  signing?: { keyPem: string; certPem: string };
+  cacheLimitBytes?: number;
+  signal?: AbortSignal;
+  onProgress?(stage: string, fraction: number, msg?: string): void;
+  onLog?(level: LogLevel, text: string): void;
+  onStage?(s: { name: string; status: string; cacheHit: boolean; durationMs: number }): void;
+}
+
+export interface BuildResult {
+  buildDir: string;
+  inputsHash: string;
+  artifacts: BuildArtifact[];
+  stages: StageReport[];
+  warnings: string[];
+}
+
+/** The next free <version>-<n> folder, claimed by creating it (mkdir fails if another build took it first). */
+function reserveBuildDir(home: string, spec: ApplianceSpec): string {
+  const parent = path.join(home, 'builds', spec.name);
+  fs.mkdirSync(parent, { recursive: true });
+  const prefix = `${spec.version}-`;
+  let n = 1 + Math.max(0, ...fs.readdirSync(parent).filter((d) => d.startsWith(prefix)).map((d) => Number(d.slice(prefix.length)) || 0));
+  for (;;) {
+    const dir = path.join(parent, `${prefix}${n}`);
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      n++;
+    }
+  }
+}
+
+function flavoursFor(spec: ApplianceSpec, flavour?: string): { name: string; sizeBytes: number }[] {
+  if (!spec.disks.data) return [];
+  if (flavour !== undefined) {
+    const f = spec.flavours[flavour];
+    if (!f) throw new Error(`There is no flavour "${flavour}" in ${spec.name}'s appliance.yaml (flavours: ${Object.keys(spec.flavours).join(', ') || 'none'}).`);
+    return [{ name: flavour, sizeBytes: f.dataBytes }];
+  }
+  return [{ name: '', sizeBytes: spec.disks.data.sizeBytes }, ...Object.entries(spec.flavours).map(([name, f]) => ({ name, sizeBytes: f.dataBytes }))];
+}
+
+/** Builds an appliance: cached stages, then the artifacts copied into a fresh build dir that appears complete or not at all. */
+export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
+  const { spec, home } = opts;
+  const outputs = opts.outputs ?? spec.outputs;
+  for (const o of outputs) {
+    if (o !== 'ova' && !isDiskFormat(o)) throw new Error(`Unknown output "${o}"; choose from raw, qcow2, vmdk, vhd, vdi, ova.`);
+  }
+  const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
+  fs.mkdirSync(path.join(home, 'tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(home, 'tmp', `build-${process.pid}-`));
+  const cache = new StageCache(opts.noCache ? work : home, opts.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT);
+  const warnings: string[] = [];
+  const ctx: BuildContext = {
+    home,
+    spec,
+    cache,
+    epoch: Number.isInteger(envEpoch) && envEpoch >= 315532800 ? envEpoch : DEFAULT_EPOCH,
+    strict: !!opts.strict,
+    signal: opts.signal,
+    log: (level, text) => opts.onLog?.(level, text),
+    warnings,
+    flavours: flavoursFor(spec, opts.flavour),
+    formats: outputs.filter(isDiskFormat) as DiskFormat[],
+    ova: outputs.includes('ova'),
+    signing: opts.signing,
+    data: new Map(),
+    exports: new Map(),
+    usedKeys: new Set(),
+  };
+  const artifacts: BuildArtifact[] = [];
+  let finalDir: string | undefined;
+  let staging: string | undefined;
+  const collect: Stage<BuildContext> = {
+    name: 'collect',
+    async run(c) {
+      finalDir = opts.buildDir ? path.resolve(opts.buildDir) : reserveBuildDir(home, spec);
+      if (opts.buildDir) {
+        fs.mkdirSync(finalDir, { recursive: true });
+        if (fs.readdirSync(finalDir).length) throw new Error(`The build folder ${finalDir} is not empty; give an empty or new folder.`);
+      }
+      staging = fs.mkdtempSync(path.join(path.dirname(finalDir), `.${path.basename(finalDir)}.partial-`));
+      const put = async (e: CacheEntry, name: string, rel: string, a: Omit<BuildArtifact, 'path' | 'bytes' | 'sha256'>) => {
+        const f = e.files.find((x) => x.name === name);
+        if (!f) throw new Error(`The cache entry ${e.key} lacks ${name}; run the build again with --no-cache.`);
+        fs.mkdirSync(path.dirname(path.join(staging!, rel)), { recursive: true });
+        await cpSparse(path.join(e.dir, name), path.join(staging!, rel), { signal: c.signal });
+        artifacts.push({ ...a, path: path.join(finalDir!, rel), bytes: f.bytes, sha256: f.sha256 });
+      };
+      await put(c.os!, 'os.raw', 'os.raw', { format: 'raw', disk: 'os', kind: 'disk' });
+      for (const [i, fl] of c.flavours.entries()) {
+        const e = c.data.get(fl.name);
+        if (!e) continue;
+        if (i === 0) await put(e, 'data.raw', 'data.raw', { format: 'raw', disk: 'data', kind: 'disk', ...(fl.name ? { flavour: fl.name } : {}) });
+        else await put(e, 'data.raw', `data-${fl.name}.raw`, { format: 'raw', disk: 'data', kind: 'flavour', flavour: fl.name });
+      }
+      await put(c.os!, 'vmlinuz', 'boot/vmlinuz', { format: 'bzImage', kind: 'kernel' });
+      await put(c.os!, 'initrd.zst', 'boot/initrd.zst', { format: 'cpio.zst', kind: 'initrd' });
+      await put(c.os!, 'cmdline', 'boot/cmdline', { format: 'text', kind: 'cmdline' });
+      for (const [k, e] of c.exports) {
+        const [disk, format] = k.split('.') as ['os' | 'data', DiskFormat];
+        if (!c.formats.includes(format)) continue; // a vmdk made only for the OVA
+        await put(e, e.files[0].name, `exports/${e.files[0].name}`, { format, disk, kind: 'export' });
+      }
+      if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
+      fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
+      // rename(2) replaces the empty reserved folder: the build dir appears complete in one step.
+      fs.renameSync(staging, finalDir);
+      staging = undefined;
+    },
+    cleanup() {
+      if (staging) fs.rmSync(staging, { recursive: true, force: true });
+      if (finalDir && artifacts.length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
+    },
+  };
+  const hooks: StageHooks = { signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
+  let stages: StageReport[];
+  try {
+    stages = await runStages([inputsStage, baseStage, rootfsStage, osDiskStage, dataDiskStage, exportsStage, ovaStage, collect], ctx, hooks);
+  } catch (e) {
+    if (finalDir && !staging && fs.existsSync(finalDir) && fs.readdirSync(finalDir).length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
+    if (finalDir && opts.buildDir === undefined) fs.rmSync(finalDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  if (!opts.noCache) {
+    const removed = cache.evict(undefined, ctx.usedKeys);
+    if (removed.length) opts.onLog?.('debug', `cache: evicted ${removed.length} least recently used entries`);
+  }
+  const inputsHash = hashInputs({ keys: [...ctx.usedKeys].sort() });
+  return { buildDir: finalDir!, inputsHash, artifacts, stages, warnings };
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CpioTree } from './cpio';
+import { globToRegExp, isExcluded } from './glob';
+import { generateFstab, generateInit } from './init';
+
+export class RootfsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RootfsError';
+  }
+}
+
+export interface OverlayFile {
+  /** Path relative to the overlay root, '/'-separated. */
+  rel: string;
+  abs: string;
+  kind: 'dir' | 'file' | 'symlink';
+  mode: number;
+  size: number;
+  target?: string;
+}
+
+/**
+ * Lists the overlay without following a single symlink (lstat only), leaving out excluded paths.
+ * Anything that cannot go into the image (unreadable, a socket, a link escaping the overlay) is an error
+ * naming the file, so the build stops before writing anything.
+ */
+export function walkOverlay(overlay: string, exclude: string[]): OverlayFile[] {
+  const globs = exclude.map(globToRegExp);
+  const out: OverlayFile[] = [];
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(overlay);
+  } catch {
+    throw new RootfsError(`The overlay folder ${overlay} does not exist. Create it or fix rootfs.overlay in appliance.yaml.`);
+  }
+  if (!st.isDirectory()) throw new RootfsError(`The overlay ${overlay} is not a folder. Point rootfs.overlay at a folder.`);
+  const walk = (relDir: string) => {
+    const absDir = path.join(overlay, relDir);
+    let names: string[];
+    try {
+      names = fs.readdirSync(absDir).sort();
+    } catch (e) {
+      throw new RootfsError(`Cannot read the overlay folder ${absDir} (${(e as NodeJS.ErrnoException).code}). Make it readable (chmod a+rx) or exclude it.`);
+    }
+    for (const name of names) {
+      const rel = relDir ? `${relDir}/${name}` : name;
+      if (isExcluded(rel, globs)) continue;
+      const abs = path.join(overlay, rel);
+      const l = fs.lstatSync(abs);
+      if (l.isSymbolicLink()) {
+        const target = fs.readlinkSync(abs);
+        if (!path.isAbsolute(target)) {
+          const resolved = path.posix.normalize(path.posix.join('/', relDir, target));
+          const escapes = path.posix.relative('/', path.posix.join('/', relDir, target)).startsWith('..');
+          if (escapes) {
+            throw new RootfsError(`The symlink ${abs} points to ${target}, outside the overlay (${resolved}). Copy the file into the overlay instead.`);
+          }
+        }
+        out.push({ rel, abs, kind: 'symlink', mode: 0o777, size: 0, target });
+      } else if (l.isDirectory()) {
+        out.push({ rel, abs, kind: 'dir', mode: l.mode & 0o7777, size: 0 });
+        walk(rel);
+      } else if (l.isFile()) {
+        try {
+          fs.accessSync(abs, fs.constants.R_OK);
+        } catch {
+          throw new RootfsError(`The overlay file ${abs} is not readable by you. Make it readable (chmod a+r) or add it to rootfs.exclude.`);
+        }
+        out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size });
+      } else {
+        throw new RootfsError(`${abs} is a device, socket or pipe; an overlay may hold only files, folders and symlinks. Remove it or exclude it.`);
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Rejects absolute symlinks that would only work on the build machine: the target is absent from the image but present on the host. */
+export function checkHostSymlinks(files: OverlayFile[], inImage: (guestPath: string) => boolean, hostExists = (p: string) => fs.existsSync(p)): void {
+  for (const f of files) {
+    if (f.kind !== 'symlink' || !f.target || !path.isAbsolute(f.target)) continue;
+    const guest = path.posix.normalize(f.target);
+    if (inImage(guest) || guest.startsWith('/proc/') || guest.startsWith('/sys/') || guest.startsWith('/dev/')) continue;
+    if (hostExists(guest)) {
+      throw new RootfsError(
+        `The symlink ${f.abs} points to ${f.target}, a file on this machine that is not in the appliance. Yoke never follows symlinks; copy the file into the overlay instead.`,
+      );
+    }
+  }
+}
+
+export interface ApplianceLayerInput {
+  name: string;
+  version: string;
+  services: { name: string; run: string }[];
+  data: { label: string; mount: string } | null;
+  modules: string[];
+  overlay: OverlayFile[];
+}
+
+/** The appliance layer: generated /init, /etc/fstab and /etc/hostname, then the overlay on top (it wins). */
+export function applianceTree(input: ApplianceLayerInput): CpioTree {
+  const t = new CpioTree();
+  const text = (p: string, s: string, mode = 0o644) => t.add({ path: p, type: 'file', mode, data: Buffer.from(s) });
+  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules }), 0o755);
+  text('etc/hostname', `${input.name}\n`);
+  text('etc/yoke-release', `NAME=${input.name}\nVERSION=${input.version}\n`);
+  if (!input.overlay.some((f) => f.rel === 'etc/fstab')) text('etc/fstab', generateFstab(input.data));
+  if (input.data) t.add({ path: input.data.mount, type: 'dir', mode: 0o755 });
+  for (const f of input.overlay) {
+    if (f.kind === 'dir') t.add({ path: f.rel, type: 'dir', mode: f.mode });
+    else if (f.kind === 'symlink') t.add({ path: f.rel, type: 'symlink', target: f.target! });
+    else t.add({ path: f.rel, type: 'file', mode: f.mode, source: f.abs, size: f.size });
+  }
+  return t;
+}

@@ -1,0 +1,241 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ApplianceSpec } from '../spec/types';
+import type { DiskFormat } from '../tools/qemu-img';
+import { hashInputs, StageCache, type CacheEntry } from './cache';
+import { CpioTree } from './cpio';
+import { buildDataDisk, uuidFromHex } from './datadisk';
+import { exportDisk, exportName } from './exports';
+import { describeFinding, scanHygiene } from './hygiene';
+import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
+import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
+import type { KernelModule } from './modules';
+import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
+import { ovaDiskName, writeOva } from './ova';
+import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
+import type { LogLevel, Stage } from './runner';
+import { BUSYBOX_PATH } from '../tools/busybox';
+import { fileIdentity, toolIdentities } from './tool-ids';
+
+/** Bump when a stage's output changes for the same inputs (a code change): old cache entries stop matching. */
+export const STAGE_FORMAT = 'yoke-build-1';
+
+/** Fixed timestamp for every file in every image unless SOURCE_DATE_EPOCH says otherwise (FAT cannot go before 1980). */
+export const DEFAULT_EPOCH = 1704067200;
+
+export interface BuildContext {
+  home: string;
+  spec: ApplianceSpec;
+  cache: StageCache;
+  epoch: number;
+  strict: boolean;
+  signal?: AbortSignal;
+  log(level: LogLevel, text: string): void;
+  warnings: string[];
+  /** Data disks to make: '' is the default (disks.data), others are flavour names. */
+  flavours: { name: string; sizeBytes: number }[];
+  formats: DiskFormat[];
+  ova: boolean;
+  signing?: { keyPem: string; certPem: string };
+  // Filled in as stages run:
+  tools?: Record<string, string>;
+  kernel?: KernelInfo;
+  overlay?: OverlayFile[];
+  overlayDigest?: string;
+  base?: CacheEntry;
+  rootfs?: CacheEntry;
+  os?: CacheEntry;
+  data: Map<string, CacheEntry>;
+  exports: Map<string, CacheEntry>;
+  ovaEntry?: CacheEntry;
+  usedKeys: Set<string>;
+}
+
+async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
+  const key = hashInputs({ format: STAGE_FORMAT, epoch: ctx.epoch, ...parts });
+  ctx.usedKeys.add(key);
+  const hit = ctx.cache.get(key);
+  if (hit) return [hit, true];
+  return [await ctx.cache.put(key, fill), false];
+}
+
+const file = (e: CacheEntry, name: string) => path.join(e.dir, name);
+const sha = (e: CacheEntry, name: string) => e.files.find((f) => f.name === name)?.sha256 ?? '';
+
+function overlayDigest(files: OverlayFile[]): string {
+  const h = crypto.createHash('sha256');
+  for (const f of files) {
+    h.update(`${f.kind}\0${f.rel}\0${f.mode}\0${f.target ?? ''}\0`);
+    if (f.kind === 'file') h.update(fs.readFileSync(f.abs));
+  }
+  return h.digest('hex');
+}
+
+export const inputsStage: Stage<BuildContext> = {
+  name: 'inputs',
+  async run(ctx) {
+    ctx.tools = toolIdentities();
+    const { spec } = ctx;
+    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
+    ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
+    const osBytes = spec.disks.os.sizeBytes;
+    const big = ctx.overlay.find((f) => f.kind === 'file' && f.size > osBytes);
+    if (big) {
+      const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+      throw new RootfsError(`The overlay file ${big.abs} (${mib(big.size)}) is bigger than the OS disk (${mib(osBytes)}). Raise disks.os.size, exclude the file, or put it on the data disk.`);
+    }
+    const findings = scanHygiene(ctx.overlay.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file' })));
+    for (const f of findings) {
+      const text = describeFinding(f);
+      if (ctx.strict) throw new RootfsError(`Strict build refused: ${text}`);
+      ctx.warnings.push(text);
+      ctx.log('warn', text);
+    }
+    ctx.overlayDigest = overlayDigest(ctx.overlay);
+  },
+};
+
+export const baseStage: Stage<BuildContext> = {
+  name: 'base',
+  async run(ctx) {
+    const k = ctx.kernel!;
+    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: fileIdentity(k.path), kver: k.version, busybox: fileIdentity(BUSYBOX_PATH), zstd: ctx.tools!.zstd }, async (tmp) => {
+      const { tree, modules } = await buildBaseTree(k, ctx.signal);
+      await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
+      return { modules, paths: tree.sorted().map((e) => e.path) };
+    });
+    ctx.base = entry;
+    return hit;
+  },
+};
+
+export const rootfsStage: Stage<BuildContext> = {
+  name: 'rootfs',
+  async run(ctx) {
+    const { spec } = ctx;
+    const basePaths = new Set(ctx.base!.meta.paths as string[]);
+    const modules = ctx.base!.meta.modules as KernelModule[];
+    const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
+    const layer = { name: spec.name, version: spec.version, services: spec.services, data };
+    // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
+    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, base: new CpioTree() });
+    const overlayPaths = new Set(ctx.overlay!.map((f) => f.rel));
+    checkHostSymlinks(ctx.overlay!, (p) => {
+      const rel = p.replace(/^\/+/, '');
+      return basePaths.has(rel) || overlayPaths.has(rel) || probe.has(rel);
+    });
+    const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
+      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules, base: new CpioTree() });
+      await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
+    });
+    ctx.rootfs = entry;
+    return hit;
+  },
+};
+
+export const osDiskStage: Stage<BuildContext> = {
+  name: 'os-disk',
+  async run(ctx) {
+    const k = ctx.kernel!;
+    const t = ctx.tools!;
+    const parts = {
+      stage: 'os-disk',
+      kernel: fileIdentity(k.path),
+      base: sha(ctx.base!, 'base.zst'),
+      rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
+      size: ctx.spec.disks.os.sizeBytes,
+      cmdline: KERNEL_CMDLINE,
+      tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
+    };
+    const id = hashInputs(parts).slice(0, 8);
+    const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+      const initrds = [
+        { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
+        { name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') },
+      ];
+      await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
+      // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
+      fs.copyFileSync(k.path, path.join(tmp, 'vmlinuz'));
+      fs.writeFileSync(path.join(tmp, 'initrd.zst'), Buffer.concat(initrds.map((r) => fs.readFileSync(r.path))));
+      fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
+    });
+    ctx.os = entry;
+    return hit;
+  },
+};
+
+export const dataDiskStage: Stage<BuildContext> = {
+  name: 'data-disk',
+  async run(ctx, progress) {
+    const data = ctx.spec.disks.data;
+    if (!data) return true;
+    let allHit = true;
+    for (const [n, fl] of ctx.flavours.entries()) {
+      const parts = { stage: 'data-disk', size: fl.sizeBytes, label: data.label, tool: ctx.tools!.mke2fs };
+      const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+        await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs(parts)), epoch: ctx.epoch, signal: ctx.signal });
+      });
+      ctx.data.set(fl.name, entry);
+      allHit &&= hit;
+      progress((n + 1) / ctx.flavours.length);
+    }
+    return allHit;
+  },
+};
+
+export const exportsStage: Stage<BuildContext> = {
+  name: 'exports',
+  async run(ctx, progress) {
+    const jobs: { disk: 'os' | 'data'; src: CacheEntry; format: DiskFormat }[] = [];
+    const formats = ctx.formats.filter((f) => f !== 'raw');
+    // The OVA carries streamOptimized vmdks of both disks.
+    if (ctx.ova && !formats.includes('vmdk')) formats.push('vmdk');
+    const dataEntry = ctx.data.get(ctx.flavours[0]?.name ?? '');
+    for (const format of formats) {
+      jobs.push({ disk: 'os', src: ctx.os!, format });
+      if (dataEntry) jobs.push({ disk: 'data', src: dataEntry, format });
+    }
+    let allHit = true;
+    for (const [n, j] of jobs.entries()) {
+      const name = exportName(`${ctx.spec.name}-${j.disk}`, j.format);
+      const parts = { stage: 'export', src: j.src.key, format: j.format, name, tool: ctx.tools!['qemu-img'] };
+      const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+        await exportDisk(path.join(j.src.dir, `${j.disk}.raw`), path.join(tmp, name), j.format, hashInputs(parts), ctx.epoch, ctx.signal);
+      });
+      ctx.exports.set(`${j.disk}.${j.format}`, entry);
+      allHit &&= hit;
+      progress((n + 1) / jobs.length, name);
+    }
+    return allHit;
+  },
+};
+
+export const ovaStage: Stage<BuildContext> = {
+  name: 'ova',
+  async run(ctx) {
+    if (!ctx.ova) return true;
+    const { spec } = ctx;
+    const vmdks = (['os', 'data'] as const)
+      .map((disk) => ({ disk, entry: ctx.exports.get(`${disk}.vmdk`) }))
+      .filter((d): d is { disk: 'os' | 'data'; entry: CacheEntry } => !!d.entry);
+    const sizes = { os: spec.disks.os.sizeBytes, data: ctx.flavours[0]?.sizeBytes ?? 0 };
+    const signer = ctx.signing ? crypto.createHash('sha256').update(ctx.signing.keyPem + ctx.signing.certPem).digest('hex') : null;
+    const parts = { stage: 'ova', name: spec.name, version: spec.version, description: spec.description, vm: spec.vm, disks: vmdks.map((d) => d.entry.key), sizes, signer };
+    const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+      await writeOva({
+        name: spec.name,
+        version: spec.version,
+        description: spec.description,
+        cpus: spec.vm.cpus,
+        memoryBytes: spec.vm.memoryBytes,
+        disks: vmdks.map((d) => ({ name: ovaDiskName(spec.name, d.disk), file: path.join(d.entry.dir, exportName(`${spec.name}-${d.disk}`, 'vmdk')), capacityBytes: sizes[d.disk] })),
+        out: path.join(tmp, `${spec.name}-${spec.version}.ova`),
+        epoch: ctx.epoch,
+        signing: ctx.signing,
+      });
+    });
+    ctx.ovaEntry = entry;
+    return hit;
+  },
+};

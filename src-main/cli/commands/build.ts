@@ -1,0 +1,66 @@
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types';
+import { Engine } from '../../api/engine';
+import { EngineError } from '../../api/errors';
+import { startBuild } from '../../api/build-job';
+import { followJob, formatBytes, formatMs } from '../progress';
+import { appliancePositional, buildJson, interruptible } from '../shared';
+
+export const buildCommand: CliCommand = {
+  name: 'build',
+  summary: 'build an appliance into bootable disks, exports and an OVA',
+  usage: `Usage: yoke build [DIR] [--flavour NAME] [--output LIST] [--no-cache] [--strict] [--verbose]
+
+  DIR              appliance folder holding appliance.yaml (default: current folder)
+  --flavour NAME   build only this flavour's data disk
+  --output LIST    comma-separated outputs: raw,qcow2,vmdk,vhd,vdi,ova (default: the spec's outputs)
+  --no-cache       rebuild every stage (the cache is neither read nor written)
+  --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)
+  --verbose        print every log line`,
+  options: {
+    flavour: { type: 'string' },
+    output: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    strict: { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+  },
+  async run(ctx, args) {
+    const dir = appliancePositional(args);
+    const engine = new Engine({ home: ctx.home, face: 'cli' });
+    try {
+      let started;
+      try {
+        started = startBuild(engine, {
+          dir,
+          flavour: args.values.flavour as string | undefined,
+          outputs: args.values.output ? String(args.values.output).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          noCache: Boolean(args.values['no-cache']),
+          strict: Boolean(args.values.strict),
+        });
+      } catch (e) {
+        if (e instanceof EngineError && e.code === 'spec') {
+          ctx.err(`${e.message}\n`);
+          if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'spec', problems: (e.details as { problems: unknown }).problems } }) + '\n');
+          return EXIT_USAGE;
+        }
+        throw e;
+      }
+      const stop = followJob(engine, ctx, started.jobId, { verbose: Boolean(args.values.verbose) });
+      const outcome = await interruptible(engine, started.jobId, started.done);
+      stop();
+      const build = engine.store().getBuild(started.buildId)!;
+      if (ctx.json) {
+        ctx.out(JSON.stringify({ build: buildJson(build) }) + '\n');
+      } else if (outcome.status === 'succeeded') {
+        ctx.err(`build #${build.id} ${build.appliance} ${build.version}: succeeded in ${formatMs(build.durationMs ?? 0)}\n`);
+        for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
+      }
+      if (outcome.status !== 'succeeded') {
+        ctx.err(`build #${build.id} ${outcome.status}: ${outcome.error ?? ''}\n`);
+        return EXIT_FAILED;
+      }
+      return EXIT_OK;
+    } finally {
+      await engine.close();
+    }
+  },
+};

@@ -1,0 +1,47 @@
+// `yoke validate [DIR]`: every problem of an appliance spec, compiler style, exit 2 on any.
+import path from 'node:path';
+import { formatProblem, loadSpec } from '../../spec/load';
+import { EXIT_OK, EXIT_USAGE, UsageError, type CliArgs, type CliCommand, type CliContext } from '../types';
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'Check an appliance folder\'s appliance.yaml and list every problem',
+  usage: [
+    'yoke validate [DIR]',
+    '',
+    'Checks DIR/appliance.yaml (DIR defaults to the current folder) without building anything.',
+    'Prints each problem as PATH/appliance.yaml:LINE:COL: message on stderr.',
+    'Exit status: 0 valid, 2 problems found.',
+    '',
+    'Options:',
+    '  --json   print {"valid", "problems", "appliance"} as one JSON document on stdout',
+  ].join('\n'),
+  options: {},
+  async run(ctx: CliContext, args: CliArgs): Promise<number> {
+    if (args.positionals.length > 1) throw new UsageError(`validate takes one folder, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+    const cwd = process.cwd();
+    const r = loadSpec(args.positionals[0] ?? cwd);
+    const valid = !!r.spec && r.problems.length === 0;
+    if (ctx.json) {
+      const appliance = r.spec ? { name: r.spec.name, version: r.spec.version } : null;
+      ctx.out(JSON.stringify({ valid, specFile: r.specFile, problems: r.problems, appliance }) + '\n');
+    } else {
+      for (const p of r.problems) ctx.err(formatProblem(p, cwd) + '\n');
+    }
+    if (!valid || !r.spec) {
+      if (!ctx.json) ctx.err(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`);
+      return EXIT_USAGE;
+    }
+    if (!ctx.json) {
+      const s = r.spec;
+      const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+      ctx.out(`${s.name} ${s.version}: valid (${n(s.services.length, 'service')}, ${n(s.checks.length, 'check')})\n`);
+    }
+    return EXIT_OK;
+  },
+};
+
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

@@ -1,0 +1,96 @@
+// From the validated spec as written to the normalized ApplianceSpec: defaults filled in,
+// sizes in bytes, paths absolute, checks named. Only called when there are no problems.
+import path from 'node:path';
+import { parseDuration } from './duration';
+import type { RawAppliance, RawCheck } from './schema';
+import { parseSize } from './size';
+import type { ApplianceSpec, Check, OutputFormat } from './types';
+
+export const DEFAULTS = {
+  osSize: '256M',
+  dataSize: '1G',
+  dataLabel: 'data',
+  dataMount: '/data',
+  memory: '256M',
+  cpus: 1,
+  outputs: ['raw', 'qcow2'] as OutputFormat[],
+  timeoutMs: 30_000,
+  overlay: 'rootfs',
+} as const;
+
+const bytes = (s: string | undefined, def: string): number => parseSize(s ?? def)!;
+
+export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: number) => number): ApplianceSpec {
+  const data = raw.disks?.data;
+  return {
+    dir,
+    name: raw.name,
+    version: raw.version,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    base: {
+      kernel: !raw.base?.kernel || raw.base.kernel === 'auto' ? 'auto' : path.resolve(dir, raw.base.kernel),
+      userland: 'busybox',
+    },
+    rootfs: {
+      overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : null,
+      exclude: raw.rootfs?.exclude ?? [],
+    },
+    services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run })),
+    disks: {
+      os: { sizeBytes: bytes(raw.disks?.os?.size, DEFAULTS.osSize) },
+      data:
+        data === 'none' || data === false
+          ? null
+          : {
+              sizeBytes: bytes(data?.size, DEFAULTS.dataSize),
+              label: data?.label ?? DEFAULTS.dataLabel,
+              mount: data?.mount ?? DEFAULTS.dataMount,
+            },
+    },
+    flavours: Object.fromEntries(Object.entries(raw.flavours ?? {}).map(([k, f]) => [k, { dataBytes: parseSize(f.data)! }])),
+    vm: { memoryBytes: bytes(raw.vm?.memory, DEFAULTS.memory), cpus: raw.vm?.cpus ?? DEFAULTS.cpus },
+    network: { forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })) },
+    outputs: (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[],
+    checks: nameUnique((raw.checks ?? []).map((c, i) => normalizeCheck(c, lineOfCheck(i)))),
+    upgrade: { seed: raw.upgrade?.seed ?? [], verify: raw.upgrade?.verify ?? [] },
+    hooks: { postBuild: (raw.hooks?.['post-build'] ?? []).map((h) => path.resolve(dir, h)) },
+    source: raw,
+  };
+}
+
+function normalizeCheck(c: RawCheck, line: number): Check {
+  const timeoutMs = c.timeout !== undefined ? parseDuration(c.timeout)! : DEFAULTS.timeoutMs;
+  const common = (name: string) => ({ name: c.name ?? name, timeoutMs, line });
+  if (c.service !== undefined) return { ...common(`service ${c.service}`), kind: 'service', service: c.service };
+  if (c.port !== undefined) return { ...common(`port ${c.port}`), kind: 'port', port: c.port };
+  if (c.http !== undefined) {
+    const p = c.http.path ?? '/';
+    return { ...common(`http :${c.http.port}${p}`), kind: 'http', port: c.http.port, path: p, status: c.http.status ?? 200, ...opt('contains', c.http.contains) };
+  }
+  if (c.mount !== undefined) {
+    const m = typeof c.mount === 'string' ? { path: c.mount } : c.mount;
+    return { ...common(`mount ${m.path}`), kind: 'mount', path: m.path, ...opt('fstype', m.fstype) };
+  }
+  if (c.file !== undefined) {
+    const f = typeof c.file === 'string' ? { path: c.file } : c.file;
+    const mode = f.mode === undefined ? undefined : String(f.mode).padStart(4, '0');
+    return { ...common(`file ${f.path}`), kind: 'file', path: f.path, ...opt('contains', f.contains), ...opt('mode', mode) };
+  }
+  const cmd = typeof c.command === 'string' ? { run: c.command } : c.command!;
+  const short = cmd.run.length > 40 ? cmd.run.slice(0, 37) + '...' : cmd.run;
+  return { ...common(`command ${short}`), kind: 'command', run: cmd.run, exitCode: cmd['exit-code'] ?? 0, ...opt('stdout', cmd.stdout) };
+}
+
+function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+}
+
+/** Two checks of the same target get "port 80", "port 80 #2": results must be told apart. */
+function nameUnique(checks: Check[]): Check[] {
+  const seen = new Map<string, number>();
+  return checks.map((c) => {
+    const n = (seen.get(c.name) ?? 0) + 1;
+    seen.set(c.name, n);
+    return n === 1 ? c : { ...c, name: `${c.name} #${n}` };
+  });
+}

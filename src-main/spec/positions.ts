@@ -1,0 +1,93 @@
+// Maps a key path in the spec ("services", 0, "name") to a 1-based line and column in the
+// YAML text, so every problem points at the key or value a person has to change.
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+export type SpecPath = readonly (string | number)[];
+export interface Position {
+  line: number;
+  col: number;
+}
+
+interface Ranged {
+  range?: [number, number, number] | null;
+}
+
+export class SpecPositions {
+  constructor(
+    private readonly doc: Document | null,
+    private readonly lines: LineCounter | null,
+  ) {}
+
+  /**
+   * Where the thing at `path` is written. 'key' points at the key of the last step (used for
+   * unknown keys); 'value' at its value, or at the key when the value is empty. A path that does
+   * not exist (a missing key) points at its deepest existing parent.
+   */
+  locate(path: SpecPath, target: 'key' | 'value' = 'value'): Position {
+    if (!this.doc || !this.lines) return { line: 1, col: 1 };
+    let node: unknown = this.doc.contents;
+    let key: unknown = null;
+    let lastFound: unknown = node;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return this.at(lastFound);
+        key = pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+        key = node.items[seg];
+        node = node.items[seg];
+      } else {
+        return this.at(lastFound);
+      }
+      lastFound = key ?? node;
+    }
+    if (target === 'key' && key) return this.at(key);
+    const empty = node == null || (isScalar(node) && node.value == null && !hasRange(node));
+    return this.at(empty ? key : node);
+  }
+
+  /** The text a scalar was written as (`1.0` for a value parsed as the number 1), if it is a scalar. */
+  sourceText(path: SpecPath): string | undefined {
+    let node: unknown = this.doc?.contents;
+    for (const seg of path) {
+      if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+      else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+      else return undefined;
+    }
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  }
+
+  line(path: SpecPath): number {
+    return this.locate(path).line;
+  }
+
+  private at(node: unknown): Position {
+    const range = (node as Ranged | null)?.range;
+    if (!range || !this.lines) return this.start();
+    return this.lines.linePos(range[0]);
+  }
+
+  private start(): Position {
+    const range = (this.doc?.contents as Node | null)?.range;
+    return range && this.lines ? this.lines.linePos(range[0]) : { line: 1, col: 1 };
+  }
+}
+
+function hasRange(n: unknown): boolean {
+  const r = (n as Ranged).range;
+  return !!r && r[1] > r[0];
+}
+
+/** 1-based line and column of a byte offset in text already split by LineCounter-free callers. */
+export function positionOfOffset(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}

@@ -1,0 +1,208 @@
+// The shape of appliance.yaml as people write it. Strict everywhere: an unknown key is an
+// error. Defaults and cross-field rules live in normalize.ts and semantic.ts; this schema
+// is also the source of resources/appliance.schema.json, so titles and descriptions are
+// written for editor completion.
+import { z } from 'zod';
+import { describeValue } from './describe';
+import { DURATION_HINT, DURATION_PATTERN } from './duration';
+import { SIZE_HINT, SIZE_PATTERN } from './size';
+import { CHECK_KINDS, OUTPUT_FORMATS } from './types';
+
+export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+// semver.org's own regular expression
+export const SEMVER_PATTERN =
+  '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$';
+const SERVICE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
+const LABEL_PATTERN = '^[A-Za-z0-9_-]{1,16}$';
+
+type RawIssue = { input?: unknown };
+/** "expected WHAT, found X": the message of every type error in the spec. */
+const expected = (what: string) => ({ error: (iss: RawIssue) => `expected ${what}, found ${describeValue(iss.input)}` });
+const why = (f: (input: unknown) => string) => ({ error: (iss: RawIssue) => f(iss.input) });
+
+const text = (what: string) => z.string(expected(what));
+const size = (title: string, def?: string) =>
+  z
+    .string(expected(`a size (${SIZE_HINT})`))
+    .regex(new RegExp(SIZE_PATTERN), why((v) => `bad size ${describeValue(v)}: expected ${SIZE_HINT}`))
+    .meta({ title, description: `${title}: ${SIZE_HINT} (K/M/G/T are 1024-based).`, ...(def ? { default: def } : {}) });
+const port = (title: string) =>
+  z
+    .int(expected('a TCP port number (1..65535)'))
+    .min(1, why((v) => `port must be between 1 and 65535, found ${String(v)}`))
+    .max(65535, why((v) => `port must be between 1 and 65535, found ${String(v)}`))
+    .meta({ title });
+const guestPath = (what: string) =>
+  z.string(expected(what)).regex(/^\//, why((v) => `expected an absolute guest path starting with '/', found ${describeValue(v)}`));
+const commands = (title: string) =>
+  z.array(text('a shell command line'), expected('a list of shell command lines')).meta({ title });
+
+const strict = <T extends z.ZodRawShape>(what: string, shape: T) => z.strictObject(shape, expected(what));
+
+const Base = strict('a mapping with kernel and userland', {
+  kernel: text("'auto' or a path to a kernel image inside the appliance folder")
+    .meta({ title: 'Kernel', description: "'auto' finds or fetches a kernel; otherwise a path to a kernel image, relative to the appliance folder.", default: 'auto' })
+    .optional(),
+  userland: z
+    .literal('busybox', why((v) => `expected 'busybox' (the only userland so far), found ${describeValue(v)}`))
+    .meta({ title: 'Userland', description: 'The minimal system under the overlay: static busybox.', default: 'busybox' })
+    .optional(),
+}).meta({ title: 'Base system' });
+
+const Rootfs = strict('a mapping with overlay and exclude', {
+  overlay: text('a directory inside the appliance folder')
+    .meta({ title: 'Overlay', description: 'Directory copied over the base system (modes kept, owner root).', default: 'rootfs' })
+    .optional(),
+  exclude: z
+    .array(text('a glob pattern'), expected("a list of glob patterns, like ['**/.git']"))
+    .meta({ title: 'Exclude', description: 'Globs (relative to the overlay) left out of the image.' })
+    .optional(),
+}).meta({ title: 'Root filesystem' });
+
+const Service = strict('a service: a mapping with name and run', {
+  name: z
+    .string(expected('a service name'))
+    .regex(new RegExp(SERVICE_NAME_PATTERN), why((v) => `bad service name ${describeValue(v)}: use letters, digits, '.', '_' and '-'`))
+    .meta({ title: 'Service name' }),
+  run: text('a shell command line').min(1, why(() => 'expected a shell command line, found an empty string')).meta({ title: 'Command line', description: 'Run by /bin/sh; restarted when it exits.' }),
+}).meta({ title: 'Service' });
+
+const DataDisk = strict('a mapping with size, label and mount', {
+  size: size('Data disk size', '1G').optional(),
+  label: z
+    .string(expected('a filesystem label'))
+    .regex(new RegExp(LABEL_PATTERN), why((v) => `bad label ${describeValue(v)}: expected 1 to 16 letters, digits, '_' or '-'`))
+    .meta({ title: 'Filesystem label', default: 'data' })
+    .optional(),
+  mount: guestPath('a guest path like /data').meta({ title: 'Mount point', default: '/data' }).optional(),
+});
+
+const Disks = strict('a mapping with os and data', {
+  os: strict('a mapping with size', { size: size('OS disk size', '256M').optional() }).meta({ title: 'OS disk' }).optional(),
+  data: z
+    .union([DataDisk, z.literal('none'), z.literal(false)], expected("a mapping { size, label, mount }, or 'none' for no data disk"))
+    .meta({ title: 'Data disk', description: "ext4 disk kept across upgrades; 'none' (or false) for no data disk. Default 1G, label data, mounted at /data." })
+    .optional(),
+}).meta({ title: 'Disks' });
+
+const Flavour = strict('a mapping with data', { data: size('Data disk size of this flavour') }).meta({ title: 'Flavour' });
+
+const Vm = strict('a mapping with memory and cpus', {
+  memory: size('Memory', '256M').optional(),
+  cpus: z
+    .int(expected('a whole number of CPUs'))
+    .min(1, why((v) => `cpus must be between 1 and 64, found ${String(v)}`))
+    .max(64, why((v) => `cpus must be between 1 and 64, found ${String(v)}`))
+    .meta({ title: 'CPUs', default: 1 })
+    .optional(),
+}).meta({ title: 'Virtual machine' });
+
+const Forward = strict('a mapping { guest: PORT } with an optional host port', {
+  guest: port('Guest TCP port'),
+  host: port('Host TCP port (picked free when absent)').optional(),
+}).meta({ title: 'Port forward' });
+
+const outputEnum = z.enum(OUTPUT_FORMATS as [string, ...string[]], why((v) => `expected one of ${OUTPUT_FORMATS.join(', ')}, found ${describeValue(v)}`));
+
+const Http = strict('a mapping { port, path, status, contains }', {
+  port: port('Guest port (must be in network.forward)'),
+  path: z.string(expected('a URL path like /')).regex(/^\//, why((v) => `expected a URL path starting with '/', found ${describeValue(v)}`)).meta({ default: '/' }).optional(),
+  status: z.int(expected('an HTTP status code')).min(100, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`)).max(599, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`)).meta({ default: 200 }).optional(),
+  contains: text('text the response body must contain').optional(),
+});
+const Mount = z.union(
+  [guestPath('a guest path like /data'), strict('a mapping { path, fstype }', { path: guestPath('a guest path like /data'), fstype: text('a filesystem type like ext4').optional() })],
+  expected('a guest path like /data, or a mapping { path, fstype }'),
+);
+const File = z.union(
+  [
+    guestPath('a guest file path'),
+    strict('a mapping { path, contains, mode }', {
+      path: guestPath('a guest file path'),
+      contains: text('text the file must contain').optional(),
+      mode: z
+        .union([z.string(), z.int()], expected("an octal mode like '0644'"))
+        .refine((v) => /^0?[0-7]{3,4}$/.test(String(v)), why((v) => `bad mode ${describeValue(v)}: expected an octal mode like '0644'`))
+        .optional(),
+    }),
+  ],
+  expected('a guest file path, or a mapping { path, contains, mode }'),
+);
+const Command = z.union(
+  [
+    text('a shell command line'),
+    strict('a mapping { run, stdout, exit-code }', {
+      run: text('a shell command line'),
+      stdout: text('the expected output (exact after trimming, or /regex/)').optional(),
+      'exit-code': z.int(expected('an exit status 0..255')).min(0).max(255, why((v) => `expected an exit status 0..255, found ${String(v)}`)).meta({ default: 0 }).optional(),
+    }),
+  ],
+  expected('a shell command line, or a mapping { run, stdout, exit-code }'),
+);
+
+export const CheckSchema = strict(`a check: a mapping with one of ${CHECK_KINDS.join(', ')}`, {
+  name: text('a check name').meta({ title: 'Check name', description: 'Shown in reports; defaults to the kind and its target, like "port 80".' }).optional(),
+  timeout: z
+    .union(
+      [
+        z.string().regex(new RegExp(DURATION_PATTERN), why((v) => `bad timeout ${describeValue(v)}: expected ${DURATION_HINT}`)),
+        z.number().positive(why((v) => `expected a positive timeout, found ${String(v)}`)),
+      ],
+      expected(DURATION_HINT),
+    )
+    .meta({ title: 'Timeout', description: 'How long to keep retrying: 10s, 500ms, 2m, or seconds.', default: '30s' })
+    .optional(),
+  service: text('a service name from services').meta({ title: 'Service is running' }).optional(),
+  port: port('Something listens on this guest TCP port').optional(),
+  http: Http.meta({ title: 'HTTP request from the host, through the forward' }).optional(),
+  mount: Mount.meta({ title: 'A filesystem is mounted at this guest path' }).optional(),
+  file: File.meta({ title: 'A guest file exists (and contains text / has a mode)' }).optional(),
+  command: Command.meta({ title: 'A guest command exits 0 (or exit-code) and its stdout matches' }).optional(),
+}).meta({ title: 'Check', description: `One of: ${CHECK_KINDS.join(', ')}; with optional name and timeout.` });
+
+export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, ...)', {
+  name: z
+    .string(expected('an appliance name'))
+    .regex(new RegExp(NAME_PATTERN), why((v) => `bad name ${describeValue(v)}: use lower-case letters, digits and '-', starting with a letter or digit (like hello-web)`))
+    .meta({ title: 'Name', description: 'Lower-case letters, digits and -; one build history per name.' }),
+  version: z
+    .string(expected('a semantic version like 1.0.0'))
+    .regex(new RegExp(SEMVER_PATTERN), why((v) => `bad version ${describeValue(v)}: expected a semantic version like 1.0.0 or 2.1.0-rc.1`))
+    .meta({ title: 'Version', description: 'Semantic version, like 1.0.0.' }),
+  description: text('a one-line description').meta({ title: 'Description' }).optional(),
+  base: Base.optional(),
+  rootfs: Rootfs.optional(),
+  services: z.array(Service, expected('a list of services ({ name, run })')).meta({ title: 'Services', description: 'Started by init in order; restarted when they exit.' }).optional(),
+  disks: Disks.optional(),
+  flavours: z
+    .record(
+      z.string().regex(new RegExp(NAME_PATTERN), why((v) => `bad flavour name ${describeValue(v)}: use lower-case letters, digits and '-'`)),
+      Flavour,
+      expected('a mapping of flavour names to { data: SIZE }'),
+    )
+    .meta({ title: 'Flavours', description: 'Same OS disk, different data disk sizes.' })
+    .optional(),
+  vm: Vm.optional(),
+  network: strict('a mapping with forward', {
+    forward: z.array(Forward, expected('a list of forwards like { guest: 80 }')).meta({ title: 'Forwarded guest TCP ports' }).optional(),
+  }).meta({ title: 'Network' }).optional(),
+  outputs: z
+    .array(outputEnum, expected(`a list of output formats (${OUTPUT_FORMATS.join(', ')})`))
+    .min(1, why(() => `expected at least one output format (${OUTPUT_FORMATS.join(', ')}), found an empty list`))
+    .meta({ title: 'Outputs', default: ['raw', 'qcow2'] })
+    .optional(),
+  checks: z.array(CheckSchema, expected('a list of checks')).meta({ title: 'Checks', description: 'Run against a freshly booted test VM.' }).optional(),
+  upgrade: strict('a mapping with seed and verify', {
+    seed: commands('Commands run in the OLD version before upgrading').optional(),
+    verify: commands('Commands that must succeed in the NEW version after upgrading').optional(),
+  }).meta({ title: 'Upgrade test' }).optional(),
+  hooks: strict('a mapping with post-build', {
+    'post-build': z
+      .array(text('a script path inside the appliance folder'), expected('a list of script paths'))
+      .meta({ title: 'Post-build scripts', description: 'Scripts (paths inside the appliance folder) run after a build, with the build facts in the environment.' })
+      .optional(),
+  }).meta({ title: 'Hooks' }).optional(),
+}).meta({ title: 'Yoke appliance', description: 'appliance.yaml: how Yoke builds, boots and checks a virtual appliance.' });
+
+export type RawAppliance = z.infer<typeof ApplianceSchema>;
+export type RawCheck = z.infer<typeof CheckSchema>;

@@ -1,0 +1,111 @@
+// Rules that span keys or touch the disk: duplicates, references between keys, paths.
+// Runs on the raw data even when the schema failed, so one run reports every problem;
+// each rule skips parts whose type is wrong (the schema already reported those).
+import { didYouMean, quoteList } from './describe';
+import type { Finding } from './finding';
+import { checkInsidePath } from './paths';
+import type { SpecPath } from './positions';
+import { CHECK_KINDS } from './types';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+
+export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPath) => number): Finding[] {
+  if (!isObj(data)) return [];
+  const out: Finding[] = [];
+  const firstSeen = (seen: Map<unknown, SpecPath>, value: unknown, p: SpecPath, say: (firstLine: number) => string) => {
+    const first = seen.get(value);
+    if (first) out.push({ path: p, message: say(lineOf(first)) });
+    else seen.set(value, p);
+  };
+
+  // services
+  const serviceNames: string[] = [];
+  const seenServices = new Map<unknown, SpecPath>();
+  list(data.services).forEach((s, i) => {
+    const name = obj(s).name;
+    if (typeof name !== 'string') return;
+    if (!serviceNames.includes(name)) serviceNames.push(name);
+    firstSeen(seenServices, name, ['services', i, 'name'], (l) => `service '${name}' is defined twice (first at line ${l}); service names must be unique`);
+  });
+
+  // forwards
+  const guestPorts = new Set<number>();
+  const seenGuest = new Map<unknown, SpecPath>();
+  const seenHost = new Map<unknown, SpecPath>();
+  list(obj(data.network).forward).forEach((f, i) => {
+    const { guest, host } = obj(f);
+    if (typeof guest === 'number') {
+      guestPorts.add(guest);
+      firstSeen(seenGuest, guest, ['network', 'forward', i, 'guest'], (l) => `guest port ${guest} is forwarded twice (first at line ${l}); list each guest port once`);
+    }
+    if (typeof host === 'number') {
+      firstSeen(seenHost, host, ['network', 'forward', i, 'host'], (l) => `host port ${host} is used by two forwards (first at line ${l}); each forward needs its own host port`);
+    }
+  });
+
+  // checks
+  const seenCheckNames = new Map<unknown, SpecPath>();
+  list(data.checks).forEach((c, i) => {
+    if (!isObj(c)) return;
+    const kinds = CHECK_KINDS.filter((k) => k in c);
+    if (kinds.length === 0) {
+      const found = Object.keys(c);
+      out.push({ path: ['checks', i], message: `a check needs one of ${CHECK_KINDS.join(', ')}; found ${found.length ? 'only ' + found.join(', ') : 'an empty mapping'}` });
+    } else if (kinds.length > 1) {
+      out.push({ path: ['checks', i, kinds[1]], at: 'key', message: `a check has exactly one kind, found ${kinds.join(' and ')}; split it into ${kinds.length} checks` });
+    }
+    if (typeof c.name === 'string') {
+      firstSeen(seenCheckNames, c.name, ['checks', i, 'name'], (l) => `check name '${c.name}' is used twice (first at line ${l}); check names must be unique`);
+    }
+    if (typeof c.service === 'string' && !serviceNames.includes(c.service)) {
+      const near = didYouMean(c.service, serviceNames);
+      const hint = near ? ` (did you mean '${near}'?)` : serviceNames.length ? ` (services: ${quoteList(serviceNames)})` : ' (there are no services)';
+      out.push({ path: ['checks', i, 'service'], message: `check names service '${c.service}', but no service has that name${hint}` });
+    }
+    const httpPort = obj(c.http).port;
+    if (typeof httpPort === 'number' && Number.isInteger(httpPort) && !guestPorts.has(httpPort)) {
+      out.push({
+        path: ['checks', i, 'http', 'port'],
+        message: `http check on guest port ${httpPort}, but network.forward has no { guest: ${httpPort} }; add it so the host can reach the port`,
+      });
+    }
+  });
+
+  // outputs
+  const seenOutputs = new Map<unknown, SpecPath>();
+  list(data.outputs).forEach((o, i) => {
+    if (typeof o === 'string') firstSeen(seenOutputs, o, ['outputs', i], (l) => `output '${o}' is listed twice (first at line ${l})`);
+  });
+
+  // disks and flavours
+  const disks = obj(data.disks);
+  if ((disks.data === 'none' || disks.data === false) && isObj(data.flavours) && Object.keys(data.flavours).length) {
+    out.push({ path: ['flavours'], at: 'key', message: "flavours set data disk sizes, but disks.data is 'none'; remove flavours or add a data disk" });
+  }
+  if (isObj(disks.data) && disks.data.mount === '/') {
+    out.push({ path: ['disks', 'data', 'mount'], message: "the data disk cannot be mounted at '/'; use a directory like /data" });
+  }
+
+  // paths inside the folder
+  const kernel = obj(data.base).kernel;
+  if (typeof kernel === 'string' && kernel !== 'auto') {
+    const r = checkInsidePath(dir, kernel, 'kernel image', 'file');
+    if (!r.ok) out.push({ path: ['base', 'kernel'], message: r.message });
+  }
+  if (isObj(data.rootfs)) {
+    const overlay = data.rootfs.overlay;
+    if (overlay === undefined || typeof overlay === 'string') {
+      const r = checkInsidePath(dir, overlay ?? 'rootfs', 'overlay directory', 'dir');
+      if (!r.ok) out.push({ path: overlay === undefined ? ['rootfs'] : ['rootfs', 'overlay'], at: overlay === undefined ? 'key' : 'value', message: r.message });
+    }
+  }
+  list(obj(data.hooks)['post-build']).forEach((h, i) => {
+    if (typeof h !== 'string') return;
+    const r = checkInsidePath(dir, h, 'post-build script', 'file');
+    if (!r.ok) out.push({ path: ['hooks', 'post-build', i], message: r.message });
+  });
+  return out;
+}

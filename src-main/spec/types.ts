@@ -1,0 +1,43 @@
+// The normalized appliance spec: every default filled in, sizes in bytes, paths absolute.
+// Every other part of Yoke reads this shape, never the YAML.
+
+export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
+
+export type CheckKind = 'service' | 'port' | 'http' | 'mount' | 'file' | 'command';
+export const CHECK_KINDS: readonly CheckKind[] = ['service', 'port', 'http', 'mount', 'file', 'command'];
+
+export type Check = { name: string; timeoutMs: number; /** 1-based line of the check in appliance.yaml */ line: number } & (
+  | { kind: 'service'; service: string }
+  | { kind: 'port'; port: number }
+  | { kind: 'http'; port: number; path: string; status: number; contains?: string }
+  | { kind: 'mount'; path: string; fstype?: string }
+  | { kind: 'file'; path: string; contains?: string; mode?: string }
+  /** stdout: exact match after trimming both sides, or a regular expression when written as /re/ */
+  | { kind: 'command'; run: string; stdout?: string; exitCode: number }
+);
+
+export interface ApplianceSpec {
+  /** absolute appliance folder */
+  dir: string;
+  name: string;
+  version: string;
+  description?: string;
+  /** kernel: 'auto' or an absolute path inside dir */
+  base: { kernel: 'auto' | string; userland: 'busybox' };
+  /** overlay: absolute directory, or null when the spec has no `rootfs:` key */
+  rootfs: { overlay: string | null; exclude: string[] };
+  services: { name: string; run: string }[];
+  /** data is null only when the spec says `data: none` (or `data: false`) */
+  disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
+  flavours: Record<string, { dataBytes: number }>;
+  vm: { memoryBytes: number; cpus: number };
+  network: { forward: { guest: number; host?: number }[] };
+  outputs: OutputFormat[];
+  checks: Check[];
+  upgrade: { seed: string[]; verify: string[] };
+  /** absolute paths of scripts inside dir, run after a build with cwd = dir */
+  hooks: { postBuild: string[] };
+  /** the validated plain object as written (for hashing / diffs) */
+  source: unknown;
+}

@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+import type { CheckResult } from '../api/contract';
+
+export type TestRunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface NewTestRun {
+  buildId: number;
+  kind: 'test' | 'upgrade';
+  /** For an upgrade test: the older build the appliance was upgraded from. */
+  fromBuildId?: number | null;
+  consoleLog?: string | null;
+  screenshot?: string | null;
+  startedAt?: number;
+}
+
+export interface TestRunFinish {
+  status: Exclude<TestRunStatus, 'running'>;
+  consoleLog?: string | null;
+  screenshot?: string | null;
+  finishedAt?: number;
+}
+
+export interface RunQueries {
+  createTestRun(r: NewTestRun): number;
+  /** seq defaults to after the last result of the run. */
+  addCheckResult(runId: number, c: CheckResult & { seq?: number }): void;
+  finishTestRun(id: number, f: TestRunFinish): void;
+}
+
+export function prepareRunQueries(db: Database.Database): RunQueries {
+  const insertRun = db.prepare(
+    `INSERT INTO test_runs (build_id, kind, status, started_at, from_build_id, console_log, screenshot)
+     VALUES (@buildId, @kind, 'running', @startedAt, @fromBuildId, @consoleLog, @screenshot)`,
+  );
+  const insertCheck = db.prepare(
+    `INSERT INTO check_results (run_id, seq, name, kind, status, message, duration_ms, phase)
+     VALUES (@runId, COALESCE(@seq, (SELECT COALESCE(MAX(seq), -1) + 1 FROM check_results WHERE run_id = @runId)),
+             @name, @kind, @status, @message, @durationMs, @phase)`,
+  );
+  const finish = db.prepare(
+    `UPDATE test_runs SET status = @status, finished_at = @finishedAt,
+       console_log = COALESCE(@consoleLog, console_log), screenshot = COALESCE(@screenshot, screenshot)
+     WHERE id = @id`,
+  );
+  return {
+    createTestRun: (r) =>
+      Number(
+        insertRun.run({
+          buildId: r.buildId, kind: r.kind, startedAt: r.startedAt ?? Date.now(), fromBuildId: r.fromBuildId ?? null,
+          consoleLog: r.consoleLog ?? null, screenshot: r.screenshot ?? null,
+        }).lastInsertRowid,
+      ),
+    addCheckResult(runId, c) {
+      insertCheck.run({
+        runId, seq: c.seq ?? null, name: c.name, kind: c.kind, status: c.status, message: c.message,
+        durationMs: Math.round(c.durationMs), phase: c.phase ?? null,
+      });
+    },
+    finishTestRun(id, f) {
+      const r = finish.run({
+        id, status: f.status, finishedAt: f.finishedAt ?? Date.now(), consoleLog: f.consoleLog ?? null, screenshot: f.screenshot ?? null,
+      });
+      if (r.changes === 0) throw new Error(`finishTestRun: no test run #${id}`);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { execa } from 'execa';
+
+/** One external program as Yoke runs it: what to call and which apt package provides it. */
+export interface ToolCall {
+  /** Executable name or path, e.g. "qemu-img". */
+  tool: string;
+  /** Debian package that provides the tool, named in the error when it is missing. */
+  aptPackage: string;
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Exit codes that count as success (default [0]). */
+  okExitCodes?: number[];
+}
+
+export interface ToolResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export class ToolMissingError extends Error {
+  constructor(readonly tool: string, readonly aptPackage: string) {
+    super(`The program "${tool}" is not installed. Install it with: sudo apt-get install ${aptPackage}`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+export class ToolFailedError extends Error {
+  constructor(
+    readonly commandLine: string,
+    readonly exitCode: number | undefined,
+    readonly stderrTail: string,
+    reason: string,
+  ) {
+    super(`${reason}: ${commandLine}${stderrTail ? `\n${stderrTail}` : ''}`);
+    this.name = 'ToolFailedError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor(what = 'The build') {
+    super(`${what} was cancelled.`);
+    this.name = 'CancelledError';
+  }
+}
+
+/** A shell-readable command line for error messages and logs. */
+export function formatCommandLine(tool: string, argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return [tool, ...argv].map(quote).join(' ');
+}
+
+/** The last lines of a tool's output: enough to see why it failed, short enough for a log line. */
+export function tail(text: string, lines = 12): string {
+  const all = text.trimEnd().split('\n');
+  return all.slice(-lines).join('\n');
+}
+
+export async function runTool(call: ToolCall): Promise<ToolResult> {
+  const commandLine = formatCommandLine(call.tool, call.argv);
+  if (call.signal?.aborted) throw new CancelledError();
+  const result = await execa(call.tool, call.argv, {
+    cwd: call.cwd,
+    env: { LC_ALL: 'C', ...call.env },
+    input: call.input,
+    timeout: call.timeoutMs,
+    cancelSignal: call.signal,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+    stdin: call.input === undefined ? 'ignore' : 'pipe',
+  });
+  const stderr = String(result.stderr ?? '');
+  const stdout = String(result.stdout ?? '');
+  const code = (result as { code?: string }).code;
+  if (code === 'ENOENT' || (result.failed && /ENOENT/.test(String(result.message)) && result.exitCode === undefined)) {
+    throw new ToolMissingError(call.tool, call.aptPackage);
+  }
+  if (result.isCanceled || call.signal?.aborted) throw new CancelledError();
+  if (result.timedOut) {
+    throw new ToolFailedError(commandLine, undefined, tail(stderr), `Timed out after ${call.timeoutMs} ms`);
+  }
+  const ok = call.okExitCodes ?? [0];
+  if (result.exitCode === undefined || !ok.includes(result.exitCode)) {
+    const full = stderr || stdout;
+    const why = result.signal
+      ? `Crashed with ${result.signal}`
+      : /No space left on device|disk full/i.test(full)
+        ? 'Ran out of disk space (free some space and build again)'
+        : `Failed with exit code ${result.exitCode}`;
+    throw new ToolFailedError(commandLine, result.exitCode, tail(full), why);
+  }
+  return { stdout, stderr, exitCode: result.exitCode };
+}

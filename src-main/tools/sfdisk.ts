@@ -1,0 +1,23 @@
+import { runTool } from './run';
+
+export interface PartitionTable {
+  /** 8 hex digits (the DOS disk identifier), pinned for reproducibility. */
+  diskId: string;
+  /** One bootable FAT32 (LBA) partition from startSector to the end of the disk. */
+  startSector: number;
+  /** 'c' = FAT32 LBA, 'e' = FAT16 LBA. */
+  type?: 'c' | 'e';
+}
+
+/** The sfdisk script for a DOS label with one bootable FAT32 partition. */
+export function sfdiskScript(t: PartitionTable): string {
+  return [`label: dos`, `label-id: 0x${t.diskId.toLowerCase()}`, `unit: sectors`, '', `start=${t.startSector}, type=${t.type ?? 'c'}, bootable`, ''].join('\n');
+}
+
+export function sfdiskArgs(disk: string): string[] {
+  return ['--no-reread', '--no-tell-kernel', '--quiet', '--wipe', 'never', disk];
+}
+
+export async function sfdisk(disk: string, t: PartitionTable, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'sfdisk', aptPackage: 'fdisk', argv: sfdiskArgs(disk), input: sfdiskScript(t), signal: opts.signal, timeoutMs: 60_000 });
+}

@@ -1,0 +1,21 @@
+import { runTool } from './run';
+
+export interface ZstdOptions {
+  level?: number;
+  /** 0 = one worker per core. */
+  threads?: number;
+}
+
+/** Compress `input` into `output`; -T0 uses every core, and zstd output does not depend on the thread count. */
+export function zstdCompressArgs(input: string, output: string, o: ZstdOptions = {}): string[] {
+  return [`-${o.level ?? 3}`, `-T${o.threads ?? 0}`, '-q', '-f', '--no-progress', input, '-o', output];
+}
+
+export async function zstdCompress(input: string, output: string, o: ZstdOptions & { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdCompressArgs(input, output, o), signal: o.signal, timeoutMs: 300_000 });
+}
+
+export async function zstdVersion(): Promise<string> {
+  const r = await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: ['-V'], timeoutMs: 10_000 });
+  return r.stdout.trim();
+}

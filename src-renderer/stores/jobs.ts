@@ -1,0 +1,41 @@
+import { create } from 'zustand';
+import { subscribe } from '../api/client';
+
+export interface JobView {
+  jobId: string;
+  kind: string;
+  title: string;
+  stage: string;
+  fraction: number;
+  message?: string;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+  buildId?: number;
+}
+
+interface JobsState {
+  jobs: Record<string, JobView>;
+  order: string[];
+}
+
+/** Jobs as the engine reports them; the status bar shows the newest one. */
+export const useJobs = create<JobsState>(() => ({ jobs: {}, order: [] }));
+
+function update(jobId: string, patch: Partial<JobView>): void {
+  useJobs.setState((s) => {
+    const prev = s.jobs[jobId];
+    if (!prev) return s;
+    return { ...s, jobs: { ...s.jobs, [jobId]: { ...prev, ...patch } } };
+  });
+}
+
+export function startJobTracking(): void {
+  subscribe('job.started', (p) =>
+    useJobs.setState((s) => ({
+      jobs: { ...s.jobs, [p.jobId]: { jobId: p.jobId, kind: p.kind, title: p.title, stage: 'starting', fraction: 0, status: 'running', buildId: p.buildId } },
+      order: [...s.order.filter((id) => id !== p.jobId), p.jobId].slice(-20),
+    })),
+  );
+  subscribe('job.progress', (p) => update(p.jobId, { stage: p.stage, fraction: p.fraction, message: p.message }));
+  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, buildId: p.buildId, fraction: 1 }));
+}

@@ -1,0 +1,21 @@
+import { create } from 'zustand';
+
+export type Screen = 'appliances' | 'builds' | 'vms' | 'settings';
+
+// The order of the left navigation. "Upgrades" slots in after VMs when it exists.
+export const SCREENS: ReadonlyArray<{ id: Screen; label: string; key: string }> = [
+  { id: 'appliances', label: 'Appliances', key: '1' },
+  { id: 'builds', label: 'Builds', key: '2' },
+  { id: 'vms', label: 'VMs', key: '3' },
+  { id: 'settings', label: 'Settings', key: '4' },
+];
+
+interface NavigationState {
+  screen: Screen;
+  go(screen: Screen): void;
+}
+
+export const useNavigation = create<NavigationState>((set) => ({
+  screen: 'appliances',
+  go: (screen) => set({ screen }),
+}));
