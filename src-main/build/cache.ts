@@ -13,6 +13,8 @@ export interface CachedFile {
   name: string;
   bytes: number;
   sha256: string;
+  /** Build dirs hard-link these files; a write through such a link changes the mtime and voids the entry. */
+  mtimeMs: number;
 }
 
 export interface CacheEntry {
@@ -85,7 +87,8 @@ export class StageCache {
     for (const f of entry.files) {
       // A file changed or removed behind our back makes the entry useless; rebuild it.
       try {
-        if (fs.statSync(path.join(dir, f.name)).size !== f.bytes) return this.drop(key);
+        const st = fs.statSync(path.join(dir, f.name));
+        if (st.size !== f.bytes || st.mtimeMs !== f.mtimeMs) return this.drop(key);
       } catch {
         return this.drop(key);
       }
@@ -113,7 +116,8 @@ export class StageCache {
         .sort()
         .map((name) => {
           const p = path.join(tmp, name);
-          return { name, bytes: fs.statSync(p).size, sha256: sha256Of(p) };
+          const st = fs.statSync(p);
+          return { name, bytes: st.size, sha256: sha256Of(p), mtimeMs: st.mtimeMs };
         });
       const entry: CacheEntry = { key, dir: '', files, meta };
       fs.writeFileSync(path.join(tmp, 'entry.json'), JSON.stringify({ key, files, meta }));

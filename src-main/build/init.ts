@@ -9,6 +9,8 @@ export interface InitInput {
   services: { name: string; run: string }[];
   /** Guest paths of kernel modules, in load order (dependencies first). */
   modules: string[];
+  /** Modules only the power button needs: loaded in the background, off the boot's critical path. */
+  acpiModules?: string[];
 }
 
 /** The kernel command-line flag that turns on the test control channel (a root shell on ttyS1). */
@@ -19,6 +21,7 @@ export const SERVICE_PID_DIR = '/run/yoke/services';
 
 export const MARKERS = {
   servicesStarted: 'yoke: services started',
+  /** Followed by " after <uptime>s". */
   ready: 'yoke: ready',
   shutdown: 'yoke: shutting down',
   poweroff: 'yoke: power off',
@@ -82,8 +85,11 @@ export function generateInit(input: InitInput): string {
     '    mount -t "$type" -o "${opts:-defaults}" "$dev" "$mp" && log "mounted $spec on $mp" || log "cannot mount $spec on $mp"',
     '  done </etc/fstab',
     'fi',
-    // ACPI power button → /etc/acpi/PWRF/00000080 → yoke-shutdown.
-    'acpid -c /etc/acpi -l /dev/null',
+  );
+  // ACPI power button → /etc/acpi/PWRF/00000080 → yoke-shutdown.
+  const acpi = (input.acpiModules ?? []).map((m) => `insmod ${m} || log "cannot load module ${m}"; `).join('');
+  lines.push(
+    `(${acpi}acpid -c /etc/acpi -l /dev/null) &`,
     // Each service runs under its own supervisor: restarted when it exits, with doubling backoff.
     'supervise() {',
     '  name=$1; cmd=$2; delay=1',
@@ -113,7 +119,8 @@ export function generateInit(input: InitInput): string {
     `  (while :; do setsid sh -c 'exec sh -i </dev/ttyS1 >/dev/ttyS1 2>&1'; sleep 0.2; done) &`,
     '  log "control channel on ttyS1"',
     'fi',
-    'log "ready"',
+    // The uptime lets boot time be read off any console log.
+    'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',
     '',

@@ -4,8 +4,8 @@ import { busyboxApplets, findStaticBusybox } from '../tools/busybox';
 import { baseTree, guestModulePath } from './base';
 import { writeCpio, type CpioTree } from './cpio';
 import type { KernelInfo } from './kernel';
-import { APPLIANCE_MODULES, resolveModules, type KernelModule } from './modules';
-import { applianceTree, checkHostSymlinks, type OverlayFile } from './rootfs';
+import { ACPI_MODULES, APPLIANCE_MODULES, resolveModules, type KernelModule } from './modules';
+import { applianceTree, type OverlayFile } from './rootfs';
 
 /** Writes a tree as a deterministic cpio and compresses it with multi-threaded zstd (the kernel has RD_ZSTD). */
 export async function writeLayer(tree: CpioTree, out: string, epoch: number, signal?: AbortSignal): Promise<{ entries: number; cpioBytes: number }> {
@@ -44,18 +44,16 @@ export interface RootfsLayerInput {
   overlay: OverlayFile[];
   kernel: KernelInfo;
   modules: KernelModule[];
-  base: CpioTree;
 }
 
 export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
-  const tree = applianceTree({
+  return applianceTree({
     name: i.name,
     version: i.version,
     services: i.services,
     data: i.data,
     overlay: i.overlay,
-    modules: i.modules.map((m) => guestModulePath(i.kernel.version, m)),
+    modules: i.modules.filter((m) => !ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
+    acpiModules: i.modules.filter((m) => ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
   });
-  checkHostSymlinks(i.overlay, (p) => tree.has(p) || i.base.has(p));
-  return tree;
 }

@@ -4,6 +4,9 @@ import path from 'node:path';
 /** What a virtio appliance needs from Debian's cloud kernel, where these are modules (ext4 is built in). */
 export const APPLIANCE_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'button', 'evdev'];
 
+/** Needed only for the ACPI power button (acpid reads evdev events from the button driver). */
+export const ACPI_MODULES = ['button', 'evdev'];
+
 export interface KernelModule {
   name: string;
   /** Path relative to the modules dir, e.g. kernel/drivers/virtio/virtio.ko */

@@ -47,6 +47,24 @@ export interface BuildResult {
   warnings: string[];
 }
 
+/**
+ * Raw disks are meant to be booted and written (a data disk above all), so each build gets its own
+ * sparse copy. Exports, the OVA and boot files are release files: they are hard links to the
+ * cache's files, read-only, so a warm build copies nothing and the build dir keeps them after the
+ * cache evicts its entry. (A write by root through a link changes the mtime, which voids the entry.)
+ */
+async function linkOrCopy(src: string, dest: string, signal?: AbortSignal, copy = false): Promise<void> {
+  if (copy) return cpSparse(src, dest, { signal });
+  try {
+    fs.chmodSync(src, 0o444);
+    fs.linkSync(src, dest);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw e;
+    await cpSparse(src, dest, { signal });
+  }
+}
+
 /** The next free <version>-<n> folder, claimed by creating it (mkdir fails if another build took it first). */
 function reserveBuildDir(home: string, spec: ApplianceSpec): string {
   const parent = path.join(home, 'builds', spec.name);
@@ -120,7 +138,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
         const f = e.files.find((x) => x.name === name);
         if (!f) throw new Error(`The cache entry ${e.key} lacks ${name}; run the build again with --no-cache.`);
         fs.mkdirSync(path.dirname(path.join(staging!, rel)), { recursive: true });
-        await cpSparse(path.join(e.dir, name), path.join(staging!, rel), { signal: c.signal });
+        await linkOrCopy(path.join(e.dir, name), path.join(staging!, rel), c.signal, a.format === 'raw');
         artifacts.push({ ...a, path: path.join(finalDir!, rel), bytes: f.bytes, sha256: f.sha256 });
       };
       await put(c.os!, 'os.raw', 'os.raw', { format: 'raw', disk: 'os', kind: 'disk' });

@@ -52,10 +52,10 @@ export function walkOverlay(overlay: string, exclude: string[]): OverlayFile[] {
       if (l.isSymbolicLink()) {
         const target = fs.readlinkSync(abs);
         if (!path.isAbsolute(target)) {
-          const resolved = path.posix.normalize(path.posix.join('/', relDir, target));
-          const escapes = path.posix.relative('/', path.posix.join('/', relDir, target)).startsWith('..');
-          if (escapes) {
-            throw new RootfsError(`The symlink ${abs} points to ${target}, outside the overlay (${resolved}). Copy the file into the overlay instead.`);
+          // Joined without a leading "/" so that climbing above the overlay root stays visible as "..".
+          const resolved = path.posix.normalize(path.posix.join(relDir || '.', target));
+          if (resolved === '..' || resolved.startsWith('../')) {
+            throw new RootfsError(`The symlink ${abs} points to ${target}, outside the overlay. Yoke never follows symlinks; copy the file into the overlay instead.`);
           }
         }
         out.push({ rel, abs, kind: 'symlink', mode: 0o777, size: 0, target });
@@ -98,6 +98,7 @@ export interface ApplianceLayerInput {
   services: { name: string; run: string }[];
   data: { label: string; mount: string } | null;
   modules: string[];
+  acpiModules?: string[];
   overlay: OverlayFile[];
 }
 
@@ -105,7 +106,7 @@ export interface ApplianceLayerInput {
 export function applianceTree(input: ApplianceLayerInput): CpioTree {
   const t = new CpioTree();
   const text = (p: string, s: string, mode = 0o644) => t.add({ path: p, type: 'file', mode, data: Buffer.from(s) });
-  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules }), 0o755);
+  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules, acpiModules: input.acpiModules }), 0o755);
   text('etc/hostname', `${input.name}\n`);
   text('etc/yoke-release', `NAME=${input.name}\nVERSION=${input.version}\n`);
   if (!input.overlay.some((f) => f.rel === 'etc/fstab')) text('etc/fstab', generateFstab(input.data));

@@ -13,20 +13,20 @@ export interface StageHooks {
   signal?: AbortSignal;
   onProgress?(stage: string, fraction: number, msg?: string): void;
   onLog?(level: LogLevel, text: string): void;
-  onStage?(s: StageReport & { status: StageReport['status'] | 'running' }): void;
+  onStage?(s: Omit<StageReport, 'status'> & { status: StageReport['status'] | 'running' }): void;
 }
 
 /** A step of a build: `run` does the work, `cleanup` undoes what it left behind (Packer's Run/Cleanup). */
 export interface Stage<C> {
   name: string;
-  /** Returns true when the stage's output came from the cache. */
-  run(ctx: C, progress: (fraction: number, msg?: string) => void): Promise<boolean | void>;
+  /** Returns true when the stage's output came from the cache, 'skipped' when it had nothing to do. */
+  run(ctx: C, progress: (fraction: number, msg?: string) => void): Promise<boolean | 'skipped' | void>;
   cleanup?(ctx: C, failed: boolean): void | Promise<void>;
 }
 
 /** A build failure tied to the stage it happened in. */
 export class BuildError extends Error {
-  constructor(readonly stage: string, message: string, readonly cause?: unknown) {
+  constructor(readonly stage: string, message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'BuildError';
   }
@@ -55,13 +55,14 @@ export async function runStages<C>(stages: Stage<C>[], ctx: C, hooks: StageHooks
       hooks.onProgress?.(stage.name, 0);
       const t0 = performance.now();
       try {
-        const hit = (await stage.run(ctx, (f, msg) => hooks.onProgress?.(stage.name, f, msg))) === true;
+        const outcome = await stage.run(ctx, (f, msg) => hooks.onProgress?.(stage.name, f, msg));
         if (hooks.signal?.aborted) throw new CancelledError();
-        const r: StageReport = { name: stage.name, status: 'ok', cacheHit: hit, durationMs: Math.round(performance.now() - t0) };
+        const hit = outcome === true;
+        const r: StageReport = { name: stage.name, status: outcome === 'skipped' ? 'skipped' : 'ok', cacheHit: hit, durationMs: Math.round(performance.now() - t0) };
         reports.push(r);
         hooks.onStage?.(r);
         hooks.onProgress?.(stage.name, 1);
-        hooks.onLog?.('debug', `${stage.name}: ${hit ? 'cached' : 'built'} in ${r.durationMs} ms`);
+        hooks.onLog?.('debug', `${stage.name}: ${outcome === 'skipped' ? 'nothing to do' : hit ? 'cached' : 'built'} in ${r.durationMs} ms`);
       } catch (e) {
         const cancelled = e instanceof CancelledError || hooks.signal?.aborted;
         const r: StageReport = { name: stage.name, status: cancelled ? 'cancelled' : 'failed', cacheHit: false, durationMs: Math.round(performance.now() - t0) };

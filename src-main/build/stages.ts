@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
 import type { DiskFormat } from '../tools/qemu-img';
 import { hashInputs, StageCache, type CacheEntry } from './cache';
-import { CpioTree } from './cpio';
 import { buildDataDisk, uuidFromHex } from './datadisk';
 import { exportDisk, exportName } from './exports';
 import { describeFinding, scanHygiene } from './hygiene';
@@ -16,7 +15,7 @@ import { ovaDiskName, writeOva } from './ova';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
-import { fileIdentity, toolIdentities } from './tool-ids';
+import { fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
 
 /** Bump when a stage's output changes for the same inputs (a code change): old cache entries stop matching. */
 export const STAGE_FORMAT = 'yoke-build-1';
@@ -60,6 +59,12 @@ async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (
   return [await ctx.cache.put(key, fill), false];
 }
 
+/** Kernel identity without its path: the same kernel fetched into two homes gives the same cache keys. */
+function kernelIdentity(k: KernelInfo): string {
+  const st = fs.statSync(k.path);
+  return `${k.version}:${st.size}:${Math.floor(st.mtimeMs)}`;
+}
+
 const file = (e: CacheEntry, name: string) => path.join(e.dir, name);
 const sha = (e: CacheEntry, name: string) => e.files.find((f) => f.name === name)?.sha256 ?? '';
 
@@ -100,7 +105,7 @@ export const baseStage: Stage<BuildContext> = {
   name: 'base',
   async run(ctx) {
     const k = ctx.kernel!;
-    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: fileIdentity(k.path), kver: k.version, busybox: fileIdentity(BUSYBOX_PATH), zstd: ctx.tools!.zstd }, async (tmp) => {
+    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), zstd: ctx.tools!.zstd }, async (tmp) => {
       const { tree, modules } = await buildBaseTree(k, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
       return { modules, paths: tree.sorted().map((e) => e.path) };
@@ -119,14 +124,14 @@ export const rootfsStage: Stage<BuildContext> = {
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
     const layer = { name: spec.name, version: spec.version, services: spec.services, data };
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
-    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, base: new CpioTree() });
+    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules });
     const overlayPaths = new Set(ctx.overlay!.map((f) => f.rel));
     checkHostSymlinks(ctx.overlay!, (p) => {
       const rel = p.replace(/^\/+/, '');
       return basePaths.has(rel) || overlayPaths.has(rel) || probe.has(rel);
     });
     const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules, base: new CpioTree() });
+      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules });
       await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
     });
     ctx.rootfs = entry;
@@ -141,14 +146,15 @@ export const osDiskStage: Stage<BuildContext> = {
     const t = ctx.tools!;
     const parts = {
       stage: 'os-disk',
-      kernel: fileIdentity(k.path),
+      kernel: kernelIdentity(k),
       base: sha(ctx.base!, 'base.zst'),
       rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
       size: ctx.spec.disks.os.sizeBytes,
       cmdline: KERNEL_CMDLINE,
       tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
     };
-    const id = hashInputs(parts).slice(0, 8);
+    // Ids written into the disk come from content only (never tool paths or homes): reproducible anywhere.
+    const id = hashInputs({ base: parts.base, rootfs: parts.rootfs, kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline }).slice(0, 8);
     const [entry, hit] = await cached(ctx, parts, async (tmp) => {
       const initrds = [
         { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
@@ -169,12 +175,12 @@ export const dataDiskStage: Stage<BuildContext> = {
   name: 'data-disk',
   async run(ctx, progress) {
     const data = ctx.spec.disks.data;
-    if (!data) return true;
+    if (!data || ctx.flavours.length === 0) return 'skipped';
     let allHit = true;
     for (const [n, fl] of ctx.flavours.entries()) {
       const parts = { stage: 'data-disk', size: fl.sizeBytes, label: data.label, tool: ctx.tools!.mke2fs };
       const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-        await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs(parts)), epoch: ctx.epoch, signal: ctx.signal });
+        await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs({ size: fl.sizeBytes, label: data.label })), epoch: ctx.epoch, signal: ctx.signal });
       });
       ctx.data.set(fl.name, entry);
       allHit &&= hit;
@@ -196,12 +202,14 @@ export const exportsStage: Stage<BuildContext> = {
       jobs.push({ disk: 'os', src: ctx.os!, format });
       if (dataEntry) jobs.push({ disk: 'data', src: dataEntry, format });
     }
+    if (jobs.length === 0) return 'skipped';
     let allHit = true;
     for (const [n, j] of jobs.entries()) {
       const name = exportName(`${ctx.spec.name}-${j.disk}`, j.format);
       const parts = { stage: 'export', src: j.src.key, format: j.format, name, tool: ctx.tools!['qemu-img'] };
+      const seed = hashInputs({ src: sha(j.src, `${j.disk}.raw`), format: j.format });
       const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-        await exportDisk(path.join(j.src.dir, `${j.disk}.raw`), path.join(tmp, name), j.format, hashInputs(parts), ctx.epoch, ctx.signal);
+        await exportDisk(path.join(j.src.dir, `${j.disk}.raw`), path.join(tmp, name), j.format, seed, ctx.epoch, ctx.signal);
       });
       ctx.exports.set(`${j.disk}.${j.format}`, entry);
       allHit &&= hit;
@@ -214,7 +222,7 @@ export const exportsStage: Stage<BuildContext> = {
 export const ovaStage: Stage<BuildContext> = {
   name: 'ova',
   async run(ctx) {
-    if (!ctx.ova) return true;
+    if (!ctx.ova) return 'skipped';
     const { spec } = ctx;
     const vmdks = (['os', 'data'] as const)
       .map((disk) => ({ disk, entry: ctx.exports.get(`${disk}.vmdk`) }))

@@ -23,7 +23,8 @@ export function followJob(engine: Engine, ctx: CliContext, jobId: string, opts: 
         ctx.err(`\r\x1b[2K${bar} ${String(Math.round(p.fraction * 100)).padStart(3)}%  ${p.stage}${p.message ? `: ${p.message}` : ''}`.slice(0, 200));
         barShown = true;
       } else if (p.stage !== lastStage) {
-        ctx.err(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${p.stage}\n`);
+        // Without a terminal (CI logs), one line per stage: a bar redrawn in place would be noise.
+        ctx.err(`• ${p.stage}${p.message ? `: ${p.message}` : ''}\n`);
       }
       lastStage = p.stage;
     } else if (event === 'job.log') {

@@ -1,7 +1,8 @@
 import type { CliCommand } from './types';
 import { validateCommand } from './commands/validate';
+import { buildCommand } from './commands/build';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, doctorCommand, serveCommand];

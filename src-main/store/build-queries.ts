@@ -74,6 +74,8 @@ export interface BuildRecord {
 export interface BuildQueries {
   createBuild(b: NewBuild): number;
   finishBuild(id: number, f: BuildFinish): void;
+  /** Where a running build writes its artifacts and log, once its id has named them. */
+  setBuildPaths(id: number, p: { buildDir?: string | null; logPath?: string | null }): void;
   addStage(s: NewStage): void;
   addArtifact(a: NewArtifact): number;
   /** The history screen: newest first, one query. */
@@ -99,7 +101,13 @@ type BuildRow = {
 };
 type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'released' | 'error'>;
 
-const SUMMARY_COLUMNS = 'b.id, a.name AS appliance, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error';
+// The history screen's rows come out of SQLite already in the contract's shape (ISO time made
+// in SQL with integer arithmetic, so exact to the millisecond); only `released` is fixed up in
+// place. Building a second object per row in JS doubled the time for 10,000 builds.
+const SQL_ISO = "strftime('%Y-%m-%dT%H:%M:%S', b.created_at / 1000, 'unixepoch') || printf('.%03dZ', b.created_at % 1000)";
+const LIST_COLUMNS = `b.id AS id, a.name AS appliance, b.version AS version, b.status AS status, ${SQL_ISO} AS createdAt,
+  b.duration_ms AS durationMs, b.bytes AS bytes, b.released AS released, b.error AS error`;
+type ListRow = Omit<BuildSummary, 'released'> & { released: number | boolean };
 
 function toSummary(r: SummaryRow): BuildSummary {
   return {
@@ -133,6 +141,9 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
        error = @error, inputs_hash = COALESCE(@inputsHash, inputs_hash)
      WHERE id = @id`,
   );
+  const setPaths = db.prepare(
+    `UPDATE builds SET build_dir = COALESCE(@buildDir, build_dir), log_path = COALESCE(@logPath, log_path) WHERE id = @id`,
+  );
   const insertStage = db.prepare(
     `INSERT INTO stages (build_id, seq, name, status, cache_hit, duration_ms, key)
      VALUES (@buildId, COALESCE(@seq, (SELECT COALESCE(MAX(seq), -1) + 1 FROM stages WHERE build_id = @buildId)),
@@ -142,12 +153,12 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     `INSERT INTO artifacts (build_id, format, disk, kind, path, bytes, sha256)
      VALUES (@buildId, @format, @disk, @kind, @path, @bytes, @sha256)`,
   );
-  const listAll = db.prepare<[number], SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
+  const listAll = db.prepare<[number], ListRow>(
+    `SELECT ${LIST_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
      ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
   );
-  const listOne = db.prepare<[string, number], SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
+  const listOne = db.prepare<[string, number], ListRow>(
+    `SELECT ${LIST_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
      WHERE b.appliance_id = (SELECT id FROM appliances WHERE name = ?)
      ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
   );
@@ -201,6 +212,9 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
 
   return {
     createBuild,
+    setBuildPaths(id, p) {
+      setPaths.run({ id, buildDir: p.buildDir ?? null, logPath: p.logPath ?? null });
+    },
     finishBuild(id, f) {
       const r = finish.run({
         id, status: f.status, finishedAt: f.finishedAt ?? Date.now(), durationMs: f.durationMs ?? null,
@@ -220,7 +234,8 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     listBuilds(q = {}) {
       const limit = q.limit ?? -1; // SQLite: a negative LIMIT means no limit
       const rows = q.appliance === undefined ? listAll.all(limit) : listOne.all(q.appliance, limit);
-      return rows.map(toSummary);
+      for (const r of rows) r.released = r.released === 1;
+      return rows as BuildSummary[];
     },
     getBuild(id) {
       const r = detail.get(id);

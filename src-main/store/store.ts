@@ -90,7 +90,7 @@ export function openStore(home: string, opts: { readonly?: boolean } = {}): Stor
     fs.mkdirSync(home, { recursive: true });
   }
 
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: !!opts.readonly });
     db.pragma('busy_timeout = 5000');
@@ -101,6 +101,7 @@ export function openStore(home: string, opts: { readonly?: boolean } = {}): Stor
       migrateTo(db, LATEST_VERSION);
     }
   } catch (e) {
+    if (db?.open) db.close();
     if (e instanceof StoreError) throw e;
     throw describeOpenError(file, e);
   }

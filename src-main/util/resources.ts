@@ -22,5 +22,10 @@ export function sampleApplianceDir(): string {
 /** Where the built renderer lives (out/renderer), for `yoke serve`. */
 export function rendererDir(): string {
   if (process.env.YOKE_RENDERER_DIR) return process.env.YOKE_RENDERER_DIR;
+  // This code may be bundled into out/main/cli.js or a shared out/main/chunks/*.js, or run from source.
+  for (const candidate of ['../renderer', '../../renderer', '../../out/renderer']) {
+    const dir = path.resolve(__dirname, candidate);
+    if (fs.existsSync(path.join(dir, 'index.html'))) return dir;
+  }
   return path.resolve(__dirname, '../renderer');
 }

@@ -61,9 +61,16 @@ export const test = base.extend<{ app: Page }, { served: Served }>({
   ],
   /** The app, loaded and connected. */
   app: async ({ page, served }, use) => {
+    // A CSP violation or a script error shows up as a console error; none is acceptable.
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(served.url);
     await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
     await use(page);
+    expect(errors).toEqual([]);
   },
 });
 

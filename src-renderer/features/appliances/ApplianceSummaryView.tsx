@@ -1,9 +1,9 @@
 import type { ApplianceSummary } from '../../../src-main/api/contract';
 import { ProblemList } from './ProblemList';
 
-function Fact({ label, value }: { label: string; value: string | number | undefined }) {
+function Fact({ label, value, wide }: { label: string; value: string | number | undefined; wide?: boolean }) {
   return (
-    <div className="fact">
+    <div className={wide ? 'fact fact-wide' : 'fact'}>
       <dt>{label}</dt>
       <dd>{value === undefined || value === '' ? '—' : value}</dd>
     </div>
@@ -35,7 +35,7 @@ export function ApplianceSummaryView({ summary }: { summary: ApplianceSummary })
             <Fact label="OS disk" value={summary.disks.os} />
             <Fact label="Data disk" value={summary.disks.data} />
             <Fact label="Checks" value={summary.checks} />
-            <Fact label="Outputs" value={summary.outputs.join(', ')} />
+            <Fact label="Outputs" value={summary.outputs.join(', ')} wide />
           </dl>
 
           <section aria-label="Services" className="subsection">

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
 import { formatTime } from '../../components/format';
 import { useAppliance } from '../../stores/appliance';
+import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ApplianceSummaryView } from './ApplianceSummaryView';
 import { OpenFolderForm } from './OpenFolderForm';
@@ -14,6 +15,8 @@ export function AppliancesScreen() {
   const sample = useSession((s) => s.info?.sample ?? '');
   const [asking, setAsking] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
+  const [buildError, setBuildError] = useState<string | null>(null);
+  const go = useNavigation((s) => s.go);
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
@@ -27,9 +30,22 @@ export function AppliancesScreen() {
     await open(r.value.dir);
   };
 
+  // The build runs as a job: its progress shows in the status bar and the build in Builds.
+  const build = async (dir: string) => {
+    setBuildError(null);
+    const r = await invoke('build.start', { dir });
+    if (!r.ok) return setBuildError(r.error.message);
+    go('builds');
+  };
+
   return (
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
+        {summary?.valid ? (
+          <button type="button" className="button" onClick={() => void build(summary.dir)}>
+            Build {summary.name}
+          </button>
+        ) : null}
         <button type="button" className="button primary" onClick={() => void pick()} disabled={opening}>
           Open appliance…
         </button>
@@ -45,6 +61,7 @@ export function AppliancesScreen() {
       ) : null}
       {pickError ? <ErrorNotice title="Could not show the folder dialog">{pickError}</ErrorNotice> : null}
       {error ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
+      {buildError ? <ErrorNotice title="Could not start the build">{buildError}</ErrorNotice> : null}
 
       <div className="split">
         <section className="panel" aria-label="Open appliance">

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
@@ -9,10 +11,20 @@ const COLUMNS = ['#', 'Appliance', 'Version', 'Status', 'Created', 'Duration', '
 export function BuildsScreen() {
   const builds = useCommand('builds.list', { limit: 200 });
   const rows = builds.value ?? [];
+  const { reload } = builds;
+  // A build row appears when its job starts and changes when it ends.
+  useEffect(() => {
+    const offStart = subscribe('job.started', () => reload());
+    const offEnd = subscribe('job.finished', () => reload());
+    return () => {
+      offStart();
+      offEnd();
+    };
+  }, [reload]);
   return (
     <div className="screen">
       <ScreenHeader title="Builds" subtitle="Every build of every appliance, newest first.">
-        <button type="button" className="button" onClick={() => builds.reload()} disabled={builds.status === 'loading'}>
+        <button type="button" className="button" onClick={() => reload()} disabled={builds.status === 'loading'}>
           Refresh
         </button>
       </ScreenHeader>
@@ -22,7 +34,7 @@ export function BuildsScreen() {
           <thead>
             <tr>
               {COLUMNS.map((c) => (
-                <th key={c} scope="col" className={c === '#' || c === 'Duration' || c === 'Size' ? 'num' : undefined}>
+                <th key={c} scope="col" className={c === '#' ? 'num col-id' : c === 'Duration' || c === 'Size' ? 'num' : undefined}>
                   {c}
                 </th>
               ))}
@@ -44,7 +56,7 @@ export function BuildsScreen() {
                 <td className="num">{formatBytes(b.bytes)}</td>
               </tr>
             ))}
-            {rows.length === 0 && builds.status !== 'loading' ? (
+            {rows.length === 0 && builds.status === 'ok' ? (
               <tr>
                 <td colSpan={COLUMNS.length}>
                   <EmptyState title="No builds yet">

@@ -59,16 +59,18 @@ function DoctorView({ report }: { report: DoctorReport }) {
           <tbody>
             {report.tools.map((t) => (
               <tr key={t.name}>
-                <td className="mono">{t.name}</td>
-                <td>
+                <td className="mono nowrap">{t.name}</td>
+                <td className="nowrap">
                   <span className={t.found ? 'status status-found' : 'status status-missing'}>{t.found ? 'found' : 'missing'}</span>
                 </td>
-                <td className="mono">{t.version ?? '—'}</td>
-                <td className="mono truncate" title={t.path}>
-                  {t.path ?? '—'}
+                <td className="mono nowrap">{t.version ?? '—'}</td>
+                <td className="mono">
+                  <span className="truncate" title={t.path}>
+                    {t.path ?? '—'}
+                  </span>
                 </td>
-                <td className="mono">{t.aptPackage}</td>
-                <td className="muted">{t.purpose}</td>
+                <td className="mono nowrap">{t.aptPackage}</td>
+                <td className="muted col-purpose">{t.purpose}</td>
               </tr>
             ))}
           </tbody>

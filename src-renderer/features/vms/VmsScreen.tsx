@@ -31,7 +31,7 @@ export function VmsScreen() {
       {stopError ? <ErrorNotice title="Could not stop the VM">{stopError}</ErrorNotice> : null}
       <section className="panel flush">
         {rows.length === 0 ? (
-          vms.status === 'loading' ? null : (
+          vms.status !== 'ok' ? null : (
             <EmptyState title="No VMs running">
               <p>VMs appear here while a test boots an appliance or while you run one.</p>
             </EmptyState>

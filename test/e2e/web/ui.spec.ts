@@ -37,6 +37,13 @@ test('the navigation names every screen and switches between them', async ({ app
   await expect(app.getByText(/No VMs running|Could not list VMs/)).toBeVisible();
 });
 
+test('the token leaves the address bar, and a reload stays signed in through the cookie', async ({ app, served }) => {
+  expect(app.url()).not.toContain('token=');
+  await app.reload();
+  await expect(app.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  await expect(app.getByText(`${served.home} · v`)).toBeVisible();
+});
+
 test('opening the sample through the Appliance folder box shows its summary', async ({ app }) => {
   await app.getByRole('button', { name: 'Open appliance…' }).click();
   const box = app.getByRole('textbox', { name: 'Appliance folder' });
@@ -47,6 +54,7 @@ test('opening the sample through the Appliance folder box shows its summary', as
   await expect(summary.getByText(sample.version, { exact: true })).toBeVisible();
   await expect(summary.getByText('valid', { exact: true })).toBeVisible();
   await expect(summary.getByRole('table', { name: 'Services' })).toContainText('httpd -f -p 80');
+  await expect(app.getByRole('button', { name: `Build ${sample.name}` })).toBeVisible();
   // Opening it made it a recent appliance.
   await expect(app.getByRole('button', { name: new RegExp(`^Open ${sample.name} `) })).toBeVisible();
 });
@@ -104,5 +112,15 @@ test('every screen fits at 1280×800 and 1024×700 (screenshots)', async ({ app 
       expect(overflow, `${name} at ${viewport.width}x${viewport.height}`).toBeLessThanOrEqual(0);
       await screenshot(app, name.toLowerCase());
     }
+  }
+  // The dark theme follows the system setting.
+  await app.emulateMedia({ colorScheme: 'dark' });
+  for (const [name, ready] of [
+    ['Appliances', 'Services'],
+    ['Settings', /using tcg/],
+  ] as const) {
+    await nav.getByRole('button', { name }).click();
+    await expect(app.getByText(ready).first()).toBeVisible({ timeout: 30_000 });
+    await screenshot(app, `${name.toLowerCase()}-dark`);
   }
 });

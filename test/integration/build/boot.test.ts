@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../../src-main/build/pipeline';
@@ -20,12 +21,12 @@ describe('the sample appliance boots from its OS disk', () => {
     const t0 = performance.now();
     const build = await runBuild({ home, spec: spec!, outputs: ['raw'], flavour: 'small' });
     const buildMs = performance.now() - t0;
-    const os = build.artifacts.find((a) => a.disk === 'os' && a.kind === 'disk')!;
+    const osDisk = build.artifacts.find((a) => a.disk === 'os' && a.kind === 'disk')!;
     const data = build.artifacts.find((a) => a.disk === 'data' && a.kind === 'disk')!;
-    expect(fs.existsSync(os.path)).toBe(true);
+    expect(fs.existsSync(osDisk.path)).toBe(true);
 
     const t1 = performance.now();
-    vm = await bootDisk(os.path, data.path, build.buildDir);
+    vm = await bootDisk(osDisk.path, data.path, fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-vm-')));
     const page = await waitForHttp(vm.port, '/', 'hello');
     const httpMs = performance.now() - t1;
     expect(page).toContain('hello from hello-web');

@@ -76,7 +76,6 @@ describe('Machine on the busybox fixture (TCG)', () => {
   it('sends a long command line intact', async () => {
     const long = 'x'.repeat(9000);
     const r = await m.execute(`echo ${long} | wc -c`);
-    console.log('LONG', JSON.stringify(r).slice(0, 500));
     expect(r.stdout.trim()).toBe('9001');
   });
 

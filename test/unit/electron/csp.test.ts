@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../src-main/web/csp';
+import { CONTENT_SECURITY_POLICY, HEADER_CONTENT_SECURITY_POLICY } from '../../../src-main/web/csp';
 
 const html = fs.readFileSync(path.resolve(__dirname, '../../../src-renderer/index.html'), 'utf8');
 
@@ -22,8 +22,9 @@ describe('the UI page content security policy', () => {
     expect(csp).toContain("base-uri 'none'");
   });
 
-  it('is the same policy `yoke serve` sends as a header', () => {
+  it('is the same policy `yoke serve` sends as a header, which also forbids framing', () => {
     expect(csp).toBe(CONTENT_SECURITY_POLICY);
+    expect(HEADER_CONTENT_SECURITY_POLICY).toBe(`${csp}; frame-ancestors 'none'`);
   });
 
   it('has no inline script in the page', () => {

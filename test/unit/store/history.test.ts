@@ -42,7 +42,12 @@ describe('listBuilds over 10,000 builds', () => {
     const t0 = performance.now();
     const rows = store.listBuilds();
     const ms = performance.now() - t0;
-    console.log(`listBuilds(): ${rows.length} rows in ${ms.toFixed(1)} ms`);
+    const warm = Math.min(...[0, 1, 2, 3, 4].map(() => {
+      const t = performance.now();
+      store.listBuilds();
+      return performance.now() - t;
+    }));
+    console.log(`listBuilds(): ${rows.length} rows in ${ms.toFixed(1)} ms (first call), ${warm.toFixed(1)} ms (best of 5 after)`);
     expect(rows).toHaveLength(N);
     expect(newestFirst(rows)).toBe(true);
     expect(rows[0]).toMatchObject({ appliance: expect.any(String), status: expect.stringMatching(/succeeded|failed/), released: false });

@@ -119,6 +119,20 @@ describe('builds', () => {
     expect(s.setReleased(999, true)).toBe(false);
   });
 
+  it('shows creation times to the millisecond, the same on the history and the build screen', () => {
+    const s = open(home());
+    const times = [0, 1, 999, Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 12, 0, 0, 1), 1_767_312_000_123];
+    for (const t of times) s.createBuild({ appliance: 'clock', dir: '/c', version: String(t), createdAt: t });
+    const listed = s.listBuilds();
+    for (const b of listed) {
+      const t = Number(b.version);
+      expect(b.createdAt).toBe(new Date(t).toISOString());
+      expect(s.getBuild(b.id)!.createdAt).toBe(b.createdAt);
+      expect(b.released).toBe(false);
+    }
+    expect(listed.map((b) => Number(b.version))).toEqual([...times].sort((a, b) => b - a));
+  });
+
   it('rejects a status outside the known set', () => {
     const s = open(home());
     const id = s.createBuild({ appliance: 'a', dir: '/a', version: '1' });

@@ -80,6 +80,7 @@ describe('yoke serve over HTTP', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Yoke</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const cookie = String(page.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);

@@ -1,0 +1,56 @@
+// One HTTP attempt from the host through a port forward. qemu's user network accepts a
+// connection before anything listens in the guest, so a try must give up quickly (0.2 s
+// without a byte) or readiness would be reported late.
+import http from 'node:http';
+import type { Check } from '../spec/types';
+import type { ProbeOutcome } from './guest-probes';
+
+type HttpCheck = Extract<Check, { kind: 'http' }>;
+
+const MAX_BODY = 1024 * 1024;
+
+export function httpGet(port: number, urlPath: string, idleMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath.startsWith('/') ? urlPath : `/${urlPath}`, timeout: idleMs, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (b: Buffer) => {
+        if (size < MAX_BODY) chunks.push(b);
+        size += b.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${idleMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+/** The per-try timeout grows from 0.2 s to 1 s, so a slow (TCG) guest still gets an answer through. */
+export function httpTryTimeout(attempt: number): number {
+  return Math.min(1000, Math.round(200 * 1.5 ** attempt));
+}
+
+export async function probeHttp(check: HttpCheck, hostPort: number | undefined, attempt: number): Promise<ProbeOutcome> {
+  if (hostPort === undefined) {
+    return {
+      ok: false,
+      final: true,
+      detail: `guest port ${check.port} is not forwarded to the host; add { guest: ${check.port} } to network.forward in appliance.yaml`,
+    };
+  }
+  const what = `GET http://127.0.0.1:${hostPort}${check.path} (guest port ${check.port})`;
+  try {
+    const { status, body } = await httpGet(hostPort, check.path, httpTryTimeout(attempt));
+    if (status !== check.status) return { ok: false, detail: `${what} answered ${status}, expected ${check.status}` };
+    if (check.contains !== undefined && !body.includes(check.contains)) {
+      const start = body.trim().slice(0, 120);
+      return { ok: false, detail: `${what} answered ${status} but the body lacks ${JSON.stringify(check.contains)} (body starts ${JSON.stringify(start)})` };
+    }
+    return { ok: true, detail: `${what} answered ${status}${check.contains !== undefined ? ` containing ${JSON.stringify(check.contains)}` : ''}` };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ECONNRESET' ? 'the connection was reset (nothing listening in the guest yet?)' : e.message;
+    return { ok: false, detail: `${what} failed: ${why}` };
+  }
+}

@@ -1,0 +1,146 @@
+// Runs an appliance's checks against a booted test VM. All checks start at once: guest
+// commands queue on the one control channel, HTTP tries go straight through the forwards.
+// Each check retries with backoff (0.1 s doubling to 1 s) until its own timeout and fails
+// with what it saw last. A kernel panic or a VM that stops fails everything left at once.
+import type { CheckResult } from '../api/contract';
+import type { Check } from '../spec/types';
+import type { RunResult } from '../vm/control';
+import * as probes from './guest-probes';
+import type { ProbeOutcome } from './guest-probes';
+import { probeHttp } from './http-probe';
+
+/** What runChecks needs of a VM; Machine provides it. */
+export interface CheckTarget {
+  execute(cmd: string, opts?: { timeoutMs?: number }): Promise<RunResult>;
+  hostPort(guest: number): number | undefined;
+  readonly isRunning: boolean;
+  readonly exited: Promise<unknown>;
+  readonly console: { tail(n?: number): string[]; onData(listener: (text: string) => void): () => void; readonly output: string };
+}
+
+export type CheckState = { name: string; kind: string; status: 'running' } | CheckResult;
+
+export interface RunChecksOptions {
+  onCheck?(state: CheckState): void;
+  /** The spec's services, so a service check can fall back to its program name. */
+  services?: { name: string; run: string }[];
+  signal?: AbortSignal;
+  /** Labels results (e.g. "upgrade") for reports. */
+  phase?: string;
+}
+
+export const FIRST_DELAY_MS = 100;
+export const MAX_DELAY_MS = 1000;
+
+/** The wait before try number `attempt + 1`. */
+export function backoffDelay(attempt: number): number {
+  return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** attempt);
+}
+
+const PANIC = /Kernel panic - not syncing[^\n]*/;
+/** A guest command gets at least this long, even when its check has less time left. */
+const MIN_COMMAND_MS = 1000;
+
+class Stopped extends Error {}
+
+async function attempt(target: CheckTarget, check: Check, leftMs: number, n: number, services: Map<string, string>): Promise<ProbeOutcome> {
+  const timeoutMs = Math.max(MIN_COMMAND_MS, leftMs);
+  const run = (cmd: string) => target.execute(cmd, { timeoutMs });
+  switch (check.kind) {
+    case 'service':
+      return probes.readService(check, await run(probes.serviceCommand(check.service, services.get(check.service))));
+    case 'port':
+      return probes.readPort(check, await run(probes.PORT_COMMAND));
+    case 'mount':
+      return probes.readMount(check, await run(probes.MOUNT_COMMAND));
+    case 'file':
+      return probes.readFile(check, await run(probes.fileCommand(check)));
+    case 'command':
+      return probes.readCommand(check, await run(check.run));
+    case 'http':
+      return probeHttp(check, target.hostPort(check.port), n);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+export async function runChecks(target: CheckTarget, checks: Check[], opts: RunChecksOptions = {}): Promise<CheckResult[]> {
+  const services = new Map((opts.services ?? []).map((s) => [s.name, s.run]));
+  // One reason to stop everything; the first one seen wins.
+  let stopReason: string | null = null;
+  let wake: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
+  const stop = (why: string) => {
+    if (stopReason) return;
+    stopReason = why;
+    wake();
+  };
+  const lastLines = () => target.console.tail(15).join('\n');
+  const panicked = () => {
+    const m = PANIC.exec(target.console.output);
+    if (m) stop(`the guest kernel panicked (${m[0].trim()})`);
+  };
+  const unsubscribe = target.console.onData(panicked);
+  panicked();
+  void target.exited.then(() => stop('the VM stopped (qemu exited)'), () => undefined);
+  if (!target.isRunning) stop('the VM is not running');
+  const onAbort = () => stop('the run was cancelled');
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) onAbort();
+
+  const raceStop = async <T>(p: Promise<T>): Promise<T> => {
+    const r = await Promise.race([p, stopped.then(() => Stopped)]);
+    if (r === Stopped) throw new Stopped();
+    return r as T;
+  };
+
+  const one = async (check: Check): Promise<CheckResult> => {
+    const started = Date.now();
+    const deadline = started + check.timeoutMs;
+    opts.onCheck?.({ name: check.name, kind: check.kind, status: 'running' });
+    const finish = (passed: boolean, message: string): CheckResult => {
+      const result: CheckResult = {
+        name: check.name,
+        kind: check.kind,
+        status: passed ? 'passed' : 'failed',
+        message,
+        durationMs: Date.now() - started,
+        ...(opts.phase ? { phase: opts.phase } : {}),
+      };
+      opts.onCheck?.(result);
+      return result;
+    };
+    let last: ProbeOutcome | null = null;
+    try {
+      for (let n = 0; ; n++) {
+        if (stopReason) throw new Stopped();
+        try {
+          last = await raceStop(attempt(target, check, deadline - Date.now(), n, services));
+        } catch (err) {
+          if (err instanceof Stopped) throw err;
+          last = { ok: false, detail: (err as Error).message };
+        }
+        if (last.ok) return finish(true, last.detail);
+        if (last.final) return finish(false, last.detail);
+        const delay = backoffDelay(n);
+        if (Date.now() + delay >= deadline) {
+          return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}`);
+        }
+        await raceStop(new Promise((r) => setTimeout(r, delay)));
+      }
+    } catch (err) {
+      if (!(err instanceof Stopped)) throw err;
+      const seen = last ? `; last seen: ${last.detail}` : '';
+      return finish(false, `${stopReason}${seen}. Last console lines:\n${lastLines()}`);
+    }
+  };
+
+  try {
+    return await Promise.all(checks.map(one));
+  } finally {
+    unsubscribe();
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pinVdiUuids, pinVhdFooter, pinVmdkCid, vhdChecksum } from '../../../src-main/build/exports';
+import { manifestLine, ovfDescriptor, signManifest } from '../../../src-main/build/ova';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-exp-'));
+
+function convert(fmt: string, opts: string[], name: string): string {
+  const dir = tmp();
+  const raw = path.join(dir, 'd.raw');
+  fs.writeFileSync(raw, Buffer.alloc(1 << 20, 7));
+  const out = path.join(dir, name);
+  execFileSync('qemu-img', ['convert', '-q', '-f', 'raw', '-O', fmt, ...opts, raw, out]);
+  return out;
+}
+
+describe('pinning the random bits qemu-img writes', () => {
+  it('gives identical vhd, vdi and vmdk files for two conversions, which qemu-img still accepts', () => {
+    const seed = crypto.createHash('sha256').update('x').digest();
+    const pairs = [
+      ['vpc', ['-o', 'subformat=fixed,force_size=on'], 'a.vhd', (f: string) => pinVhdFooter(f, seed.subarray(0, 16), 1704067200)],
+      ['vdi', [], 'a.vdi', (f: string) => pinVdiUuids(f, seed.subarray(0, 16), seed.subarray(16, 32))],
+      ['vmdk', ['-o', 'subformat=streamOptimized'], 'a.vmdk', (f: string) => pinVmdkCid(f, 'deadbeef')],
+    ] as const;
+    for (const [fmt, opts, name, pin] of pairs) {
+      const a = convert(fmt, [...opts], name);
+      const b = convert(fmt, [...opts], name);
+      pin(a);
+      pin(b);
+      expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
+      const back = `${a}.back.raw`;
+      execFileSync('qemu-img', ['convert', '-q', '-f', fmt, '-O', 'raw', a, back]);
+      expect(fs.readFileSync(back).equals(Buffer.alloc(1 << 20, 7))).toBe(true);
+      const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '-f', fmt, a], { encoding: 'utf8' }));
+      expect(info['virtual-size']).toBe(1 << 20);
+    }
+  });
+
+  it('computes the VHD checksum over the footer without its checksum field', () => {
+    const f = Buffer.alloc(512);
+    f[0] = 10;
+    f[64] = 0xff;
+    expect(vhdChecksum(f)).toBe(~10 >>> 0);
+  });
+});
+
+describe('OVA parts', () => {
+  const input = { name: 'hello-web', version: '1.0.0', description: 'A & B <tiny>', cpus: 2, memoryBytes: 256 * 1048576, disks: [{ name: 'hello-web-os.vmdk', file: '/x', capacityBytes: 64 << 20 }] };
+
+  it('describes disks, CPUs and memory, escaping text', () => {
+    const ovf = ovfDescriptor(input, [1234]);
+    expect(ovf).toContain('<File ovf:id="file1" ovf:href="hello-web-os.vmdk" ovf:size="1234"/>');
+    expect(ovf).toContain(`ovf:capacity="${64 << 20}"`);
+    expect(ovf).toContain('<Info>A &amp; B &lt;tiny&gt;</Info>');
+    expect(ovf).toMatch(/<rasd:ResourceType>3<\/rasd:ResourceType>\n\s+<rasd:VirtualQuantity>2</);
+    expect(ovf).toMatch(/<rasd:ResourceType>4<\/rasd:ResourceType>\n\s+<rasd:VirtualQuantity>256</);
+    expect(manifestLine('a.ovf', 'ab')).toBe('SHA256(a.ovf)= ab\n');
+  });
+
+  it('signs the manifest so the certificate verifies it, and refuses a key that does not match', () => {
+    const dir = tmp();
+    const key = path.join(dir, 'k.pem');
+    const cert = path.join(dir, 'c.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=yoke-test'], { stdio: 'pipe' });
+    const mf = Buffer.from(manifestLine('a.ovf', 'ab'));
+    const text = signManifest('a.mf', mf, fs.readFileSync(key, 'utf8'), fs.readFileSync(cert, 'utf8'));
+    const [, hex] = /^SHA256\(a\.mf\)= ([0-9a-f]+)\n/.exec(text)!;
+    expect(crypto.verify('sha256', mf, new crypto.X509Certificate(fs.readFileSync(cert)).publicKey, Buffer.from(hex, 'hex'))).toBe(true);
+    expect(text).toContain('-----BEGIN CERTIFICATE-----');
+    const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => signManifest('a.mf', mf, other, fs.readFileSync(cert, 'utf8'))).toThrow(/certificate does not belong to the key/);
+  });
+});

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONTROL_FLAG, generateFstab, generateInit, generateShutdown, shQuote } from '../../../src-main/build/init';
+
+const input = {
+  name: 'hello-web',
+  version: '1.0.0',
+  services: [
+    { name: 'db', run: "redis-server --bind '127.0.0.1'" },
+    { name: 'web', run: 'httpd -f -p 80 -h /srv/www' },
+  ],
+  modules: ['/lib/modules/6.1/kernel/drivers/virtio/virtio_ring.ko', '/lib/modules/6.1/kernel/drivers/virtio/virtio.ko'],
+};
+
+describe('generated init', () => {
+  const init = generateInit(input);
+
+  it('is valid sh', () => {
+    execFileSync('sh', ['-n', '-c', init]);
+    execFileSync('sh', ['-n', '-c', generateShutdown()]);
+  });
+
+  it('mounts the kernel filesystems before anything else', () => {
+    const at = (s: string) => init.indexOf(s);
+    expect(at('mount -t proc proc /proc')).toBeGreaterThan(0);
+    expect(at('mount -t devtmpfs devtmpfs /dev')).toBeLessThan(at('insmod'));
+  });
+
+  it('loads modules in the given order', () => {
+    expect(init.indexOf('virtio_ring.ko')).toBeLessThan(init.indexOf('virtio.ko ||'));
+  });
+
+  it('starts services in order, each under a supervisor with doubling backoff capped at 30 s', () => {
+    expect(init.indexOf("supervise 'db'")).toBeLessThan(init.indexOf("supervise 'web'"));
+    expect(init).toContain(`supervise 'db' 'redis-server --bind '\\''127.0.0.1'\\''' &`);
+    expect(init).toContain('log "service $name exited with $rc, restarting in ${delay}s"');
+    expect(init).toContain('[ $delay -gt 30 ] && delay=30');
+    expect(init.indexOf('log "services started"')).toBeLessThan(init.indexOf('log "ready after'));
+  });
+
+  it('opens the control shell only with the kernel flag', () => {
+    expect(CONTROL_FLAG).toBe('yoke.control=1');
+    expect(init).toMatch(/if grep -qw 'yoke\.control=1' \/proc\/cmdline; then\n.*\/dev\/ttyS1/);
+  });
+
+  it('is the same text for the same input', () => {
+    expect(generateInit(input)).toBe(init);
+  });
+
+  it('mounts the data disk by label through fstab', () => {
+    expect(generateFstab({ label: 'data', mount: '/data' })).toMatch(/\nLABEL=data\t\/data\text4\tdefaults\t0\t2\n$/);
+    expect(generateFstab(null)).not.toContain('LABEL=');
+    expect(init).toContain('</etc/fstab');
+  });
+
+  it('shuts services down last-started first, then unmounts and powers off', () => {
+    const s = generateShutdown();
+    expect(s).toContain('order="$s $order"');
+    expect(s.indexOf('kill -TERM')).toBeLessThan(s.indexOf('umount'));
+    expect(s.trim().endsWith('poweroff -f')).toBe(true);
+    expect(shQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+});
+
+describe('generated init, run for real by busybox sh', () => {
+  it('restarts a service that exits and logs each restart with doubling delays', () => {
+    // Just the supervisor, in a scratch dir, with sleeps skipped and a service that exits at once.
+    const init = generateInit({ ...input, services: [] });
+    const fn = init.slice(init.indexOf('supervise() {'), init.indexOf('\ncd /'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-init-'));
+    fs.mkdirSync(path.join(dir, 'services'));
+    const script = [
+      'log() { echo "yoke: $*"; }',
+      'sleep() { :; }',
+      fn.replace(/\/run\/yoke/g, dir),
+      `supervise flaky "sh -c 'exit 7'" >${dir}/out 2>&1 &`,
+      'p=$!',
+      `n=0; while [ "\${n:-0}" -lt 4 ]; do /bin/sleep 0.02; n=$(grep -c restarting ${dir}/out 2>/dev/null); done`,
+      'kill $p',
+    ].join('\n');
+    execFileSync('/bin/busybox', ['sh', '-c', script], { timeout: 20_000 });
+    const out = fs.readFileSync(path.join(dir, 'out'), 'utf8');
+    for (const d of [1, 2, 4, 8]) expect(out).toContain(`yoke: service flaky exited with 7, restarting in ${d}s`);
+  });
+});

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { osDiskFits, syslinuxCfg } from '../../../src-main/build/osdisk';
+import { applianceTree, checkHostSymlinks, walkOverlay } from '../../../src-main/build/rootfs';
+
+function overlay(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-ov-'));
+  fs.mkdirSync(path.join(dir, 'srv/www/.git'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'srv/www/.git/HEAD'), 'ref');
+  fs.writeFileSync(path.join(dir, 'srv/www/index.html'), 'hello');
+  fs.writeFileSync(path.join(dir, 'srv/run.sh'), '#!/bin/sh', { mode: 0o750 });
+  fs.symlinkSync('/srv/www/index.html', path.join(dir, 'srv/link'));
+  return dir;
+}
+
+describe('overlay', () => {
+  it('lists files with modes, keeps symlinks unfollowed, honours exclude', () => {
+    const files = walkOverlay(overlay(), ['**/.git']);
+    expect(files.map((f) => [f.rel, f.kind, f.mode.toString(8), f.target])).toEqual([
+      ['srv', 'dir', '755', undefined],
+      ['srv/link', 'symlink', '777', '/srv/www/index.html'],
+      ['srv/run.sh', 'file', '750', undefined],
+      ['srv/www', 'dir', '755', undefined],
+      ['srv/www/index.html', 'file', '644', undefined],
+    ]);
+  });
+
+  it('says what is wrong with a missing overlay or a device node', () => {
+    expect(() => walkOverlay('/nonexistent/rootfs', [])).toThrow(/The overlay folder \/nonexistent\/rootfs does not exist/);
+  });
+
+  it('allows absolute links into the image and refuses ones that only resolve on this machine', () => {
+    const files = walkOverlay(overlay(), []);
+    expect(() => checkHostSymlinks(files, (p) => p === '/srv/www/index.html')).not.toThrow();
+    expect(() => checkHostSymlinks(files, () => false, () => true)).toThrow(/points to \/srv\/www\/index\.html, a file on this machine/);
+  });
+
+  it('lets an overlay /etc/fstab replace the generated one', () => {
+    const base = { name: 'a', version: '1', services: [], data: { label: 'data', mount: '/data' }, modules: [] };
+    const gen = applianceTree({ ...base, overlay: [] }).get('etc/fstab');
+    expect(gen && 'data' in gen && gen.data.toString()).toContain('LABEL=data\t/data');
+    const own = applianceTree({ ...base, overlay: [{ rel: 'etc/fstab', abs: '/o/etc/fstab', kind: 'file', mode: 0o644, size: 3 }] }).get('etc/fstab');
+    expect(own && 'source' in own && own.source).toBe('/o/etc/fstab');
+  });
+});
+
+describe('OS disk layout', () => {
+  it('boots the kernel with both initrd layers', () => {
+    expect(syslinuxCfg(['base.zst', 'rootfs.zst'], 'console=ttyS0')).toContain('  INITRD /base.zst,/rootfs.zst\n  APPEND console=ttyS0\n');
+  });
+  it('knows when the payload does not fit', () => {
+    expect(osDiskFits(64 << 20, 20 << 20, 4)).toBe(true);
+    expect(osDiskFits(64 << 20, 63 << 20, 4)).toBe(false);
+  });
+});

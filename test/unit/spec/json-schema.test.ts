@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applianceJsonSchema, applianceJsonSchemaText } from '../../../src-main/spec/json-schema';
+
+const FILE = path.resolve(__dirname, '../../../resources/appliance.schema.json');
+
+describe('resources/appliance.schema.json', () => {
+  it('matches the zod schema (regenerate: UPDATE_SCHEMA=1 npx vitest run test/unit/spec/json-schema.test.ts)', () => {
+    const text = applianceJsonSchemaText();
+    if (process.env.UPDATE_SCHEMA === '1') fs.writeFileSync(FILE, text);
+    expect(fs.readFileSync(FILE, 'utf8')).toBe(text);
+  });
+
+  it('lets an editor complete every top-level key, with titles and strict objects', () => {
+    const s = applianceJsonSchema() as { properties: Record<string, { title?: string }>; required: string[]; additionalProperties: boolean };
+    expect(Object.keys(s.properties)).toEqual(['name', 'version', 'description', 'base', 'rootfs', 'services', 'disks', 'flavours', 'vm', 'network', 'outputs', 'checks', 'upgrade', 'hooks']);
+    expect(s.required).toEqual(['name', 'version']);
+    expect(s.additionalProperties).toBe(false);
+    for (const [k, v] of Object.entries(s.properties)) expect(v.title, k).toBeTruthy();
+  });
+
+  it('asks for exactly one kind per check', () => {
+    const checks = (applianceJsonSchema() as { properties: { checks: { items: { oneOf: unknown[] } } } }).properties.checks.items;
+    expect(checks.oneOf).toEqual(['service', 'port', 'http', 'mount', 'file', 'command'].map((k) => ({ required: [k] })));
+  });
+});

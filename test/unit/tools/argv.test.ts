@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { aptCacheDependsArgs, aptGetDownloadArgs, parseAptCacheDepends } from '../../../src-main/tools/apt';
+import { busyboxListArgs, parseAppletList } from '../../../src-main/tools/busybox';
+import { cpSparseArgs } from '../../../src-main/tools/cp';
+import { dpkgDebExtractArgs } from '../../../src-main/tools/dpkg-deb';
+import { debugfsPinScript, debugfsWriteArgs, mke2fsArgs } from '../../../src-main/tools/mke2fs';
+import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
+import { mcopyArgs, mdirArgs, mtoolsImage } from '../../../src-main/tools/mtools';
+import { qemuImgConvertArgs, qemuImgInfoArgs } from '../../../src-main/tools/qemu-img';
+import { sfdiskArgs, sfdiskScript } from '../../../src-main/tools/sfdisk';
+import { syslinuxInstallArgs } from '../../../src-main/tools/syslinux';
+import { zstdCompressArgs } from '../../../src-main/tools/zstd';
+
+describe('tool argument lists', () => {
+  it.each([
+    ['qcow2', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'compat=1.1', 'in.raw', 'out']],
+    ['vmdk', ['convert', '-q', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', 'in.raw', 'out']],
+    ['vhd', ['convert', '-q', '-f', 'raw', '-O', 'vpc', '-o', 'subformat=fixed,force_size=on', 'in.raw', 'out']],
+    ['vdi', ['convert', '-q', '-f', 'raw', '-O', 'vdi', '-o', 'static=off', 'in.raw', 'out']],
+    ['raw', ['convert', '-q', '-f', 'raw', '-O', 'raw', '-S', '4k', 'in.raw', 'out']],
+  ] as const)('qemu-img convert to %s', (fmt, argv) => {
+    expect(qemuImgConvertArgs('in.raw', 'out', fmt)).toEqual(argv);
+  });
+
+  it('qemu-img info asks for JSON and passes the format when known', () => {
+    expect(qemuImgInfoArgs('a.vhd', 'vpc')).toEqual(['info', '--output=json', '-f', 'vpc', 'a.vhd']);
+    expect(qemuImgInfoArgs('a.img')).toEqual(['info', '--output=json', 'a.img']);
+  });
+
+  it('mkfs.vfat pins the volume id and writes at an offset inside the disk', () => {
+    expect(mkfsVfatArgs({ target: 'os.raw', sizeKiB: 64512, volumeId: 'abcd1234', label: 'yoke', offsetSectors: 2048, fat: 16 })).toEqual([
+      '-F', '16', '-i', 'ABCD1234', '-n', 'YOKE', '--invariant', '--offset=2048', 'os.raw', '64512',
+    ]);
+    expect(() => mkfsVfatArgs({ target: 'x', sizeKiB: 1, volumeId: 'nothex!!', label: 'a' })).toThrow(/8 hex digits/);
+  });
+
+  it('mtools addresses a partition with image@@offset and keeps mtimes', () => {
+    expect(mtoolsImage('os.raw', 1048576)).toBe('os.raw@@1048576');
+    expect(mtoolsImage('part.img')).toBe('part.img');
+    expect(mcopyArgs('os.raw@@1048576', ['/a/vmlinuz', '/a/syslinux.cfg'])).toEqual(['-i', 'os.raw@@1048576', '-o', '-m', '/a/vmlinuz', '/a/syslinux.cfg', '::/']);
+    expect(mdirArgs('p.img')).toEqual(['-i', 'p.img', '-b', '::/']);
+    expect(() => mcopyArgs('p.img', [])).toThrow(/at least one file/);
+  });
+
+  it('syslinux installs at an offset', () => {
+    expect(syslinuxInstallArgs('os.raw', 1048576)).toEqual(['--install', '--offset', '1048576', 'os.raw']);
+    expect(syslinuxInstallArgs('part.img')).toEqual(['--install', 'part.img']);
+  });
+
+  it('sfdisk gets a DOS label with a pinned disk id and one bootable partition', () => {
+    expect(sfdiskScript({ diskId: 'ABCD1234', startSector: 2048, type: 'e' })).toBe('label: dos\nlabel-id: 0xabcd1234\nunit: sectors\n\nstart=2048, type=e, bootable\n');
+    expect(sfdiskArgs('os.raw')).toEqual(['--no-reread', '--no-tell-kernel', '--quiet', '--wipe', 'never', 'os.raw']);
+  });
+
+  it('mke2fs pins UUID, hash seed and root owner; labels are at most 16 characters', () => {
+    const uuid = '11111111-2222-4333-8444-555555555555';
+    expect(mke2fsArgs({ image: 'd.raw', sizeBytes: 64 << 20, label: 'data', uuid, seedDir: 'seed' })).toEqual([
+      '-q', '-F', '-t', 'ext4', '-L', 'data', '-U', uuid, '-E', `hash_seed=${uuid},root_owner=0:0,lazy_itable_init=1`, '-d', 'seed', 'd.raw', '65536k',
+    ]);
+    expect(() => mke2fsArgs({ image: 'd', sizeBytes: 1 << 20, label: 'a-label-much-too-long', uuid })).toThrow(/at most 16/);
+  });
+
+  it('debugfs pins owner and times of every seeded path', () => {
+    const s = debugfsPinScript(['/etc/x'], 1704067200);
+    expect(s).toContain('sif "/etc/x" uid 0\nsif "/etc/x" gid 0\n');
+    expect(s).toContain('sif "/" ctime @1704067200');
+    expect(s).toContain('sif "/etc/x" crtime @1704067200');
+    expect(debugfsWriteArgs('d.raw', 'cmds')).toEqual(['-w', '-f', 'cmds', 'd.raw']);
+  });
+
+  it('zstd uses every core', () => {
+    expect(zstdCompressArgs('a.cpio', 'a.zst')).toEqual(['-3', '-T0', '-q', '-f', '--no-progress', 'a.cpio', '-o', 'a.zst']);
+  });
+
+  it('apt downloads without installing and resolves the kernel meta package', () => {
+    expect(aptGetDownloadArgs(['linux-image-6.1.0-56-cloud-amd64'])).toEqual(['download', '-q', 'linux-image-6.1.0-56-cloud-amd64']);
+    expect(aptCacheDependsArgs('linux-image-cloud-amd64').at(-1)).toBe('linux-image-cloud-amd64');
+    expect(parseAptCacheDepends('linux-image-cloud-amd64\n  Depends: linux-image-6.1.0-56-cloud-amd64\n |Depends: <virtual-x>\n')).toEqual(['linux-image-6.1.0-56-cloud-amd64', 'virtual-x']);
+  });
+
+  it('dpkg-deb extracts, cp copies sparse, busybox lists applets', () => {
+    expect(dpkgDebExtractArgs('k.deb', 'tree')).toEqual(['-x', 'k.deb', 'tree']);
+    expect(cpSparseArgs('a', 'b')).toEqual(['--reflink=auto', '--sparse=always', '--', 'a', 'b']);
+    expect(busyboxListArgs()).toEqual(['--list-full']);
+    expect(parseAppletList('usr/sbin/httpd\nbin/sh\n/etc/evil\n../x\n\n')).toEqual(['bin/sh', 'usr/sbin/httpd']);
+  });
+});
