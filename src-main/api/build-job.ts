@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import type { Engine } from './engine';
 import type { Req } from './contract';
 import { requireSpec } from './spec-gate';
+import { saveSpecSnapshot } from './build-inputs';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
 import type { ApplianceSpec } from '../spec/types';
 import type { ArtifactKind } from '../store/store';
@@ -94,6 +95,7 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
         },
       });
       for (const w of result.warnings) say('warn', w);
+      saveSpecSnapshot(result.buildDir, spec);
       let bytes = 0;
       for (const a of result.artifacts) {
         const kind = storeKind(a);

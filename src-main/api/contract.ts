@@ -179,6 +179,42 @@ export const commands = {
     request: Empty,
     response: z.array(VmSummary),
   },
+  'vms.boot': {
+    // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
+    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional() }).strict(),
+    response: z.object({ vmId: z.string() }),
+  },
+  'vms.attach': {
+    // Start streaming the VM's serial console as `vm.console` events; returns what was printed so far.
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ backlog: z.string() }),
+  },
+  'vms.detach': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({}),
+  },
+  'vms.input': {
+    request: z.object({ id: z.string(), data: z.string().max(65536) }).strict(),
+    response: z.object({}),
+  },
+  'vms.ack': {
+    // Flow control: the screen has drawn `chars` more characters (VS Code style acknowledgement).
+    request: z.object({ id: z.string(), chars: z.number().int().nonnegative() }).strict(),
+    response: z.object({}),
+  },
+  'builds.release': {
+    request: z.object({ id: z.number().int(), released: z.boolean() }).strict(),
+    response: BuildSummary,
+  },
+  'builds.delete': {
+    request: z.object({ id: z.number().int() }).strict(),
+    response: z.object({ freedBytes: z.number() }),
+  },
+  'builds.log': {
+    // The stored build log, as lines (the live log arrives as job.log events).
+    request: z.object({ id: z.number().int(), tail: z.number().int().positive().optional() }).strict(),
+    response: z.object({ lines: z.array(z.string()), truncated: z.boolean() }),
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),
@@ -207,6 +243,18 @@ export const events = {
     buildId: z.number().int().optional(),
   }),
   'vms.changed': z.object({}),
+  'builds.changed': z.object({ id: z.number().int() }),
+  'vm.console': z.object({ id: z.string(), data: z.string() }),
+  // A check of a running test: which one is waiting, for how long, and how it ended.
+  'test.check': z.object({
+    jobId: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    state: z.enum(['waiting', 'passed', 'failed']),
+    elapsedMs: z.number(),
+    message: z.string().optional(),
+    phase: z.string().optional(),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commands;

@@ -5,6 +5,7 @@ import { Jobs } from './jobs';
 import { createHandlers } from './handlers';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
+import { stopAll } from './vm-service';
 
 export type Face = 'electron' | 'web' | 'cli';
 
@@ -88,6 +89,7 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.jobs.cancelAll();
+    await stopAll(this);
     this.storeInstance?.close();
     this.storeInstance = null;
   }

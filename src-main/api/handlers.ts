@@ -6,7 +6,9 @@ import { runDoctor } from '../host/doctor';
 import { sampleApplianceDir } from '../util/resources';
 import { startBuildJob } from './build-job';
 import { startTestJob } from './test-job';
-import { listVms, stopVm } from './vm-service';
+import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, stopVm } from './vm-service';
+import { diskUsage, readBuildLog } from './build-log';
+import fs from 'node:fs';
 
 const VERSION = '0.1.0';
 
@@ -33,5 +35,29 @@ export function createHandlers(engine: Engine): Handlers {
     },
     'vms.list': () => listVms(engine),
     'vms.stop': (req) => stopVm(engine, req.id, req.force ?? false),
+    'vms.boot': (req) => bootForPerson(engine, req.buildId, req.snapshot ?? false),
+    'vms.attach': (req) => attachConsole(engine, req.id),
+    'vms.detach': (req) => detachConsole(engine, req.id),
+    'vms.input': (req) => consoleInput(engine, req.id, req.data),
+    'vms.ack': (req) => ackConsole(engine, req.id, req.chars),
+    'builds.release': (req) => {
+      const store = engine.store();
+      if (!store.setReleased(req.id, req.released)) throw new EngineError('not-found', `no build #${req.id}`);
+      const b = store.getBuild(req.id)!;
+      engine.emit('builds.changed', { id: req.id });
+      return b;
+    },
+    'builds.delete': (req) => {
+      const store = engine.store();
+      if (!store.getBuildRecord(req.id)) throw new EngineError('not-found', `no build #${req.id}`);
+      let freedBytes = 0;
+      for (const p of store.deleteBuild(req.id)) {
+        freedBytes += diskUsage(p);
+        fs.rmSync(p, { recursive: true, force: true });
+      }
+      engine.emit('builds.changed', { id: req.id });
+      return { freedBytes };
+    },
+    'builds.log': (req) => readBuildLog(engine, req.id, req.tail),
   };
 }

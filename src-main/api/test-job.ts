@@ -1,9 +1,166 @@
-// PLACEHOLDER written by the UI engineer so the engine builds before the real module lands;
-// the lead owns this file and replaces it.
+// `yoke test` and the UI's Test button: boot a build with a fresh data disk, run its checks,
+// keep results, console log and a screenshot with the build, power off.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Engine } from './engine';
-import type { Req, Res } from './contract';
+import type { CheckResult, Req, Res } from './contract';
 import { EngineError } from './errors';
+import { requireSpec } from './spec-gate';
+import { startBuild } from './build-job';
+import { launchBuildVm, type LiveVm } from './vm-service';
+import type { JobHandle, JobOutcome } from './jobs';
+import { runChecks } from '../checks/run-checks';
 
-export function startTestJob(_engine: Engine, _req: Req<'test.start'>): Res<'test.start'> {
-  throw new EngineError('unavailable', 'testing from this face is not available yet; use `yoke test DIR`');
+export interface TestOptions {
+  dir?: string;
+  buildId?: number;
+  /** Leave the VM running after the checks (the caller stops it). */
+  keepRunning?: boolean;
+  onVm?(live: LiveVm): void;
+}
+
+export interface TestRunReport {
+  buildId: number;
+  runId: number;
+  checks: CheckResult[];
+  consoleLog: string;
+  screenshot: string | null;
+}
+
+/** Newest mtime under a folder (the appliance): a build older than it is stale. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const st = fs.lstatSync(p);
+      newest = Math.max(newest, st.mtimeMs, st.ctimeMs);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/** The build to test: the given one, else the newest build of DIR if nothing changed since, else a new build. */
+async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<number> {
+  if (o.buildId !== undefined) {
+    if (!engine.store().getBuildRecord(o.buildId)) throw new EngineError('not-found', `no build #${o.buildId}`);
+    return o.buildId;
+  }
+  const spec = requireSpec(o.dir ?? '.');
+  const latest = engine.store().latestBuild(spec.name, 'succeeded');
+  if (latest && latest.version === spec.version && latest.dir === spec.dir && Date.parse(latest.createdAt) > newestMtime(spec.dir)) {
+    job.log('info', `testing build #${latest.id} (nothing changed in ${spec.dir} since it was built)`);
+    return latest.id;
+  }
+  job.log('info', `building ${spec.name} ${spec.version} first`);
+  const b = startBuild(engine, { dir: spec.dir });
+  const forward = engine.on((event, payload) => {
+    if ((payload as { jobId?: string }).jobId !== b.jobId) return;
+    if (event === 'job.log') for (const l of (payload as { lines: { level: 'info'; text: string }[] }).lines) job.log(l.level, l.text);
+    if (event === 'job.progress') {
+      const p = payload as { stage: string; fraction: number; message?: string };
+      job.progress(`build: ${p.stage}`, p.fraction, p.message);
+    }
+  });
+  const onAbort = () => engine.jobs.cancel(b.jobId);
+  job.signal.addEventListener('abort', onAbort);
+  const outcome = await b.done.finally(() => {
+    forward();
+    job.signal.removeEventListener('abort', onAbort);
+  });
+  if (outcome.status !== 'succeeded') throw new EngineError('failed', `the build failed: ${outcome.error ?? outcome.status}`);
+  return b.buildId;
+}
+
+export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<TestRunReport> {
+  const buildId = await buildToTest(engine, o, job);
+  job.setBuildId(buildId);
+  const store = engine.store();
+  const runId = store.createTestRun({ buildId, kind: 'test' });
+  const runDir = path.join(engine.home, 'runs', String(runId));
+  fs.mkdirSync(runDir, { recursive: true });
+  let live: LiveVm | undefined;
+  const checks: CheckResult[] = [];
+  let screenshot: string | null = null;
+  const consoleLog = path.join(runDir, 'console.log');
+  try {
+    job.progress('boot', 0, `booting build #${buildId}`);
+    live = await launchBuildVm(engine, { buildId, purpose: 'test', log: (level, text) => job.log(level, text) });
+    o.onVm?.(live);
+    const vm = live.machine;
+    job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
+    const stopConsole = vm.console.onData((text) => {
+      for (const line of text.split(/\r?\n/)) if (line.trim()) job.log('debug', `console: ${line}`);
+    });
+    const started = new Map<string, number>();
+    const total = live.spec.checks.length;
+    const results = await runChecks(vm, live.spec.checks, {
+      services: live.spec.services,
+      signal: job.signal,
+      onCheck: (s) => {
+        if (s.status === 'running') {
+          started.set(s.name, Date.now());
+          engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: 'waiting', elapsedMs: 0 });
+          return;
+        }
+        checks.push(s);
+        job.progress('checks', checks.length / Math.max(1, total), `${checks.length}/${total}`);
+        job.log(s.status === 'passed' ? 'info' : 'error', `check ${s.name}: ${s.status} — ${s.message}`);
+        engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: s.status, elapsedMs: s.durationMs, message: s.message });
+      },
+    });
+    stopConsole();
+    for (const r of results) store.addCheckResult(runId, r);
+    if (vm.isRunning) {
+      screenshot = path.join(runDir, 'screenshot.png');
+      await vm.screenshot(screenshot).catch((e) => {
+        job.log('warn', `no screenshot: ${(e as Error).message}`);
+        screenshot = null;
+      });
+    }
+    const failed = results.filter((r) => r.status === 'failed');
+    if (!o.keepRunning) {
+      job.progress('power-off', 1);
+      const how = await vm.stop({ graceMs: 10_000 });
+      job.log('info', `VM stopped (${how})`);
+    }
+    fs.writeFileSync(consoleLog, vm.console.output);
+    store.finishTestRun(runId, { status: failed.length ? 'failed' : 'passed', consoleLog, screenshot });
+    return { buildId, runId, checks: results, consoleLog, screenshot };
+  } catch (e) {
+    if (live) {
+      await live.machine.kill();
+      fs.writeFileSync(consoleLog, live.machine.console.output);
+    }
+    store.finishTestRun(runId, { status: job.signal.aborted ? 'cancelled' : 'failed', consoleLog: live ? consoleLog : null });
+    throw e;
+  }
+}
+
+export function startTest(engine: Engine, o: TestOptions): { jobId: string; done: Promise<JobOutcome>; report: Promise<TestRunReport> } {
+  let resolveReport!: (r: TestRunReport) => void;
+  let rejectReport!: (e: unknown) => void;
+  const report = new Promise<TestRunReport>((res, rej) => ((resolveReport = res), (rejectReport = rej)));
+  report.catch(() => undefined);
+  const title = o.buildId !== undefined ? `Test build #${o.buildId}` : `Test ${path.basename(path.resolve(o.dir ?? '.'))}`;
+  const { jobId, done } = engine.jobs.start('test', title, async (job) => {
+    try {
+      const r = await runTest(engine, o, job);
+      resolveReport(r);
+      const failed = r.checks.filter((c) => c.status === 'failed');
+      return { buildId: r.buildId, ...(failed.length ? { failed: `${failed.length} of ${r.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}` } : {}) };
+    } catch (e) {
+      rejectReport(e);
+      throw e;
+    }
+  });
+  return { jobId, done, report };
+}
+
+export function startTestJob(engine: Engine, req: Req<'test.start'>): Res<'test.start'> {
+  if (req.buildId === undefined && !req.dir) throw new EngineError('invalid-request', 'test.start needs a dir or a buildId');
+  if (req.dir) requireSpec(req.dir); // spec errors answer the request instead of failing a job
+  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId }).jobId };
 }

@@ -9,15 +9,19 @@ import { exportDisk, exportName } from './exports';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
-import type { KernelModule } from './modules';
+import { APPLIANCE_MODULES, type KernelModule } from './modules';
+import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
 import { ovaDiskName, writeOva } from './ova';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
-import { fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
+import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
 
-/** Bump when a stage's output changes for the same inputs (a code change): old cache entries stop matching. */
+/**
+ * Bump when a stage's output changes for the same inputs through a code change that the keys do
+ * not already see (generated scripts are hashed into the keys themselves).
+ */
 export const STAGE_FORMAT = 'yoke-build-1';
 
 /** Fixed timestamp for every file in every image unless SOURCE_DATE_EPOCH says otherwise (FAT cannot go before 1980). */
@@ -80,7 +84,8 @@ function overlayDigest(files: OverlayFile[]): string {
 export const inputsStage: Stage<BuildContext> = {
   name: 'inputs',
   async run(ctx) {
-    ctx.tools = toolIdentities();
+    const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
+    ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
     ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
     ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
@@ -105,7 +110,8 @@ export const baseStage: Stage<BuildContext> = {
   name: 'base',
   async run(ctx) {
     const k = ctx.kernel!;
-    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), zstd: ctx.tools!.zstd }, async (tmp) => {
+    const generated = [generateShutdown(), generateUdhcpcScript(), APPLIANCE_MODULES];
+    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), generated, zstd: ctx.tools!.zstd }, async (tmp) => {
       const { tree, modules } = await buildBaseTree(k, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
       return { modules, paths: tree.sorted().map((e) => e.path) };
@@ -130,7 +136,9 @@ export const rootfsStage: Stage<BuildContext> = {
       const rel = p.replace(/^\/+/, '');
       return basePaths.has(rel) || overlayPaths.has(rel) || probe.has(rel);
     });
-    const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
+    // The generated files themselves are part of the key, so a change to the init generator rebuilds.
+    const generated = probe.sorted().map((e) => ('data' in e ? `${e.path}:${e.data.toString('base64')}` : e.path));
+    const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, generated, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
       const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules });
       await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
     });

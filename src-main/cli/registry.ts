@@ -2,7 +2,9 @@ import type { CliCommand } from './types';
 import { validateCommand } from './commands/validate';
 import { buildCommand } from './commands/build';
 import { doctorCommand } from './commands/doctor';
+import { testCommand } from './commands/test';
+import { bootCommand } from './commands/boot';
 import { serveCommand } from './commands/serve';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, doctorCommand, serveCommand];

@@ -226,7 +226,7 @@ export class Machine {
     void this.exited.then(() => this.release());
   }
 
-  waitForConsoleText(re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+  async waitForConsoleText(re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
     return this.console.waitForText(re, timeoutMs);
   }
 
@@ -236,7 +236,7 @@ export class Machine {
   }
 
   /** Runs a shell command in the guest; a non-zero exit is a result, not an error. */
-  execute(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
+  async execute(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
     return this.control().run(cmd, opts);
   }
 
@@ -331,6 +331,8 @@ export class Machine {
         this.qmp?.close();
         await this.consoleRef?.close();
         for (const s of ['console.sock', 'control.sock', 'qmp.sock']) fs.rmSync(path.join(this.socketDir, s), { force: true });
+        // A stale pidfile could later name an unrelated process (the reaper checks, but why leave it).
+        fs.rmSync(path.join(this.stateDir, 'qemu.pid'), { force: true });
         if (this.socketDir !== this.stateDir) fs.rmSync(this.socketDir, { recursive: true, force: true });
         if (this.info) {
           this.info.status = 'stopped';

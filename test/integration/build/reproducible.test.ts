@@ -89,4 +89,20 @@ describe('builds are reproducible and exports are readable', () => {
       expect(require('node:crypto').createHash('sha256').update(e.data).digest('hex')).toBe(hex);
     }
   });
+
+  it('signs the OVA with a user key and certificate when asked', async () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'yoke-sign-'));
+    const key = path.join(dir, 'k.pem');
+    const cert = path.join(dir, 'c.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=yoke-test'], { stdio: 'pipe' });
+    const signed = await runBuild({ home: await makeTestHome(), spec, flavour: 'small', outputs: ['ova'], signing: { keyPem: fs.readFileSync(key, 'utf8'), certPem: fs.readFileSync(cert, 'utf8') } });
+    const entries = await tarEntries(signed.artifacts.find((a) => a.kind === 'ova')!.path);
+    expect(entries.map((e) => e.name)).toEqual(['hello-web-1.0.0.ovf', 'hello-web-os.vmdk', 'hello-web-data.vmdk', 'hello-web-1.0.0.mf', 'hello-web-1.0.0.cert']);
+    const certText = entries[4].data.toString();
+    const [, hex] = /^SHA256\(hello-web-1\.0\.0\.mf\)= ([0-9a-f]+)\n/.exec(certText)!;
+    const crypto = require('node:crypto');
+    expect(crypto.verify('sha256', entries[3].data, new crypto.X509Certificate(fs.readFileSync(cert)).publicKey, Buffer.from(hex, 'hex'))).toBe(true);
+    // Only the OVA was asked for: no loose exports in the build folder.
+    expect(signed.artifacts.filter((a) => a.kind === 'export')).toEqual([]);
+  });
 });

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import type { Engine } from './engine';
+import type { Res } from './contract';
+import { EngineError } from './errors';
+
+const MAX_BYTES = 16 * 1024 * 1024;
+
+/** A stored build log as lines; the tail when it is long (the file itself keeps everything). */
+export function readBuildLog(engine: Engine, id: number, tail?: number): Res<'builds.log'> {
+  const b = engine.store().getBuildRecord(id);
+  if (!b) throw new EngineError('not-found', `no build #${id}`);
+  if (!b.logPath || !fs.existsSync(b.logPath)) return { lines: [], truncated: false };
+  const size = fs.statSync(b.logPath).size;
+  const fd = fs.openSync(b.logPath, 'r');
+  try {
+    const start = Math.max(0, size - MAX_BYTES);
+    const buf = Buffer.alloc(size - start);
+    fs.readSync(fd, buf, 0, buf.length, start);
+    let lines = buf.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    if (start > 0) lines = lines.slice(1); // the first line was cut in the middle
+    const truncated = start > 0 || (tail !== undefined && lines.length > tail);
+    if (tail !== undefined) lines = lines.slice(-tail);
+    return { lines, truncated };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Bytes a path really occupies on disk (sparse images count what is allocated). */
+export function diskUsage(p: string): number {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.blocks * 512;
+  let total = st.blocks * 512;
+  for (const e of fs.readdirSync(p)) total += diskUsage(`${p}/${e}`);
+  return total;
+}

@@ -1,0 +1,34 @@
+import { formatDuration } from '../../components/format';
+import { useNow } from '../../components/useNow';
+
+export interface CheckItem {
+  name: string;
+  kind: string;
+  state: 'waiting' | 'passed' | 'failed';
+  elapsedMs: number;
+  message?: string;
+  phase?: string;
+  /** When the elapsed time was measured, so a waiting check keeps counting. */
+  seenAt: number;
+}
+
+/** The checks of a test: waiting ones count up live, finished ones show their verdict. */
+export function ChecksList({ checks, live }: { checks: readonly CheckItem[]; live: boolean }) {
+  const now = useNow(200, live && checks.some((c) => c.state === 'waiting'));
+  return (
+    <ul className="checks" role="list" aria-label="Checks">
+      {checks.map((c) => {
+        const ms = c.state === 'waiting' && live ? c.elapsedMs + Math.max(0, now - c.seenAt) : c.elapsedMs;
+        return (
+          <li key={`${c.phase ?? ''}/${c.name}`} className={`check check-${c.state}`}>
+            <span className={`status status-${c.state}`}>{c.state}</span>
+            <span className="check-name mono">{c.name}</span>
+            {c.phase ? <span className="badge small">{c.phase}</span> : null}
+            <span className="check-duration mono">{formatDuration(ms)}</span>
+            {c.message ? <span className="check-message">{c.message}</span> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

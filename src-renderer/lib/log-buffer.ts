@@ -1,0 +1,103 @@
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export interface LogLine {
+  t: number;
+  level: LogLevel;
+  text: string;
+}
+export type LevelFilter = 'all' | 'info' | 'warn' | 'error';
+
+const CHUNK = 4096;
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/**
+ * Lines of a log kept outside React state, in fixed-size chunks: appending 50,000 lines never
+ * copies the ones already held, and a million lines cost one array per 4,096. React sees only
+ * a version number (see the stores), and the view reads rows by index.
+ */
+export class LogBuffer {
+  private chunks: LogLine[][] = [];
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  append(lines: readonly LogLine[]): void {
+    for (const line of lines) {
+      let last = this.chunks[this.chunks.length - 1];
+      if (!last || last.length === CHUNK) this.chunks.push((last = []));
+      last.push(line);
+      this.count++;
+    }
+  }
+
+  at(i: number): LogLine | undefined {
+    return this.chunks[Math.floor(i / CHUNK)]?.[i % CHUNK];
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.count = 0;
+  }
+}
+
+/** Whether a line passes the level filter and the search text (case-insensitive). */
+export function lineMatches(line: LogLine, level: LevelFilter, needle: string): boolean {
+  if (level !== 'all' && RANK[line.level] < RANK[level]) return false;
+  return needle === '' || line.text.toLowerCase().includes(needle);
+}
+
+/**
+ * The indexes of the lines that pass a filter, extended incrementally: only lines appended
+ * since the last call are scanned, so filtering a growing log stays cheap.
+ */
+export class FilteredIndex {
+  private indexes: Uint32Array = new Uint32Array(1024);
+  private size = 0;
+  private scanned = 0;
+
+  constructor(
+    private readonly buffer: LogBuffer,
+    readonly level: LevelFilter,
+    readonly needle: string,
+  ) {}
+
+  get active(): boolean {
+    return this.level !== 'all' || this.needle !== '';
+  }
+
+  /** Scans new lines; returns the number of visible rows. */
+  update(): number {
+    if (!this.active) return this.buffer.length;
+    if (this.buffer.length < this.scanned) {
+      this.size = 0;
+      this.scanned = 0;
+    }
+    for (let i = this.scanned; i < this.buffer.length; i++) {
+      const line = this.buffer.at(i)!;
+      if (!lineMatches(line, this.level, this.needle)) continue;
+      if (this.size === this.indexes.length) {
+        const grown = new Uint32Array(this.indexes.length * 2);
+        grown.set(this.indexes);
+        this.indexes = grown;
+      }
+      this.indexes[this.size++] = i;
+    }
+    this.scanned = this.buffer.length;
+    return this.size;
+  }
+
+  /** The buffer index of visible row `row`. */
+  lineAt(row: number): number {
+    return this.active ? this.indexes[row] : row;
+  }
+}
+
+const STORED = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\s+(debug|info|warn|error)\s+(.*)$/;
+
+/** A line of a stored build log (`ISO-time level text`) as a LogLine. */
+export function parseStoredLine(raw: string): LogLine {
+  const m = STORED.exec(raw);
+  if (!m) return { t: 0, level: 'info', text: raw };
+  return { t: Date.parse(m[1]), level: m[2] as LogLevel, text: m[3] };
+}
