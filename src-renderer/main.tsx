@@ -2,11 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startJobTracking } from './stores/jobs';
+import { startRunTracking } from './stores/run';
 import { startSession } from './stores/session';
 import './styles/app.css';
 
 startSession();
 startJobTracking();
+startRunTracking();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -17,26 +17,43 @@ function storeKind(a: BuildArtifact): ArtifactKind | null {
   return null;
 }
 
-/** A log file per build, fed by the same lines the job streams to the faces. */
+/** A log file per build, fed by the same lines the job streams to the faces (buffered: hooks can print a lot). */
 function openLog(home: string, buildId: number): { path: string; write(level: string, text: string): void; close(): void } {
   const dir = path.join(home, 'logs');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `build-${buildId}.log`);
   const fd = fs.openSync(file, 'a');
+  let buf: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (buf.length) fs.writeSync(fd, buf.join(''));
+    buf = [];
+    size = 0;
+  };
   return {
     path: file,
-    write: (level, text) => fs.writeSync(fd, `${new Date().toISOString()} ${level.padEnd(5)} ${text}\n`),
-    close: () => fs.closeSync(fd),
+    write: (level, text) => {
+      const line = `${new Date().toISOString()} ${level.padEnd(5)} ${text}\n`;
+      buf.push(line);
+      size += line.length;
+      if (size > 65536 || level === 'error') flush();
+    },
+    close: () => {
+      flush();
+      fs.closeSync(fd);
+    },
   };
 }
 
-async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: BuildResult, job: JobHandle): Promise<void> {
+async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: BuildResult, job: JobHandle, log: (text: string) => void): Promise<void> {
   for (const hook of spec.hooks.postBuild) {
     job.log('info', `hook post-build: ${hook}`);
-    const r = await execa(path.resolve(spec.dir, hook), [], {
+    const child = execa(path.resolve(spec.dir, hook), [], {
       cwd: spec.dir,
       reject: false,
       all: true,
+      buffer: false,
+      stdin: 'ignore',
       cancelSignal: job.signal,
       env: {
         YOKE_BUILD_ID: String(buildId),
@@ -46,7 +63,9 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
         YOKE_INPUTS_HASH: result.inputsHash,
       },
     });
-    for (const line of String(r.all ?? '').split('\n').filter(Boolean)) job.log('info', `  ${line}`);
+    // Lines stream into the build log as the hook prints them (a chatty hook is the live log's worst case).
+    for await (const line of child.iterable({ from: 'all' })) log(String(line));
+    const r = await child;
     if (r.exitCode !== 0) throw new Error(`post-build hook ${hook} failed (exit ${r.exitCode ?? r.signal})`);
   }
 }
@@ -103,7 +122,7 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
         bytes += a.bytes;
         store.addArtifact({ buildId, format: a.format, disk: a.disk ?? null, kind, path: a.path, bytes: a.bytes, sha256: a.sha256 });
       }
-      await runPostBuildHooks(spec, buildId, result, job);
+      await runPostBuildHooks(spec, buildId, result, job, (text) => say('info', text));
       store.finishBuild(buildId, { status: 'succeeded', durationMs: Date.now() - started, bytes, inputsHash: result.inputsHash });
       say('info', `build #${buildId} succeeded in ${((Date.now() - started) / 1000).toFixed(2)} s`);
       return { buildId };

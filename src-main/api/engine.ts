@@ -5,7 +5,7 @@ import { Jobs } from './jobs';
 import { createHandlers } from './handlers';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
-import { stopAll } from './vm-service';
+import { reapOnce, stopAll } from './vm-service';
 
 export type Face = 'electron' | 'web' | 'cli';
 
@@ -35,6 +35,9 @@ export class Engine {
   constructor(readonly options: EngineOptions) {
     this.jobs = new Jobs((event, payload) => this.emit(event, payload));
     this.handlers = createHandlers(this);
+    // A long-lived face (window, serve) reaps VMs a killed Yoke left behind as it starts;
+    // CLI commands do it before their first boot.
+    if (options.face !== 'cli') setImmediate(() => void reapOnce(this).catch(() => undefined));
   }
 
   get home(): string {

@@ -9,6 +9,7 @@ import { startTestJob } from './test-job';
 import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, stopVm } from './vm-service';
 import { diskUsage, readBuildLog } from './build-log';
 import fs from 'node:fs';
+import { setRelease } from '../upgrade/history';
 
 const VERSION = '0.1.0';
 
@@ -42,7 +43,7 @@ export function createHandlers(engine: Engine): Handlers {
     'vms.ack': (req) => ackConsole(engine, req.id, req.chars),
     'builds.release': (req) => {
       const store = engine.store();
-      if (!store.setReleased(req.id, req.released)) throw new EngineError('not-found', `no build #${req.id}`);
+      setRelease(store, req.id, req.released);
       const b = store.getBuild(req.id)!;
       engine.emit('builds.changed', { id: req.id });
       return b;

@@ -26,9 +26,9 @@ export function httpGet(port: number, urlPath: string, idleMs: number): Promise<
   });
 }
 
-/** The per-try timeout grows from 0.2 s to 1 s, so a slow (TCG) guest still gets an answer through. */
+/** The per-try timeout grows slowly from 0.2 s to 1 s, so a slow (TCG) guest still gets an answer through. */
 export function httpTryTimeout(attempt: number): number {
-  return Math.min(1000, Math.round(200 * 1.5 ** attempt));
+  return Math.min(1000, Math.round(200 * 1.25 ** attempt));
 }
 
 export async function probeHttp(check: HttpCheck, hostPort: number | undefined, attempt: number): Promise<ProbeOutcome> {

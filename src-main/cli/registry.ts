@@ -5,6 +5,8 @@ import { doctorCommand } from './commands/doctor';
 import { testCommand } from './commands/test';
 import { bootCommand } from './commands/boot';
 import { serveCommand } from './commands/serve';
+import { releaseCommand } from './commands/release';
+import { upgradeTestCommand } from './commands/upgrade-test';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, releaseCommand, upgradeTestCommand, doctorCommand, serveCommand];

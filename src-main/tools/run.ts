@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { toolFinished, toolStarted } from './tool-time';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {
@@ -63,6 +64,8 @@ export function tail(text: string, lines = 12): string {
 export async function runTool(call: ToolCall): Promise<ToolResult> {
   const commandLine = formatCommandLine(call.tool, call.argv);
   if (call.signal?.aborted) throw new CancelledError();
+  const t0 = performance.now();
+  const done = toolStarted();
   const result = await execa(call.tool, call.argv, {
     cwd: call.cwd,
     env: { LC_ALL: 'C', ...call.env },
@@ -73,7 +76,8 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
     stripFinalNewline: false,
     encoding: 'utf8',
     stdin: call.input === undefined ? 'ignore' : 'pipe',
-  });
+  }).finally(done);
+  toolFinished(call.tool, performance.now() - t0);
   const stderr = String(result.stderr ?? '');
   const stdout = String(result.stdout ?? '');
   const code = (result as { code?: string }).code;

@@ -37,6 +37,8 @@ export class ControlClosedError extends Error {
 }
 
 const SYNC_TRIES = 4;
+/** While the guest boots, how often to ask whether its shell is there yet. */
+const FIRST_SYNC_PROBE_MS = 150;
 const SYNC_WAIT_MS = 1500;
 /** How long a stopped command's markers may take to arrive after Ctrl-Z. */
 const STOP_WAIT_MS = 2000;
@@ -172,7 +174,7 @@ export class ControlChannel {
             'Does the image start `sh -i` on /dev/ttyS1 when the kernel command line has yoke.control=1?',
         );
       }
-      if (await this.sync(Math.min(400, left), false)) break;
+      if (await this.sync(Math.min(FIRST_SYNC_PROBE_MS, left), false)) break;
     }
     this.everSynced = true;
     this.needsSync = false;

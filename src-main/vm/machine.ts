@@ -55,7 +55,7 @@ export interface VmInfo {
   ownerPid: number;
   stateDir: string;
   socketDir: string;
-  status: 'running' | 'stopped' | 'interrupted';
+  status: 'starting' | 'running' | 'stopped' | 'interrupted';
   stoppedAt?: string;
   stoppedBy?: StopStep;
 }
@@ -182,10 +182,29 @@ export class Machine {
       qmpSocket: sock('qmp.sock'),
       pidFile,
     });
+    this.info = {
+      vmid: this.vmid,
+      buildId: o.buildId ?? null,
+      appliance: o.appliance ?? '',
+      version: o.version ?? '',
+      accel,
+      forwards,
+      startedAt: new Date().toISOString(),
+      purpose: o.purpose ?? 'test',
+      pid: 0,
+      ownerPid: process.pid,
+      stateDir: this.stateDir,
+      socketDir: this.socketDir,
+      status: 'starting',
+    };
+    // Written before qemu exists, so a reaper always knows whose VM this is.
+    this.writeInfo();
     const setpriv = findSetpriv();
     if (!setpriv && process.platform === 'linux') this.log('warn', 'setpriv (util-linux) not found: a VM may outlive a crashed Yoke until the next start reaps it.');
     const proc = launchQemu(argv, { binary: o.qemuBinary, setpriv });
     this.proc = proc;
+    this.info.pid = proc.pid;
+    this.writeInfo();
     this.log('debug', `qemu: ${proc.commandLine}`);
     void proc.exited.then(
       (e) => {
@@ -207,21 +226,7 @@ export class Machine {
       const why = proc.stderrTail();
       throw new Error(`qemu did not start: ${(err as Error).message}${why ? `\nqemu said:\n${why}` : ''}`);
     }
-    this.info = {
-      vmid: this.vmid,
-      buildId: o.buildId ?? null,
-      appliance: o.appliance ?? '',
-      version: o.version ?? '',
-      accel,
-      forwards,
-      startedAt: new Date().toISOString(),
-      purpose: o.purpose ?? 'test',
-      pid: proc.pid,
-      ownerPid: process.pid,
-      stateDir: this.stateDir,
-      socketDir: this.socketDir,
-      status: 'running',
-    };
+    this.info.status = 'running';
     this.writeInfo();
     void this.exited.then(() => this.release());
   }

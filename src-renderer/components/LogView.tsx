@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useDeferredValue, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { FilteredIndex, type LevelFilter, type LogBuffer } from '../lib/log-buffer';
 
 const ROW_HEIGHT = 18;
@@ -32,14 +32,23 @@ function time(t: number): string {
 export function LogView({ buffer, version, label, empty }: { buffer: LogBuffer; version: number; label: string; empty?: string }) {
   const [level, setLevel] = useState<LevelFilter>('all');
   const [search, setSearch] = useState('');
-  const needle = search.trim().toLowerCase();
+  // Typing stays responsive: the filter follows the box when React has time.
+  const needle = useDeferredValue(search.trim().toLowerCase());
+  const [, setScanTick] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [detached, setDetached] = useState(false);
   const id = useId();
 
   const index = useMemo(() => new FilteredIndex(buffer, level, needle), [buffer, level, needle]);
-  const count = index.update();
+  // At most ~8 ms of scanning per frame; the rest continues on the next frames.
+  const count = index.update(performance.now() + 8);
+  const complete = index.complete;
+  useEffect(() => {
+    if (complete) return;
+    const frame = requestAnimationFrame(() => setScanTick((t) => t + 1));
+    return () => cancelAnimationFrame(frame);
+  });
 
   const virtualizer = useVirtualizer({
     count,
@@ -81,7 +90,7 @@ export function LogView({ buffer, version, label, empty }: { buffer: LogBuffer; 
         </label>
         <input id={id} type="search" className="logview-search" placeholder="Search…" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted small mono logview-count" aria-live="off">
-          {index.active ? `${count.toLocaleString()} of ${buffer.length.toLocaleString()}` : `${buffer.length.toLocaleString()} lines`}
+          {index.active ? `${count.toLocaleString()}${complete ? '' : '+'} of ${buffer.length.toLocaleString()}` : `${buffer.length.toLocaleString()} lines`}
         </span>
         {detached ? (
           <button type="button" className="button small" onClick={follow}>

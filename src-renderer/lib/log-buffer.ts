@@ -17,6 +17,8 @@ const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 export class LogBuffer {
   private chunks: LogLine[][] = [];
   private count = 0;
+  /** Changes on clear(), so indexes built over the old lines know to start again. */
+  generation = 0;
 
   get length(): number {
     return this.count;
@@ -38,6 +40,7 @@ export class LogBuffer {
   clear(): void {
     this.chunks = [];
     this.count = 0;
+    this.generation++;
   }
 }
 
@@ -55,6 +58,7 @@ export class FilteredIndex {
   private indexes: Uint32Array = new Uint32Array(1024);
   private size = 0;
   private scanned = 0;
+  private generation = -1;
 
   constructor(
     private readonly buffer: LogBuffer,
@@ -66,14 +70,26 @@ export class FilteredIndex {
     return this.level !== 'all' || this.needle !== '';
   }
 
-  /** Scans new lines; returns the number of visible rows. */
-  update(): number {
+  /** Whether every line held has been scanned (false when update() ran out of time). */
+  get complete(): boolean {
+    return !this.active || this.scanned >= this.buffer.length;
+  }
+
+  /**
+   * Scans new lines, until `deadline` (a performance.now() time) if given, so a search over a
+   * million lines is spread over frames instead of freezing one; returns the visible row count.
+   */
+  update(deadline = Infinity): number {
     if (!this.active) return this.buffer.length;
-    if (this.buffer.length < this.scanned) {
+    if (this.generation !== this.buffer.generation) {
+      this.generation = this.buffer.generation;
       this.size = 0;
       this.scanned = 0;
     }
-    for (let i = this.scanned; i < this.buffer.length; i++) {
+    const end = this.buffer.length;
+    let i = this.scanned;
+    for (; i < end; i++) {
+      if ((i & 4095) === 0 && i > this.scanned && performance.now() > deadline) break;
       const line = this.buffer.at(i)!;
       if (!lineMatches(line, this.level, this.needle)) continue;
       if (this.size === this.indexes.length) {
@@ -83,7 +99,7 @@ export class FilteredIndex {
       }
       this.indexes[this.size++] = i;
     }
-    this.scanned = this.buffer.length;
+    this.scanned = i;
     return this.size;
   }
 

@@ -10,12 +10,19 @@ export const SCREENS: ReadonlyArray<{ id: Screen; label: string; key: string }> 
   { id: 'settings', label: 'Settings', key: '4' },
 ];
 
+export type ApplianceTab = 'overview' | 'build';
+
 interface NavigationState {
   screen: Screen;
+  /** Which view of the open appliance Appliances shows. */
+  applianceTab: ApplianceTab;
   go(screen: Screen): void;
+  showApplianceTab(tab: ApplianceTab): void;
 }
 
 export const useNavigation = create<NavigationState>((set) => ({
   screen: 'appliances',
+  applianceTab: 'overview',
   go: (screen) => set({ screen }),
+  showApplianceTab: (applianceTab) => set({ applianceTab }),
 }));

@@ -132,13 +132,15 @@ function onStarted(p: EventPayload<'job.started'>): void {
 function onProgress(p: EventPayload<'job.progress'>): void {
   if (!mine(p.jobId)) return;
   const s = useRun.getState();
+  // A test that builds first forwards the build's stages as "build: NAME".
+  const name = p.stage.replace(/^build: /, '');
   const stages = s.stages.slice();
-  const known = stages.findIndex((x) => x.name === p.stage);
-  if (known === -1) stages.push({ name: p.stage, status: 'running', cached: false, durationMs: 0, startedAt: Date.now() });
+  const known = stages.findIndex((x) => x.name === name);
+  if (known === -1) stages.push({ name, status: 'running', cached: false, durationMs: 0, startedAt: Date.now() });
   else if (p.fraction >= 1 && stages[known].status === 'running') {
     stages[known] = { ...stages[known], status: 'succeeded', durationMs: Date.now() - stages[known].startedAt };
   }
-  useRun.setState({ stage: p.stage, stageFraction: p.fraction, stages });
+  useRun.setState({ stage: name, stageFraction: p.fraction, stages });
 }
 
 function onLog(p: EventPayload<'job.log'>): void {

@@ -1,12 +1,17 @@
 import { create } from 'zustand';
 
 interface VmsSelection {
-  /** The VM whose Terminal tab is open, or null for the list. */
-  terminal: string | null;
+  /** VMs with an open Terminal tab, in the order they were opened. */
+  tabs: string[];
+  /** The Terminal tab shown, or null for the list of VMs. */
+  active: string | null;
   openTerminal(id: string | null): void;
+  closeTerminal(id: string): void;
 }
 
 export const useVmsSelection = create<VmsSelection>((set) => ({
-  terminal: null,
-  openTerminal: (terminal) => set({ terminal }),
+  tabs: [],
+  active: null,
+  openTerminal: (id) => set((s) => ({ active: id, tabs: id === null || s.tabs.includes(id) ? s.tabs : [...s.tabs, id] })),
+  closeTerminal: (id) => set((s) => ({ tabs: s.tabs.filter((t) => t !== id), active: s.active === id ? null : s.active })),
 }));

@@ -48,10 +48,13 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export const test = base.extend<{ app: Page }, { served: Served }>({
+export const test = base.extend<{ app: Page }, { served: Served; homeLabel: string }>({
+  // A file that sets its own home (`test.use({ homeLabel: 'builds' })`) runs in its own worker with
+  // its own `yoke serve` and data directory, so its builds do not show up in other files.
+  homeLabel: ['default', { scope: 'worker', option: true }],
   served: [
-    async ({}, use) => {
-      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-e2e-home-'));
+    async ({ homeLabel: label }, use) => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), `yoke-e2e-${label}-`));
       const { child, url } = await startServe(home);
       await use({ url, home });
       await stop(child);

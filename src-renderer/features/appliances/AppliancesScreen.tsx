@@ -9,14 +9,15 @@ import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { ApplianceSummaryView } from './ApplianceSummaryView';
 import { OpenFolderForm } from './OpenFolderForm';
+import { BuildActions, BuildView } from '../build/BuildView';
 
 export function AppliancesScreen() {
   const { summary, opening, error, recent, recentError, open, loadRecent } = useAppliance();
   const sample = useSession((s) => s.info?.sample ?? '');
   const [asking, setAsking] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
-  const [buildError, setBuildError] = useState<string | null>(null);
-  const go = useNavigation((s) => s.go);
+  const tab = useNavigation((s) => s.applianceTab);
+  const showTab = useNavigation((s) => s.showApplianceTab);
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
@@ -30,23 +31,11 @@ export function AppliancesScreen() {
     await open(r.value.dir);
   };
 
-  // The build runs as a job: its progress shows in the status bar and the build in Builds.
-  const build = async (dir: string) => {
-    setBuildError(null);
-    const r = await invoke('build.start', { dir });
-    if (!r.ok) return setBuildError(r.error.message);
-    go('builds');
-  };
-
   return (
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
-        {summary?.valid ? (
-          <button type="button" className="button" onClick={() => void build(summary.dir)}>
-            Build {summary.name}
-          </button>
-        ) : null}
-        <button type="button" className="button primary" onClick={() => void pick()} disabled={opening}>
+        {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
+        <button type="button" className={summary ? 'button' : 'button primary'} onClick={() => void pick()} disabled={opening}>
           Open appliance…
         </button>
       </ScreenHeader>
@@ -55,14 +44,34 @@ export function AppliancesScreen() {
         <OpenFolderForm
           initial={summary?.dir ?? sample}
           busy={opening}
-          onOpen={(dir) => void open(dir)}
+          onOpen={(dir) =>
+            void open(dir).then(() => {
+              // Opened: the box has done its job.
+              if (!useAppliance.getState().error) setAsking(false);
+            })
+          }
           onCancel={() => setAsking(false)}
         />
       ) : null}
       {pickError ? <ErrorNotice title="Could not show the folder dialog">{pickError}</ErrorNotice> : null}
       {error ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
-      {buildError ? <ErrorNotice title="Could not start the build">{buildError}</ErrorNotice> : null}
 
+      {summary?.valid ? (
+        <div className="tabs" role="tablist" aria-label="Appliance views">
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'overview'} onClick={() => showTab('overview')}>
+            Overview
+          </button>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} onClick={() => showTab('build')}>
+            Build &amp; test
+          </button>
+        </div>
+      ) : null}
+
+      {summary?.valid && tab === 'build' ? (
+        <div role="tabpanel" aria-label="Build and test" className="build-tabpanel">
+          <BuildView summary={summary} />
+        </div>
+      ) : (
       <div className="split">
         <section className="panel" aria-label="Open appliance">
           {summary ? (
@@ -98,6 +107,7 @@ export function AppliancesScreen() {
           </ul>
         </aside>
       </div>
+      )}
     </div>
   );
 }

@@ -20,6 +20,30 @@ function overallFraction(stages: number, finished: number, current: number, expe
   return Math.min(1, (finished + current) / total);
 }
 
+/** Build, Test and Cancel for the open appliance; starting one shows the Build view. */
+export function BuildActions({ summary, onStart }: { summary: ApplianceSummary; onStart(): void }) {
+  const run = useRun();
+  const busy = run.status === 'starting' || run.status === 'running';
+  const name = summary.name ?? summary.dir;
+  const start = (kind: 'build' | 'test') => {
+    onStart();
+    void run.start(kind, summary.dir, name);
+  };
+  return (
+    <>
+      <button type="button" className="button primary" disabled={busy || !summary.valid} onClick={() => start('build')}>
+        Build
+      </button>
+      <button type="button" className="button" disabled={busy || !summary.valid} onClick={() => start('test')}>
+        Test
+      </button>
+      <button type="button" className="button" disabled={!busy || !run.jobId} onClick={() => void run.cancel()}>
+        Cancel
+      </button>
+    </>
+  );
+}
+
 /** Build and Test for the open appliance: stage timeline, progress, live log and checks. */
 export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const run = useRun();
@@ -29,7 +53,6 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const forThis = run.dir === summary.dir;
   const live = busy && forThis;
   const now = useNow(500, live);
-  const name = summary.name ?? summary.dir;
 
   const finishedStages = run.stages.filter((s) => s.status !== 'running').length;
   const running = run.stages.some((s) => s.status === 'running');
@@ -39,19 +62,8 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const screenshot = run.detail?.artifacts.find((a) => a.kind === 'screenshot');
 
   return (
-    <section className="buildview" aria-label="Build and test">
+    <div className="buildview">
       <div className="buildview-bar">
-        <div className="buildview-actions">
-          <button type="button" className="button primary" disabled={busy || !summary.valid} onClick={() => void run.start('build', summary.dir, name)}>
-            Build
-          </button>
-          <button type="button" className="button" disabled={busy || !summary.valid} onClick={() => void run.start('test', summary.dir, name)}>
-            Test
-          </button>
-          <button type="button" className="button" disabled={!busy || !run.jobId} onClick={() => void run.cancel()}>
-            Cancel
-          </button>
-        </div>
         <div className="buildview-progress">
           <span className={`run-status run-${forThis ? run.status : 'idle'}`} role="status">
             {forThis ? `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}` : STATUS_TEXT.idle}
@@ -94,6 +106,6 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
           <LogView buffer={forThis ? run.log : NO_LINES} version={forThis ? run.logVersion : 0} label="Build log" empty={forThis ? 'Waiting for output…' : 'Press Build to start; its log streams here.'} />
         </div>
       </div>
-    </section>
+    </div>
   );
 }

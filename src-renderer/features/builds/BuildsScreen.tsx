@@ -1,75 +1,110 @@
-import { useEffect } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { formatBytes, formatDuration, formatTime } from '../../components/format';
 import { useCommand } from '../../components/useCommand';
+import { useBuildsSelection } from '../../stores/builds-selection';
+import { BuildDetails } from './BuildDetails';
+import { BuildsTable } from './BuildsTable';
+import { distinct, filterAndSort, type BuildFilter, type Sort, type SortKey } from './build-filter';
 
-const COLUMNS = ['#', 'Appliance', 'Version', 'Status', 'Created', 'Duration', 'Size'];
+// One call for the whole history: the table is virtualized, so 10,000 rows cost one query.
+const ALL = { limit: 100_000 };
+const NUMERIC_FIRST_DESC: SortKey[] = ['id', 'createdAt', 'durationMs', 'bytes', 'released'];
 
 export function BuildsScreen() {
-  const builds = useCommand('builds.list', { limit: 200 });
-  const rows = builds.value ?? [];
+  const builds = useCommand('builds.list', ALL);
   const { reload } = builds;
+  const { selected, select } = useBuildsSelection();
+  const [filter, setFilter] = useState<BuildFilter>({ appliance: '', status: '', text: '' });
+  const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
+  const ids = { appliance: useId(), status: useId(), text: useId() };
+
   // A build row appears when its job starts and changes when it ends.
   useEffect(() => {
     const offStart = subscribe('job.started', () => reload());
     const offEnd = subscribe('job.finished', () => reload());
+    const offChanged = subscribe('builds.changed', () => reload());
     return () => {
       offStart();
       offEnd();
+      offChanged();
     };
   }, [reload]);
+
+  const all = builds.value;
+  const appliances = useMemo(() => distinct(all ?? [], 'appliance'), [all]);
+  const statuses = useMemo(() => distinct(all ?? [], 'status'), [all]);
+  const rows = useMemo(() => filterAndSort(all ?? [], filter, sort), [all, filter, sort]);
+
+  const onSort = (key: SortKey) =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: NUMERIC_FIRST_DESC.includes(key) ? 'desc' : 'asc' }));
+  const total = all?.length ?? 0;
+
   return (
-    <div className="screen">
-      <ScreenHeader title="Builds" subtitle="Every build of every appliance, newest first.">
+    <div className="screen builds-screen">
+      <ScreenHeader title="Builds" subtitle="Every build of every appliance. Select one for its artifacts, checks and log.">
         <button type="button" className="button" onClick={() => reload()} disabled={builds.status === 'loading'}>
           Refresh
         </button>
       </ScreenHeader>
       {builds.status === 'error' ? <ErrorNotice title="Could not list builds">{builds.error.message}</ErrorNotice> : null}
+      <div className="filters" role="search" aria-label="Filter builds">
+        <label htmlFor={ids.appliance}>Appliance</label>
+        <select id={ids.appliance} value={filter.appliance} onChange={(e) => setFilter({ ...filter, appliance: e.target.value })}>
+          <option value="">All</option>
+          {appliances.map((a) => (
+            <option key={a}>{a}</option>
+          ))}
+        </select>
+        <label htmlFor={ids.status}>Status</label>
+        <select id={ids.status} value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value })}>
+          <option value="">All</option>
+          {statuses.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <label htmlFor={ids.text} className="sr-only">
+          Search builds
+        </label>
+        <input id={ids.text} type="search" placeholder="Search version, #id, error…" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
+        <span className="muted small">{rows.length === total ? `${total.toLocaleString()} ${total === 1 ? 'build' : 'builds'}` : `${rows.length.toLocaleString()} of ${total.toLocaleString()}`}</span>
+      </div>
       <section className="panel flush">
-        <table className="grid" aria-label="Builds">
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <th key={c} scope="col" className={c === '#' ? 'num col-id' : c === 'Duration' || c === 'Size' ? 'num' : undefined}>
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((b) => (
-              <tr key={b.id}>
-                <td className="num mono">{b.id}</td>
-                <td>{b.appliance}</td>
-                <td className="mono">{b.version}</td>
-                <td>
-                  <span className={`status status-${b.status}`}>{b.status}</span>
-                  {b.released ? <span className="badge small">released</span> : null}
-                  {b.error ? <div className="cell-error">{b.error}</div> : null}
-                </td>
-                <td>{formatTime(b.createdAt)}</td>
-                <td className="num">{formatDuration(b.durationMs)}</td>
-                <td className="num">{formatBytes(b.bytes)}</td>
-              </tr>
-            ))}
-            {rows.length === 0 && builds.status === 'ok' ? (
-              <tr>
-                <td colSpan={COLUMNS.length}>
-                  <EmptyState title="No builds yet">
-                    <p>
-                      Build an appliance with <code className="mono">yoke build DIR</code>; its images, logs and check results show up here.
-                    </p>
-                  </EmptyState>
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+        <BuildsTable
+          rows={rows}
+          sort={sort}
+          onSort={onSort}
+          selected={selected}
+          onSelect={select}
+          compact={selected !== null}
+          empty={
+            builds.status === 'loading' && !all ? (
+              <p className="muted">Loading…</p>
+            ) : total === 0 ? (
+              <EmptyState title="No builds yet">
+                <p>
+                  Open an appliance and press Build, or run <code className="mono">yoke build DIR</code>; its images, logs and check results show up here.
+                </p>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No build matches the filter" />
+            )
+          }
+        />
       </section>
+      {selected !== null ? (
+        <BuildDetails
+          key={selected}
+          id={selected}
+          onChanged={reload}
+          onDeleted={() => {
+            select(null);
+            reload();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

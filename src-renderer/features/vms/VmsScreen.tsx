@@ -1,27 +1,119 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { VmSummary } from '../../../src-main/api/contract';
 import { invoke, subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { formatTime } from '../../components/format';
+import { formatDuration } from '../../components/format';
 import { useCommand } from '../../components/useCommand';
+import { useNow } from '../../components/useNow';
+import { useVmsSelection } from '../../stores/vms-selection';
+
+// xterm is most of the bundle: load it when a terminal first opens, not at start-up.
+const VmTerminal = lazy(() => import('./VmTerminal').then((m) => ({ default: m.VmTerminal })));
+
+function vmLabel(vm: VmSummary | undefined, id: string): string {
+  return vm ? `${vm.appliance} ${vm.version}` : id;
+}
+
+function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: string, force: boolean): void; onTerminal(id: string): void }) {
+  const now = useNow(1000, rows.length > 0);
+  return (
+    <table className="grid" aria-label="Virtual machines">
+      <thead>
+        <tr>
+          <th scope="col">Appliance</th>
+          <th scope="col">Version</th>
+          <th scope="col">Status</th>
+          <th scope="col">Accelerator</th>
+          <th scope="col">Ports</th>
+          <th scope="col">Uptime</th>
+          <th scope="col">
+            <span className="sr-only">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((vm) => (
+          <tr key={vm.id}>
+            <td>
+              {vm.appliance} <span className="muted small">{vm.purpose}</span>
+              {vm.buildId !== null ? <span className="muted small"> · build #{vm.buildId}</span> : null}
+            </td>
+            <td className="mono">{vm.version}</td>
+            <td>
+              <span className={`status status-${vm.status}`}>{vm.status}</span>
+            </td>
+            <td>
+              <span className={`accel accel-${vm.accel} mono`}>{vm.accel}</span>
+              {vm.accel === 'tcg' ? (
+                <span className="muted small hint" title="No KVM here: qemu emulates the CPU in software, so the guest runs several times slower.">
+                  {' '}
+                  TCG is slower
+                </span>
+              ) : null}
+            </td>
+            <td>
+              {vm.forwards.length === 0 ? (
+                <span className="muted">—</span>
+              ) : (
+                <ul className="port-links">
+                  {vm.forwards.map((f) => (
+                    <li key={f.host}>
+                      <a href={`http://127.0.0.1:${f.host}/`} target="_blank" rel="noreferrer noopener" className="mono">
+                        127.0.0.1:{f.host}
+                      </a>
+                      <span className="muted small"> → {f.guest}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td className="mono nowrap">{formatDuration(Math.max(0, now - Date.parse(vm.startedAt)))}</td>
+            <td className="actions-cell">
+              <span className="row-actions">
+                <button type="button" className="button small" onClick={() => onTerminal(vm.id)}>
+                  Terminal
+                </button>
+                <button type="button" className="button small" onClick={() => onStop(vm.id, false)}>
+                  Stop
+                </button>
+                <button type="button" className="button small danger" onClick={() => onStop(vm.id, true)}>
+                  Force stop
+                </button>
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function VmsScreen() {
   const vms = useCommand('vms.list', {});
   const [stopError, setStopError] = useState<string | null>(null);
+  const { tabs, active, openTerminal, closeTerminal } = useVmsSelection();
   const { reload } = vms;
   useEffect(() => subscribe('vms.changed', () => reload()), [reload]);
   const rows = vms.value ?? [];
+  const byId = new Map(rows.map((vm) => [vm.id, vm]));
 
-  const stop = async (id: string) => {
+  // A VM that stopped loses its Terminal tab once the list no longer has it.
+  useEffect(() => {
+    if (vms.status !== 'ok') return;
+    for (const id of tabs) if (!vms.value.some((vm) => vm.id === id)) closeTerminal(id);
+  }, [vms.status, vms.value, tabs, closeTerminal]);
+
+  const stop = async (id: string, force: boolean) => {
     setStopError(null);
-    const r = await invoke('vms.stop', { id });
+    const r = await invoke('vms.stop', { id, force });
     if (!r.ok) setStopError(r.error.message);
     reload();
   };
 
   return (
-    <div className="screen">
+    <div className="screen vms-screen">
       <ScreenHeader title="VMs" subtitle="Virtual machines Yoke started: test boots and the ones you run.">
         <button type="button" className="button" onClick={() => reload()} disabled={vms.status === 'loading'}>
           Refresh
@@ -29,52 +121,40 @@ export function VmsScreen() {
       </ScreenHeader>
       {vms.status === 'error' ? <ErrorNotice title="Could not list VMs">{vms.error.message}</ErrorNotice> : null}
       {stopError ? <ErrorNotice title="Could not stop the VM">{stopError}</ErrorNotice> : null}
-      <section className="panel flush">
-        {rows.length === 0 ? (
-          vms.status !== 'ok' ? null : (
-            <EmptyState title="No VMs running">
-              <p>VMs appear here while a test boots an appliance or while you run one.</p>
-            </EmptyState>
-          )
-        ) : (
-          <table className="grid" aria-label="Virtual machines">
-            <thead>
-              <tr>
-                <th scope="col">Appliance</th>
-                <th scope="col">Version</th>
-                <th scope="col">Status</th>
-                <th scope="col">Accelerator</th>
-                <th scope="col">Ports</th>
-                <th scope="col">Started</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((vm) => (
-                <tr key={vm.id}>
-                  <td>
-                    {vm.appliance} <span className="muted small">{vm.purpose}</span>
-                  </td>
-                  <td className="mono">{vm.version}</td>
-                  <td>
-                    <span className={`status status-${vm.status}`}>{vm.status}</span>
-                  </td>
-                  <td className="mono">{vm.accel}</td>
-                  <td className="mono">{vm.forwards.map((f) => `${f.host}→${f.guest}`).join(', ') || '—'}</td>
-                  <td>{formatTime(vm.startedAt)}</td>
-                  <td className="actions-cell">
-                    <button type="button" className="button small" onClick={() => void stop(vm.id)} aria-label={`Stop ${vm.appliance} ${vm.id}`}>
-                      Stop
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <div className="tabs" role="tablist" aria-label="VM views">
+        <button type="button" role="tab" className="tab" aria-selected={active === null} onClick={() => openTerminal(null)}>
+          Running ({rows.length})
+        </button>
+        {tabs.map((id) => (
+          <span key={id} className="tab-with-close">
+            <button type="button" role="tab" className="tab" aria-selected={active === id} onClick={() => openTerminal(id)}>
+              Terminal: {vmLabel(byId.get(id), id)}
+            </button>
+            <button type="button" className="tab-close" aria-label={`Close terminal of ${vmLabel(byId.get(id), id)}`} onClick={() => closeTerminal(id)}>
+              ×
+            </button>
+          </span>
+        ))}
+      </div>
+      {active === null ? (
+        <section className="panel flush" role="tabpanel" aria-label="Running VMs">
+          {rows.length === 0 ? (
+            vms.status !== 'ok' ? null : (
+              <EmptyState title="No VMs running">
+                <p>Boot a build from its details in Builds, or run a test; its VM shows here.</p>
+              </EmptyState>
+            )
+          ) : (
+            <VmTable rows={rows} onStop={(id, force) => void stop(id, force)} onTerminal={openTerminal} />
+          )}
+        </section>
+      ) : (
+        <section className="panel flush terminal-panel" role="tabpanel" aria-label={`Terminal: ${vmLabel(byId.get(active), active)}`}>
+          <Suspense fallback={<p className="muted terminal-loading">Loading the terminal…</p>}>
+            <VmTerminal key={active} id={active} label={vmLabel(byId.get(active), active)} />
+          </Suspense>
+        </section>
+      )}
     </div>
   );
 }

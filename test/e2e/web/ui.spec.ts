@@ -54,7 +54,8 @@ test('opening the sample through the Appliance folder box shows its summary', as
   await expect(summary.getByText(sample.version, { exact: true })).toBeVisible();
   await expect(summary.getByText('valid', { exact: true })).toBeVisible();
   await expect(summary.getByRole('table', { name: 'Services' })).toContainText('httpd -f -p 80');
-  await expect(app.getByRole('button', { name: `Build ${sample.name}` })).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Build', exact: true })).toBeVisible();
+  await expect(app.getByRole('tab', { name: 'Build & test' })).toBeVisible();
   // Opening it made it a recent appliance.
   await expect(app.getByRole('button', { name: new RegExp(`^Open ${sample.name} `) })).toBeVisible();
 });

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../../src-main/build/pipeline';
 import { loadSpec } from '../../../src-main/spec/load';
-import { makeTestHome } from './helpers';
+import { makeTestHome, removeTestHomes } from './helpers';
 import { bootDisk, httpGet, qmp, readConsole, waitForHttp, type Booted } from './qemu-harness';
 
 const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 
 describe('the sample appliance boots from its OS disk', () => {
+  afterAll(removeTestHomes);
   let vm: Booted | undefined;
   afterAll(() => vm?.proc.kill('SIGKILL'));
 

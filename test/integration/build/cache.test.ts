@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../../src-main/build/pipeline';
 import { loadSpec } from '../../../src-main/spec/load';
-import { makeTestHome } from './helpers';
+import { makeTestHome, removeTestHomes } from './helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 
@@ -15,6 +15,7 @@ function copySample(): string {
 }
 
 describe('stage cache', () => {
+  afterAll(removeTestHomes);
   it('reuses every stage when nothing changed, and only what depends on a changed overlay file', async () => {
     const home = await makeTestHome();
     const dir = copySample();

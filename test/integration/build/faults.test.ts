@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runBuild } from '../../../src-main/build/pipeline';
 import { loadSpec } from '../../../src-main/spec/load';
-import { makeTestHome } from './helpers';
+import { makeTestHome, removeTestHomes } from './helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 const PATH = process.env.PATH;
@@ -45,6 +45,7 @@ async function buildError(home: string, dir: string, extra: Partial<Parameters<t
 }
 
 describe('bad input and faults give one clear error and leave nothing behind', () => {
+  afterAll(removeTestHomes);
   afterEach(() => {
     process.env.PATH = PATH;
   });

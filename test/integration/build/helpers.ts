@@ -15,9 +15,17 @@ export async function sharedKernelHome(): Promise<string> {
   return SHARED;
 }
 
+const made: string[] = [];
+
+/** Disk images add up: every test file removes the homes it made. */
+export function removeTestHomes(): void {
+  for (const h of made.splice(0)) fs.rmSync(h, { recursive: true, force: true });
+}
+
 export async function makeTestHome(prefix = 'yoke-build-'): Promise<string> {
   const shared = await sharedKernelHome();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(home);
   fs.mkdirSync(path.join(home, 'cache'), { recursive: true });
   fs.symlinkSync(path.join(shared, 'cache', 'kernels'), path.join(home, 'cache', 'kernels'));
   return home;

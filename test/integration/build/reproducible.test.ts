@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import tar from 'tar-stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Of } from '../../../src-main/build/cache';
 import { runBuild, type BuildResult } from '../../../src-main/build/pipeline';
 import { loadSpec } from '../../../src-main/spec/load';
-import { makeTestHome } from './helpers';
+import { makeTestHome, removeTestHomes } from './helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 
@@ -32,6 +34,7 @@ async function tarEntries(file: string): Promise<{ name: string; data: Buffer }[
 }
 
 describe('builds are reproducible and exports are readable', () => {
+  afterAll(removeTestHomes);
   const spec = loadSpec(SAMPLE).spec!;
   let first: BuildResult;
 
@@ -86,12 +89,12 @@ describe('builds are reproducible and exports are readable', () => {
     for (const line of mf) {
       const [, name, hex] = /^SHA256\((.+)\)= ([0-9a-f]{64})$/.exec(line)!;
       const e = entries.find((x) => x.name === name)!;
-      expect(require('node:crypto').createHash('sha256').update(e.data).digest('hex')).toBe(hex);
+      expect(crypto.createHash('sha256').update(e.data).digest('hex')).toBe(hex);
     }
   });
 
   it('signs the OVA with a user key and certificate when asked', async () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'yoke-sign-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-sign-'));
     const key = path.join(dir, 'k.pem');
     const cert = path.join(dir, 'c.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=yoke-test'], { stdio: 'pipe' });
@@ -100,7 +103,6 @@ describe('builds are reproducible and exports are readable', () => {
     expect(entries.map((e) => e.name)).toEqual(['hello-web-1.0.0.ovf', 'hello-web-os.vmdk', 'hello-web-data.vmdk', 'hello-web-1.0.0.mf', 'hello-web-1.0.0.cert']);
     const certText = entries[4].data.toString();
     const [, hex] = /^SHA256\(hello-web-1\.0\.0\.mf\)= ([0-9a-f]+)\n/.exec(certText)!;
-    const crypto = require('node:crypto');
     expect(crypto.verify('sha256', entries[3].data, new crypto.X509Certificate(fs.readFileSync(cert)).publicKey, Buffer.from(hex, 'hex'))).toBe(true);
     // Only the OVA was asked for: no loose exports in the build folder.
     expect(signed.artifacts.filter((a) => a.kind === 'export')).toEqual([]);

@@ -1,0 +1,75 @@
+// Parent/child links and releases among the builds of one appliance. The store keeps parent_id
+// (set by the build job to the previous succeeded build); these helpers answer the questions
+// `yoke release` and `yoke upgrade-test` ask of it.
+import type { BuildSummary } from '../api/contract';
+import type { BuildRecord, Store } from '../store/store';
+import { EngineError } from '../api/errors';
+
+export interface BuildLinks {
+  id: number;
+  appliance: string;
+  version: string;
+  status: string;
+  released: boolean;
+  parentId: number | null;
+  children: number[];
+}
+
+/** The builds whose parent is this one, oldest first. */
+export function childrenOf(store: Store, b: BuildRecord): number[] {
+  return store
+    .listBuilds({ appliance: b.appliance })
+    .filter((s) => s.id !== b.id && store.getBuildRecord(s.id)?.parentId === b.id)
+    .map((s) => s.id)
+    .sort((x, y) => x - y);
+}
+
+export function buildLinks(store: Store, id: number): BuildLinks {
+  const b = store.getBuildRecord(id);
+  if (!b) throw new EngineError('not-found', `There is no build #${id}. List builds with \`yoke build\` output or the history screen.`);
+  return { id: b.id, appliance: b.appliance, version: b.version, status: b.status, released: b.released, parentId: b.parentId, children: childrenOf(store, b) };
+}
+
+/** Marks a build released (or not); only a succeeded build can be released. */
+export function setRelease(store: Store, id: number, released: boolean): BuildLinks {
+  const b = store.getBuildRecord(id);
+  if (!b) throw new EngineError('not-found', `There is no build #${id}.`);
+  if (released && b.status !== 'succeeded') throw new EngineError('failed', `Build #${id} ${b.status}; only a succeeded build can be released.`);
+  store.setReleased(id, released);
+  return buildLinks(store, id);
+}
+
+/** Released, succeeded builds of an appliance, oldest first (the order an upgrade matrix reads). */
+export function releasedBuilds(store: Store, appliance: string): BuildSummary[] {
+  return store
+    .listBuilds({ appliance })
+    .filter((b) => b.released && b.status === 'succeeded')
+    .reverse();
+}
+
+/**
+ * The OLD builds named by `--from`: a build number (`7` or `#7`), a version (its newest succeeded
+ * build), or `released` (every released build). Never the NEW build itself.
+ */
+export function resolveFrom(store: Store, appliance: string, from: string, exclude?: number): BuildRecord[] {
+  const all = store.listBuilds({ appliance }).filter((b) => b.id !== exclude);
+  const m = /^#?(\d+)$/.exec(from.trim());
+  if (m) {
+    const b = store.getBuildRecord(Number(m[1]));
+    if (!b) throw new EngineError('invalid-request', `--from ${from}: there is no build #${m[1]}.`);
+    if (b.appliance !== appliance) throw new EngineError('invalid-request', `--from ${from}: build #${b.id} is of ${b.appliance}, not ${appliance}.`);
+    if (b.status !== 'succeeded') throw new EngineError('invalid-request', `--from ${from}: build #${b.id} ${b.status}; only a succeeded build can be upgraded from.`);
+    return [b];
+  }
+  if (from === 'released') {
+    const rel = all.filter((b) => b.released && b.status === 'succeeded').reverse();
+    if (rel.length === 0) throw new EngineError('invalid-request', `--from released: ${appliance} has no released build. Release one with \`yoke release BUILD\`.`);
+    return rel.map((b) => store.getBuildRecord(b.id)!);
+  }
+  const ofVersion = all.find((b) => b.version === from && b.status === 'succeeded');
+  if (!ofVersion) {
+    const versions = [...new Set(all.filter((b) => b.status === 'succeeded').map((b) => b.version))];
+    throw new EngineError('invalid-request', `--from ${from}: ${appliance} has no succeeded build of version ${from} (built versions: ${versions.join(', ') || 'none'}). Give a version, a build number or "released".`);
+  }
+  return [store.getBuildRecord(ofVersion.id)!];
+}

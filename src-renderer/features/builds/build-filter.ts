@@ -1,0 +1,46 @@
+import type { BuildSummary } from '../../../src-main/api/contract';
+
+export type SortKey = 'id' | 'appliance' | 'version' | 'createdAt' | 'status' | 'durationMs' | 'bytes' | 'released';
+export interface BuildFilter {
+  appliance: string;
+  status: string;
+  text: string;
+}
+export interface Sort {
+  key: SortKey;
+  dir: 'asc' | 'desc';
+}
+
+function value(b: BuildSummary, key: SortKey): string | number {
+  const v = b[key];
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v ?? -1;
+}
+
+/** The builds that pass the filter, sorted; a new array, the input is left alone. */
+export function filterAndSort(builds: readonly BuildSummary[], filter: BuildFilter, sort: Sort): BuildSummary[] {
+  const text = filter.text.trim().toLowerCase();
+  const out = builds.filter(
+    (b) =>
+      (filter.appliance === '' || b.appliance === filter.appliance) &&
+      (filter.status === '' || b.status === filter.status) &&
+      (text === '' ||
+        b.appliance.toLowerCase().includes(text) ||
+        b.version.toLowerCase().includes(text) ||
+        String(b.id) === text.replace(/^#/, '') ||
+        (b.error ?? '').toLowerCase().includes(text)),
+  );
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  out.sort((a, b) => {
+    const x = value(a, sort.key);
+    const y = value(b, sort.key);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+    return c !== 0 ? sign * c : b.id - a.id;
+  });
+  return out;
+}
+
+/** Distinct values of a column, sorted, for the filter menus. */
+export function distinct(builds: readonly BuildSummary[], key: 'appliance' | 'status'): string[] {
+  return [...new Set(builds.map((b) => b[key]))].sort();
+}

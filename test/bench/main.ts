@@ -1,0 +1,162 @@
+// `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
+// in the same run (the same external tools, or the same qemu boot, without Yoke around them).
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,ui,upgrade]`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../src-main/api/engine';
+import { startBuild } from '../../src-main/api/build-job';
+import { startTest } from '../../src-main/api/test-job';
+import { takeToolTime } from '../../src-main/tools/tool-time';
+import { makeTestHome } from '../integration/build/helpers';
+import { sampleApplianceDir } from '../../src-main/util/resources';
+import { plainBootToHttp } from './plain-boot';
+import { benchUi } from './ui';
+
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
+})();
+const want = (part: string) => !only || only.has(part);
+const rows: { figure: string; yoke: string; floor: string; ratio: string; target: string }[] = [];
+
+function row(figure: string, yokeMs: number, floorMs: number | null, target: string, fmt = ms): void {
+  const ratio = floorMs ? `${(yokeMs / floorMs).toFixed(2)}×` : '';
+  rows.push({ figure, yoke: fmt(yokeMs), floor: floorMs === null ? '' : fmt(floorMs), ratio, target });
+  process.stderr.write(`  ${figure}: ${fmt(yokeMs)}${floorMs ? ` (floor ${fmt(floorMs)}, ${ratio})` : ''}\n`);
+}
+function ms(v: number): string {
+  return v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`;
+}
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function copyDir(src: string, dest: string): void {
+  fs.cpSync(src, dest, { recursive: true, verbatimSymlinks: true });
+}
+
+async function build(engine: Engine, dir: string, opts: { noCache?: boolean } = {}) {
+  takeToolTime();
+  const t0 = performance.now();
+  const b = startBuild(engine, { dir, noCache: opts.noCache });
+  const outcome = await b.done;
+  const wall = performance.now() - t0;
+  const tools = takeToolTime();
+  if (outcome.status !== 'succeeded') throw new Error(`bench build failed: ${outcome.error}`);
+  const detail = engine.store().getBuild(b.buildId)!;
+  return { wall, engineMs: detail.durationMs ?? wall, tools, detail };
+}
+
+async function benchBuild(): Promise<string | null> {
+  process.stderr.write('build (sample appliance, all outputs)\n');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-bench-'));
+  const app = path.join(work, 'hello-web');
+  copyDir(sampleApplianceDir(), app);
+  const home = await makeTestHome('yoke-bench-home-');
+  const engine = new Engine({ home, face: 'cli' });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+  try {
+    const cold = await build(engine, app);
+    clearInterval(sampler);
+    row('cold build, all outputs incl. OVA', cold.wall, cold.tools.busyMs, '≤ 1.2× floor');
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push((await build(engine, app)).wall);
+    row('warm rebuild, nothing changed (median of 5)', median(warm), null, '≤ 150 ms');
+    const page = path.join(app, 'rootfs', 'srv', 'www', 'index.html');
+    const changed: { wall: number; floor: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      fs.appendFileSync(page, `<!-- edit ${i} ${Date.now()} -->\n`);
+      const r = await build(engine, app);
+      changed.push({ wall: r.wall, floor: r.tools.busyMs });
+    }
+    const mid = changed.sort((a, b) => a.wall - b.wall)[1];
+    row('rebuild after changing one overlay file (median of 3)', mid.wall, mid.floor, '≤ 1.2× floor');
+    row('engine memory (peak RSS) during a cold build', peakRss / 1024 / 1024, null, '≤ 150 MB', (v) => `${v.toFixed(0)} MB`);
+
+    // Reproducibility: a second cold build of the same folder in another data directory.
+    const home2 = await makeTestHome('yoke-bench-home2-');
+    const engine2 = new Engine({ home: home2, face: 'cli' });
+    const app2 = path.join(work, 'copy', 'hello-web');
+    fs.mkdirSync(path.dirname(app2));
+    copyDir(app, app2);
+    const first = (await build(engine, app)).detail.artifacts;
+    const second = (await build(engine2, app2)).detail.artifacts;
+    await engine2.close();
+    const key = (a: { format: string; disk?: string; path: string }) => `${a.format}:${a.disk ?? ''}:${path.basename(a.path)}`;
+    const other = new Map(second.map((a) => [key(a), a.sha256]));
+    const same = first.filter((a) => other.get(key(a)) === a.sha256).length;
+    rows.push({ figure: 'reproducibility: identical artifacts across two cold builds', yoke: `${same}/${first.length}`, floor: '', ratio: '', target: 'all' });
+    process.stderr.write(`  reproducible: ${same}/${first.length} artifacts identical\n`);
+    return home;
+  } finally {
+    clearInterval(sampler);
+    await engine.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function benchBoot(home: string): Promise<void> {
+  process.stderr.write('boot and test (sample, TCG unless KVM works)\n');
+  const engine = new Engine({ home, face: 'cli' });
+  try {
+    const b = startBuild(engine, { dir: sampleApplianceDir() });
+    await b.done;
+    const detail = engine.store().getBuild(b.buildId)!;
+    const os = detail.artifacts.find((a) => a.disk === 'os' && a.format === 'raw')!.path;
+    const data = detail.artifacts.find((a) => a.disk === 'data' && path.basename(a.path) === 'data.raw')!.path;
+    const bootDir = path.join(path.dirname(os), 'boot');
+    const floors: number[] = [];
+    const directFloors: number[] = [];
+    const ready: number[] = [];
+    const total: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      floors.push(await plainBootToHttp({ osDisk: os, dataDisk: data }));
+      directFloors.push(await plainBootToHttp({ osDisk: os, dataDisk: data, kernel: path.join(bootDir, 'vmlinuz'), initrd: path.join(bootDir, 'initrd.zst'), append: fs.readFileSync(path.join(bootDir, 'cmdline'), 'utf8').trim() }));
+      const t0 = performance.now();
+      let lastCheck = 0;
+      const off = engine.on((event, p) => {
+        if (event === 'test.check' && (p as { state: string }).state !== 'waiting') lastCheck = performance.now();
+      });
+      const t = startTest(engine, { buildId: b.buildId });
+      const outcome = await t.done;
+      off();
+      if (outcome.status !== 'succeeded') throw new Error(`bench test failed: ${outcome.error}`);
+      ready.push(lastCheck - t0);
+      total.push(performance.now() - t0);
+    }
+    const floor = median(floors);
+    row('plain qemu, disk boot to HTTP 200 (floor, median of 3)', floor, null, '');
+    row('plain qemu, direct kernel boot to HTTP 200 (median of 3)', median(directFloors), null, '');
+    row('yoke test, build cached, to all checks passed (median of 3)', median(ready), floor, `≤ 1.15× floor + 0.3 s = ${ms(floor * 1.15 + 300)}`);
+    row('yoke test incl. clean power-off (median of 3)', median(total), floor, '');
+  } finally {
+    await engine.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let home: string | null = null;
+  if (want('build') || want('boot')) home = await benchBuild();
+  if (want('boot') && home) await benchBoot(home);
+  if (want('ui')) {
+    for (const r of await benchUi()) rows.push(r);
+  }
+  const cols = ['figure', 'yoke', 'floor', 'ratio', 'target'] as const;
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ');
+  console.log('');
+  console.log(line([...cols]));
+  console.log(line(width.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(cols.map((c) => r[c])));
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`bench failed: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);
