@@ -15,6 +15,8 @@ fi
 
 # Tool -> Debian package. Keep in step with src-main/host/tools-catalog (doctor reports the same list).
 APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
+# To compile the appliance's update helpers (resources/guest): static Ed25519 verifier and zstd un-patcher.
+APT_PACKAGES+=(gcc libc6-dev libsodium-dev libzstd-dev)
 if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -44,6 +46,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
+
+say "compiling the appliance update helpers (resources/guest)"
+sh resources/guest/build.sh
 
 say "building (electron-vite)"
 npx electron-vite build >/dev/null

@@ -10,6 +10,10 @@ import { startBuild } from './build-job';
 import { launchBuildVm, type LiveVm } from './vm-service';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
+import { waitUntilReady } from '../vm/ready';
+
+/** How long a test VM may take to boot before its checks run (TCG on a busy machine is slow). */
+const BOOT_TIMEOUT_MS = 180_000;
 
 export interface TestOptions {
   dir?: string;
@@ -94,14 +98,20 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
     const stopConsole = vm.console.onData((text) => {
       for (const line of text.split(/\r?\n/)) if (line.trim()) job.log('debug', `console: ${line}`);
     });
-    const started = new Map<string, number>();
     const total = live.spec.checks.length;
-    const results = await runChecks(vm, live.spec.checks, {
+    for (const c of live.spec.checks) engine.emit('test.check', { jobId: job.id, name: c.name, kind: c.kind, state: 'waiting', elapsedMs: 0 });
+    job.progress('boot', 0.5, 'waiting for the control channel');
+    const ready = await waitUntilReady(vm, BOOT_TIMEOUT_MS, job.signal);
+    if (job.signal.aborted) throw new EngineError('failed', 'cancelled');
+    if (ready.ok) job.log('info', `VM ready in ${(ready.ms / 1000).toFixed(2)} s`);
+    else job.log('error', `VM never became ready: ${ready.reason}`);
+    const results = !ready.ok
+      ? live.spec.checks.map((c): CheckResult => ({ name: c.name, kind: c.kind, status: 'failed', message: `not run: ${ready.reason}`, durationMs: 0 }))
+      : await runChecks(vm, live.spec.checks, {
       services: live.spec.services,
       signal: job.signal,
       onCheck: (s) => {
         if (s.status === 'running') {
-          started.set(s.name, Date.now());
           engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: 'waiting', elapsedMs: 0 });
           return;
         }
@@ -112,6 +122,7 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
       },
     });
     stopConsole();
+    if (!ready.ok) for (const r of results) engine.emit('test.check', { jobId: job.id, name: r.name, kind: r.kind, state: 'failed', elapsedMs: 0, message: r.message });
     for (const r of results) store.addCheckResult(runId, r);
     if (vm.isRunning) {
       screenshot = path.join(runDir, 'screenshot.png');

@@ -12,6 +12,7 @@ import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
 import { CONTROL_FLAG } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
+import { findExecutable } from '../host/find-executable';
 
 // VS Code's terminal numbers: stop sending above this many unacknowledged characters,
 // resume once the screen has caught up to below the low mark.
@@ -71,6 +72,9 @@ export interface LaunchOptions {
  */
 export async function launchBuildVm(engine: Engine, o: LaunchOptions): Promise<LiveVm> {
   await reapOnce(engine);
+  if (!findExecutable('qemu-system-x86_64')) {
+    throw new EngineError('unavailable', 'qemu-system-x86_64 is not installed, so Yoke cannot boot VMs. Install it with: sudo apt-get install qemu-system-x86 (then run `yoke doctor`).');
+  }
   const store = engine.store();
   const build = store.getBuild(o.buildId);
   if (!build) throw new EngineError('not-found', `no build #${o.buildId}`);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashFile } from './hash';
 
 /*
  * The stage cache: each stage's output files live under the hash of its exact inputs in
@@ -111,14 +112,17 @@ export class StageCache {
     const tmp = fs.mkdtempSync(path.join(this.root, `.tmp-${process.pid}-`));
     try {
       const meta = (await fill(tmp)) ?? {};
-      const files: CachedFile[] = fs
-        .readdirSync(tmp)
-        .sort()
-        .map((name) => {
-          const p = path.join(tmp, name);
-          const st = fs.statSync(p);
-          return { name, bytes: st.size, sha256: sha256Of(p), mtimeMs: st.mtimeMs };
-        });
+      // Hashed without blocking the event loop: other stages keep starting tools meanwhile.
+      const files: CachedFile[] = await Promise.all(
+        fs
+          .readdirSync(tmp)
+          .sort()
+          .map(async (name) => {
+            const p = path.join(tmp, name);
+            const st = fs.statSync(p);
+            return { name, bytes: st.size, sha256: await hashFile(p), mtimeMs: st.mtimeMs };
+          }),
+      );
       const entry: CacheEntry = { key, dir: '', files, meta };
       fs.writeFileSync(path.join(tmp, 'entry.json'), JSON.stringify({ key, files, meta }));
       const dest = path.join(this.root, key);

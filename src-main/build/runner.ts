@@ -19,6 +19,11 @@ export interface StageHooks {
 /** A step of a build: `run` does the work, `cleanup` undoes what it left behind (Packer's Run/Cleanup). */
 export interface Stage<C> {
   name: string;
+  /**
+   * Stages whose output this one needs. Unset: the stage before it in the list. Stages with
+   * nothing between them run at the same time (a data disk needs nothing of the OS disk).
+   */
+  after?: string[];
   /** Returns true when the stage's output came from the cache, 'skipped' when it had nothing to do. */
   run(ctx: C, progress: (fraction: number, msg?: string) => void): Promise<boolean | 'skipped' | void>;
   cleanup?(ctx: C, failed: boolean): void | Promise<void>;
@@ -40,41 +45,68 @@ function describe(stage: string, e: unknown): string {
 }
 
 /**
- * Runs stages in order. Whatever happens, the cleanups of every stage that started run in reverse
- * order; a failure surfaces as one BuildError naming the stage, a cancel as CancelledError.
+ * Runs stages as soon as the stages they need are done. Whatever happens, every started stage
+ * settles before the cleanups of all of them run in reverse start order; a failure surfaces as
+ * one BuildError naming the first stage that failed (the others are stopped through `stop`, and
+ * report 'cancelled'), a cancel as CancelledError.
  */
-export async function runStages<C>(stages: Stage<C>[], ctx: C, hooks: StageHooks): Promise<StageReport[]> {
-  const reports: StageReport[] = [];
+export async function runStages<C>(stages: Stage<C>[], ctx: C, hooks: StageHooks & { stop?: AbortController }): Promise<StageReport[]> {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const deps = new Map(stages.map((s, i) => [s.name, s.after ?? (i > 0 ? [stages[i - 1].name] : [])]));
+  for (const [name, ds] of deps) {
+    for (const d of ds) if (!byName.has(d)) throw new Error(`stage ${name} waits for an unknown stage ${d}`);
+  }
+  const reports = new Map<string, StageReport>();
   const started: Stage<C>[] = [];
+  const running = new Map<string, Promise<void>>();
   let failure: unknown;
-  try {
-    for (const stage of stages) {
+  const stopped = () => failure !== undefined || hooks.signal?.aborted;
+
+  const runOne = async (stage: Stage<C>): Promise<void> => {
+    started.push(stage);
+    hooks.onStage?.({ name: stage.name, status: 'running', cacheHit: false, durationMs: 0 });
+    hooks.onProgress?.(stage.name, 0);
+    const t0 = performance.now();
+    try {
+      const outcome = await stage.run(ctx, (f, msg) => hooks.onProgress?.(stage.name, f, msg));
       if (hooks.signal?.aborted) throw new CancelledError();
-      started.push(stage);
-      hooks.onStage?.({ name: stage.name, status: 'running', cacheHit: false, durationMs: 0 });
-      hooks.onProgress?.(stage.name, 0);
-      const t0 = performance.now();
-      try {
-        const outcome = await stage.run(ctx, (f, msg) => hooks.onProgress?.(stage.name, f, msg));
-        if (hooks.signal?.aborted) throw new CancelledError();
-        const hit = outcome === true;
-        const r: StageReport = { name: stage.name, status: outcome === 'skipped' ? 'skipped' : 'ok', cacheHit: hit, durationMs: Math.round(performance.now() - t0) };
-        reports.push(r);
-        hooks.onStage?.(r);
-        hooks.onProgress?.(stage.name, 1);
-        hooks.onLog?.('debug', `${stage.name}: ${outcome === 'skipped' ? 'nothing to do' : hit ? 'cached' : 'built'} in ${r.durationMs} ms`);
-      } catch (e) {
-        const cancelled = e instanceof CancelledError || hooks.signal?.aborted;
-        const r: StageReport = { name: stage.name, status: cancelled ? 'cancelled' : 'failed', cacheHit: false, durationMs: Math.round(performance.now() - t0) };
-        reports.push(r);
-        hooks.onStage?.(r);
-        if (cancelled) throw new CancelledError();
-        throw new BuildError(stage.name, describe(stage.name, e), e);
+      const hit = outcome === true;
+      const r: StageReport = { name: stage.name, status: outcome === 'skipped' ? 'skipped' : 'ok', cacheHit: hit, durationMs: Math.round(performance.now() - t0) };
+      reports.set(stage.name, r);
+      hooks.onStage?.(r);
+      hooks.onProgress?.(stage.name, 1);
+      hooks.onLog?.('debug', `${stage.name}: ${outcome === 'skipped' ? 'nothing to do' : hit ? 'cached' : 'built'} in ${r.durationMs} ms`);
+    } catch (e) {
+      const cancelled = e instanceof CancelledError || hooks.signal?.aborted || (failure !== undefined && hooks.stop?.signal.aborted);
+      const r: StageReport = { name: stage.name, status: cancelled ? 'cancelled' : 'failed', cacheHit: false, durationMs: Math.round(performance.now() - t0) };
+      reports.set(stage.name, r);
+      hooks.onStage?.(r);
+      if (cancelled) {
+        failure ??= new CancelledError();
+      } else if (failure === undefined || failure instanceof CancelledError) {
+        failure = new BuildError(stage.name, describe(stage.name, e), e);
+      }
+      hooks.stop?.abort();
+    }
+  };
+
+  // Start every stage whose needs are met; repeat as stages finish, until none is left or one failed.
+  const waiting = new Set(stages.map((s) => s.name));
+  for (;;) {
+    if (hooks.signal?.aborted && failure === undefined) failure = new CancelledError();
+    if (!stopped()) {
+      for (const name of [...waiting]) {
+        if (deps.get(name)!.every((d) => reports.get(d)?.status === 'ok' || reports.get(d)?.status === 'skipped')) {
+          waiting.delete(name);
+          const p = runOne(byName.get(name)!).finally(() => running.delete(name));
+          running.set(name, p);
+        }
       }
     }
-  } catch (e) {
-    failure = e;
+    if (running.size === 0) break;
+    await Promise.race(running.values());
   }
+  if (failure === undefined && waiting.size) failure = new Error(`stages ${[...waiting].join(', ')} never became ready`);
   for (const stage of [...started].reverse()) {
     try {
       await stage.cleanup?.(ctx, failure !== undefined);
@@ -86,5 +118,6 @@ export async function runStages<C>(stages: Stage<C>[], ctx: C, hooks: StageHooks
     hooks.onLog?.('error', (failure as Error).message);
     throw failure;
   }
-  return reports;
+  // In the order the stages are listed, whatever order they finished in.
+  return stages.map((s) => reports.get(s.name)!);
 }

@@ -17,6 +17,8 @@ import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from '.
 import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
 import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
+import { hashFileSync, hashingWriter } from './hash';
+import { Lane } from './lane';
 
 /**
  * Bump when a stage's output changes for the same inputs through a code change that the keys do
@@ -53,14 +55,24 @@ export interface BuildContext {
   exports: Map<string, CacheEntry>;
   ovaEntry?: CacheEntry;
   usedKeys: Set<string>;
+  /** Stages running at the same time that need the same entry share one promise (one build, one hash). */
+  pending: Map<string, Promise<[CacheEntry, boolean]>>;
+  /**
+   * qemu-img converts one at a time: on two cores the other one hashes what the last convert
+   * wrote, and two converts at once would only fight over it.
+   */
+  convertLane: Lane;
 }
 
-async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
+function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
   const key = hashInputs({ format: STAGE_FORMAT, epoch: ctx.epoch, ...parts });
   ctx.usedKeys.add(key);
+  const shared = ctx.pending.get(key);
+  if (shared) return shared.then(([e]) => [e, true]);
   const hit = ctx.cache.get(key);
-  if (hit) return [hit, true];
-  return [await ctx.cache.put(key, fill), false];
+  const p: Promise<[CacheEntry, boolean]> = hit ? Promise.resolve([hit, true]) : ctx.cache.put(key, fill).then((e) => [e, false]);
+  ctx.pending.set(key, p);
+  return p;
 }
 
 /** Kernel identity without its path: the same kernel fetched into two homes gives the same cache keys. */
@@ -76,13 +88,15 @@ function overlayDigest(files: OverlayFile[]): string {
   const h = crypto.createHash('sha256');
   for (const f of files) {
     h.update(`${f.kind}\0${f.rel}\0${f.mode}\0${f.target ?? ''}\0`);
-    if (f.kind === 'file') h.update(fs.readFileSync(f.abs));
+    // Content, not stat data: the key must match across processes; the memo only spares re-reading.
+    if (f.kind === 'file') h.update(hashFileSync(f.abs));
   }
   return h.digest('hex');
 }
 
 export const inputsStage: Stage<BuildContext> = {
   name: 'inputs',
+  after: [],
   async run(ctx) {
     const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
     ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
@@ -108,6 +122,7 @@ export const inputsStage: Stage<BuildContext> = {
 
 export const baseStage: Stage<BuildContext> = {
   name: 'base',
+  after: ['inputs'],
   async run(ctx) {
     const k = ctx.kernel!;
     const generated = [generateShutdown(), generateUdhcpcScript(), APPLIANCE_MODULES];
@@ -123,6 +138,7 @@ export const baseStage: Stage<BuildContext> = {
 
 export const rootfsStage: Stage<BuildContext> = {
   name: 'rootfs',
+  after: ['base'],
   async run(ctx) {
     const { spec } = ctx;
     const basePaths = new Set(ctx.base!.meta.paths as string[]);
@@ -149,6 +165,7 @@ export const rootfsStage: Stage<BuildContext> = {
 
 export const osDiskStage: Stage<BuildContext> = {
   name: 'os-disk',
+  after: ['rootfs'],
   async run(ctx) {
     const k = ctx.kernel!;
     const t = ctx.tools!;
@@ -171,7 +188,18 @@ export const osDiskStage: Stage<BuildContext> = {
       await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
       // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
       fs.copyFileSync(k.path, path.join(tmp, 'vmlinuz'));
-      fs.writeFileSync(path.join(tmp, 'initrd.zst'), Buffer.concat(initrds.map((r) => fs.readFileSync(r.path))));
+      // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
+      const initrd = hashingWriter(path.join(tmp, 'initrd.zst'));
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (const r of initrds) {
+        const fd = fs.openSync(r.path, 'r');
+        try {
+          for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) initrd.write(chunk.subarray(0, n));
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+      initrd.close();
       fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
     });
     ctx.os = entry;
@@ -179,62 +207,98 @@ export const osDiskStage: Stage<BuildContext> = {
   },
 };
 
+function dataDisk(ctx: BuildContext, fl: { name: string; sizeBytes: number }): Promise<[CacheEntry, boolean]> {
+  const data = ctx.spec.disks.data!;
+  const parts = { stage: 'data-disk', size: fl.sizeBytes, label: data.label, tool: ctx.tools!.mke2fs };
+  return cached(ctx, parts, async (tmp) => {
+    await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs({ size: fl.sizeBytes, label: data.label })), epoch: ctx.epoch, signal: ctx.signal });
+  });
+}
+
+/** The main data disk: the one that goes into the exports and the OVA. */
 export const dataDiskStage: Stage<BuildContext> = {
   name: 'data-disk',
-  async run(ctx, progress) {
-    const data = ctx.spec.disks.data;
-    if (!data || ctx.flavours.length === 0) return 'skipped';
-    let allHit = true;
-    for (const [n, fl] of ctx.flavours.entries()) {
-      const parts = { stage: 'data-disk', size: fl.sizeBytes, label: data.label, tool: ctx.tools!.mke2fs };
-      const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-        await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs({ size: fl.sizeBytes, label: data.label })), epoch: ctx.epoch, signal: ctx.signal });
-      });
-      ctx.data.set(fl.name, entry);
-      allHit &&= hit;
-      progress((n + 1) / ctx.flavours.length);
-    }
-    return allHit;
+  after: ['inputs'],
+  async run(ctx) {
+    if (!ctx.spec.disks.data || ctx.flavours.length === 0) return 'skipped';
+    const [entry, hit] = await dataDisk(ctx, ctx.flavours[0]);
+    ctx.data.set(ctx.flavours[0].name, entry);
+    return hit;
   },
 };
 
+/** The other flavours' data disks: only the build folder needs them, so nothing waits for them but collect. */
+export const flavoursStage: Stage<BuildContext> = {
+  name: 'flavours',
+  after: ['inputs'],
+  async run(ctx, progress) {
+    const rest = ctx.flavours.slice(1);
+    if (!ctx.spec.disks.data || rest.length === 0) return 'skipped';
+    let done = 0;
+    const hits = await Promise.all(
+      rest.map(async (fl) => {
+        const [entry, hit] = await dataDisk(ctx, fl);
+        ctx.data.set(fl.name, entry);
+        progress(++done / rest.length, fl.name);
+        return hit;
+      }),
+    );
+    return hits.every(Boolean);
+  },
+};
+
+/** One export of one disk; the exports and OVA stages ask for the same vmdk and share it. */
+function exportOf(ctx: BuildContext, disk: 'os' | 'data', format: DiskFormat): Promise<[CacheEntry, boolean]> | null {
+  const src = disk === 'os' ? ctx.os : ctx.data.get(ctx.flavours[0]?.name ?? '');
+  if (!src) return null;
+  const name = exportName(`${ctx.spec.name}-${disk}`, format);
+  const parts = { stage: 'export', src: src.key, format, name, tool: ctx.tools!['qemu-img'] };
+  const seed = hashInputs({ src: sha(src, `${disk}.raw`), format });
+  return cached(ctx, parts, (tmp) => ctx.convertLane.run(() => exportDisk(path.join(src.dir, `${disk}.raw`), path.join(tmp, name), format, seed, ctx.epoch, ctx.signal))).then((r) => {
+    ctx.exports.set(`${disk}.${format}`, r[0]);
+    return r;
+  });
+}
+
+/** Export formats in the order they are made: the OVA's vmdks first, so the OVA is written while the rest convert. */
+function exportFormats(ctx: BuildContext): DiskFormat[] {
+  const order: DiskFormat[] = ['vmdk', 'vhd', 'vdi', 'qcow2'];
+  const wanted = new Set(ctx.formats.filter((f) => f !== 'raw'));
+  // The OVA carries streamOptimized vmdks of both disks.
+  if (ctx.ova) wanted.add('vmdk');
+  return order.filter((f) => wanted.has(f));
+}
+
 export const exportsStage: Stage<BuildContext> = {
   name: 'exports',
+  after: ['os-disk', 'data-disk'],
   async run(ctx, progress) {
-    const jobs: { disk: 'os' | 'data'; src: CacheEntry; format: DiskFormat }[] = [];
-    const formats = ctx.formats.filter((f) => f !== 'raw');
-    // The OVA carries streamOptimized vmdks of both disks.
-    if (ctx.ova && !formats.includes('vmdk')) formats.push('vmdk');
-    const dataEntry = ctx.data.get(ctx.flavours[0]?.name ?? '');
-    for (const format of formats) {
-      jobs.push({ disk: 'os', src: ctx.os!, format });
-      if (dataEntry) jobs.push({ disk: 'data', src: dataEntry, format });
-    }
-    if (jobs.length === 0) return 'skipped';
-    let allHit = true;
-    for (const [n, j] of jobs.entries()) {
-      const name = exportName(`${ctx.spec.name}-${j.disk}`, j.format);
-      const parts = { stage: 'export', src: j.src.key, format: j.format, name, tool: ctx.tools!['qemu-img'] };
-      const seed = hashInputs({ src: sha(j.src, `${j.disk}.raw`), format: j.format });
-      const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-        await exportDisk(path.join(j.src.dir, `${j.disk}.raw`), path.join(tmp, name), j.format, seed, ctx.epoch, ctx.signal);
-      });
-      ctx.exports.set(`${j.disk}.${j.format}`, entry);
-      allHit &&= hit;
-      progress((n + 1) / jobs.length, name);
-    }
-    return allHit;
+    const jobs = exportFormats(ctx).flatMap((format) => (['os', 'data'] as const).map((disk) => ({ disk, format, p: exportOf(ctx, disk, format) })));
+    const live = jobs.filter((j) => j.p !== null);
+    if (live.length === 0) return 'skipped';
+    let done = 0;
+    const hits = await Promise.all(
+      live.map(async (j) => {
+        const [, hit] = await j.p!;
+        progress(++done / live.length, exportName(`${ctx.spec.name}-${j.disk}`, j.format));
+        return hit;
+      }),
+    );
+    return hits.every(Boolean);
   },
 };
 
 export const ovaStage: Stage<BuildContext> = {
   name: 'ova',
+  after: ['os-disk', 'data-disk'],
   async run(ctx) {
     if (!ctx.ova) return 'skipped';
     const { spec } = ctx;
-    const vmdks = (['os', 'data'] as const)
-      .map((disk) => ({ disk, entry: ctx.exports.get(`${disk}.vmdk`) }))
-      .filter((d): d is { disk: 'os' | 'data'; entry: CacheEntry } => !!d.entry);
+    const vmdks: { disk: 'os' | 'data'; entry: CacheEntry }[] = [];
+    for (const disk of ['os', 'data'] as const) {
+      const p = exportOf(ctx, disk, 'vmdk');
+      if (p) vmdks.push({ disk, entry: (await p)[0] });
+    }
     const sizes = { os: spec.disks.os.sizeBytes, data: ctx.flavours[0]?.sizeBytes ?? 0 };
     const signer = ctx.signing ? crypto.createHash('sha256').update(ctx.signing.keyPem + ctx.signing.certPem).digest('hex') : null;
     const parts = { stage: 'ova', name: spec.name, version: spec.version, description: spec.description, vm: spec.vm, disks: vmdks.map((d) => d.entry.key), sizes, signer };

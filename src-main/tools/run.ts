@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
+import { findExecutable } from '../host/find-executable';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {
@@ -66,7 +67,9 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   if (call.signal?.aborted) throw new CancelledError();
   const t0 = performance.now();
   const done = toolStarted();
-  const result = await execa(call.tool, call.argv, {
+  // Debian keeps mke2fs, sfdisk and mkfs.vfat in sbin, which a normal user's PATH lacks.
+  const file = call.tool.includes('/') ? call.tool : (findExecutable(call.tool) ?? call.tool);
+  const result = await execa(file, call.argv, {
     cwd: call.cwd,
     env: { LC_ALL: 'C', ...call.env },
     input: call.input,

@@ -19,3 +19,12 @@ export async function zstdVersion(): Promise<string> {
   const r = await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: ['-V'], timeoutMs: 10_000 });
   return r.stdout.trim();
 }
+
+/** A binary delta: OUT rebuilds `input` from `base` (`zstd -d --patch-from=base`). Used for diff update packages. */
+export function zstdPatchFromArgs(base: string, input: string, output: string): string[] {
+  return ['-19', '-T0', '-q', '-f', '--no-progress', `--patch-from=${base}`, input, '-o', output];
+}
+
+export async function zstdPatchFrom(base: string, input: string, output: string, o: { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdPatchFromArgs(base, input, output), signal: o.signal, timeoutMs: 600_000 });
+}

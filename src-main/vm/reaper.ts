@@ -13,6 +13,11 @@ export interface ReapedInfo {
   vm?: Record<string, unknown>;
 }
 
+function markInterrupted(stateDir: string, vm: Record<string, unknown>): void {
+  const updated = { ...vm, status: 'interrupted', stoppedAt: new Date().toISOString(), stoppedBy: 'reaper' };
+  fs.writeFileSync(path.join(stateDir, 'vm.json'), JSON.stringify(updated, null, 2) + '\n');
+}
+
 /** True when argv (split /proc/PID/cmdline) names the qemu of `vmid`. */
 export function isQemuOf(argv: string[], vmid: string): boolean {
   const name = vmProcessName(vmid);
@@ -81,8 +86,13 @@ export async function reapStrays(home: string, onReaped?: (vmid: string, info: R
     }
     const argv = readArgv(pid);
     if (!argv || !isQemuOf(argv, vmid)) {
-      // Dead, or the pid now belongs to someone else: only the stale pidfile goes.
+      // Dead (e.g. its owner was killed and the parent-death signal took qemu along), or the pid
+      // now belongs to someone else: the stale pidfile goes and the VM is recorded as interrupted.
       fs.rmSync(pidFile, { force: true });
+      if (vm && (vm.status === 'running' || vm.status === 'starting')) {
+        markInterrupted(stateDir, vm);
+        onReaped?.(vmid, { pid, stateDir, vm });
+      }
       continue;
     }
     const owner = typeof vm?.ownerPid === 'number' ? vm.ownerPid : null;
@@ -96,10 +106,7 @@ export async function reapStrays(home: string, onReaped?: (vmid: string, info: R
     for (let i = 0; i < 100 && readArgv(pid) && isQemuOf(readArgv(pid) ?? [], vmid); i++) await sleep(20);
     fs.rmSync(pidFile, { force: true });
     for (const s of ['console.sock', 'control.sock', 'qmp.sock']) fs.rmSync(path.join(stateDir, s), { force: true });
-    if (vm) {
-      const updated = { ...vm, status: 'interrupted', stoppedAt: new Date().toISOString(), stoppedBy: 'reaper' };
-      fs.writeFileSync(path.join(stateDir, 'vm.json'), JSON.stringify(updated, null, 2) + '\n');
-    }
+    if (vm) markInterrupted(stateDir, vm);
     killed++;
     onReaped?.(vmid, { pid, stateDir, vm });
   }

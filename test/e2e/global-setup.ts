@@ -1,28 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { ensureBuilt } from '../support/ensure-built';
 
-const ROOT = path.resolve(__dirname, '../..');
-const OUTPUTS = ['out/main/cli.js', 'out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'];
-const SOURCES = ['src-main', 'src-preload', 'src-renderer'];
-
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of SOURCES) {
-    for (const e of fs.readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-      if (e.isFile()) newest = Math.max(newest, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/**
- * The browser tests drive the built app (`yoke serve` serving out/renderer). `npm test` builds
- * first; a direct `npx playwright test` rebuilds here when out/ is missing or older than the source.
- */
+/** Playwright wants a default export here; the work is shared with vitest's global setup. */
 export default function globalSetup(): void {
-  const oldest = Math.min(...OUTPUTS.map((f) => (fs.existsSync(path.join(ROOT, f)) ? fs.statSync(path.join(ROOT, f)).mtimeMs : 0)));
-  if (oldest > newestSource()) return;
-  process.stderr.write('e2e: building the app (electron-vite build)…\n');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
 }

@@ -66,9 +66,9 @@ export const testCommand: CliCommand = {
           const mark = c.status === 'passed' ? '✓' : '✗';
           ctx.out(`${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}\n`);
         }
-        const failed = report.checks.filter((c) => c.status === 'failed').length;
-        ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${report.checks.length - failed} passed, ${failed} failed; console log ${report.consoleLog}\n`);
       }
+      const failed = report.checks.filter((c) => c.status === 'failed').length;
+      ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${report.checks.length - failed} passed, ${failed} failed; console log ${report.consoleLog}\n`);
       if (args.values['keep-running'] && live?.machine.isRunning) {
         ctx.err(`VM ${live.machine.vmid} keeps running: ${live.machine.forwards.map((f) => `http://127.0.0.1:${f.host}/ -> guest ${f.guest}`).join(', ')}\nPress Ctrl-C to power it off.\n`);
         await new Promise<void>((resolve) => {

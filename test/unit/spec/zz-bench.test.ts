@@ -16,7 +16,9 @@ test('bench', () => {
     ['deep', '['.repeat(500000) + '\n'],
     ['aliases', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n'],
   ];
+  const only = process.env.CASE;
   for (const [label, text] of cases) {
+    if (only && label !== only) continue;
     fs.writeFileSync(path.join(big, 'appliance.yaml'), text);
     t = performance.now(); const r = loadSpec(big); console.log(label, text.length, (performance.now() - t).toFixed(0), 'ms', r.problems.length, r.problems[0]?.message.slice(0, 120));
   }

@@ -1,0 +1,5 @@
+import { ensureBuilt } from './ensure-built';
+
+export function setup(): void {
+  ensureBuilt();
+}
