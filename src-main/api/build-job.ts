@@ -9,10 +9,12 @@ import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipelin
 import type { ApplianceSpec } from '../spec/types';
 import type { ArtifactKind } from '../store/store';
 import type { JobHandle } from './jobs';
+import { updateOptions } from '../upgrade/build-updates';
 
 /** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
 function storeKind(a: BuildArtifact): ArtifactKind | null {
   if (a.kind === 'ova') return 'ova';
+  if (a.kind === 'update-full' || a.kind === 'update-diff') return a.kind;
   if (a.kind === 'disk' || a.kind === 'flavour' || a.kind === 'export') return 'disk';
   return null;
 }
@@ -103,6 +105,7 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
         outputs: req.outputs,
         noCache: req.noCache,
         strict: req.strict,
+        updates: updateOptions(engine, spec.name, req.diffFrom, parent?.id ?? undefined),
         buildDir,
         signal: job.signal,
         onLog: say,

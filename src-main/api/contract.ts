@@ -155,6 +155,8 @@ export const commands = {
         outputs: z.array(z.string()).optional(),
         noCache: z.boolean().optional(),
         strict: z.boolean().optional(),
+        // Make the diff update package against this older build (default: the parent build).
+        diffFrom: z.number().int().optional(),
       })
       .strict(),
     response: JobRef,

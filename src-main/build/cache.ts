@@ -57,6 +57,8 @@ function allocated(p: string): number {
 
 export class StageCache {
   readonly root: string;
+  /** Entries this instance made (a build that added none needs no eviction pass). */
+  added = 0;
 
   constructor(home: string, readonly limitBytes = DEFAULT_CACHE_LIMIT) {
     this.root = path.join(home, 'cache', 'stages');
@@ -108,7 +110,7 @@ export class StageCache {
    * Builds an entry: `fill` writes its files into a fresh temp dir and returns its meta; the dir is
    * then hashed and renamed into place. On failure or cancel the temp dir is removed.
    */
-  async put(key: string, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<CacheEntry> {
+  async put(key: string, fill: (tmp: string) => Promise<Record<string, unknown> | void>, signal?: AbortSignal): Promise<CacheEntry> {
     const tmp = fs.mkdtempSync(path.join(this.root, `.tmp-${process.pid}-`));
     try {
       const meta = (await fill(tmp)) ?? {};
@@ -120,7 +122,7 @@ export class StageCache {
           .map(async (name) => {
             const p = path.join(tmp, name);
             const st = fs.statSync(p);
-            return { name, bytes: st.size, sha256: await hashFile(p), mtimeMs: st.mtimeMs };
+            return { name, bytes: st.size, sha256: await hashFile(p, signal), mtimeMs: st.mtimeMs };
           }),
       );
       const entry: CacheEntry = { key, dir: '', files, meta };
@@ -128,6 +130,7 @@ export class StageCache {
       const dest = path.join(this.root, key);
       try {
         fs.renameSync(tmp, dest);
+        this.added++;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // Another build made the same entry meanwhile: identical inputs, so theirs is as good.

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { CancelledError } from '../tools/run';
+import { hashInWorker } from './hash-worker';
 
 /*
- * SHA-256 of build files without stalling the build. A file is read in big chunks with the next
- * read already in flight (libuv's thread pool) while the current chunk is hashed, and the event
- * loop gets control back between chunks: while a 1 GiB data disk hashes on one core, the next
- * tool starts on the other. Only a few chunks are alive at a time, so memory stays flat.
+ * SHA-256 of build files without stalling the build. Files up to BIG are read in chunks with the
+ * next read already in flight while the current chunk is hashed, handing the event loop back
+ * between chunks; bigger ones (a 1 GiB flavour data disk) go to a worker thread, so they hash on
+ * a core of their own while the build goes on. Only a few 1 MiB chunks are alive at a time.
  *
  * Digests are remembered for the life of the process by file identity (device, inode, size,
  * mtime; not ctime, which linking and chmod change): a hard link, a file hashed twice, or a file
@@ -13,9 +15,12 @@ import fs from 'node:fs';
  * is remembered; content decides.
  */
 
-const CHUNK = 4 << 20;
+const CHUNK = 1 << 20;
+const BIG = 128 << 20;
 const known = new Map<string, string>();
 const pending = new Map<string, Promise<string>>();
+/** SHA-256 state after a whole file (files up to BIG), for a file that is that file plus a trailer. */
+const states = new Map<string, crypto.Hash>();
 
 /** A long-running engine builds many times; forgetting everything now and then bounds the memo. */
 function remember(id: string, hex: string): void {
@@ -27,36 +32,43 @@ function identity(st: fs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-async function digest(file: string, size: number): Promise<string> {
+function aborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+async function digest(file: string, id: string, signal?: AbortSignal): Promise<string> {
   const h = crypto.createHash('sha256');
   const fh = await fs.promises.open(file, 'r');
   try {
-    const bufs = [Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size))), Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size)))];
+    const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let which = 0;
-    let pending = fh.read(bufs[0], 0, bufs[0].length, null);
+    let next = fh.read(bufs[0], 0, CHUNK, null);
     for (;;) {
-      const { bytesRead } = await pending;
+      const { bytesRead } = await next;
       if (bytesRead === 0) break;
+      aborted(signal);
       const cur = bufs[which];
       which ^= 1;
-      pending = fh.read(bufs[which], 0, bufs[which].length, null);
+      next = fh.read(bufs[which], 0, CHUNK, null);
       h.update(cur.subarray(0, bytesRead));
     }
   } finally {
     await fh.close();
   }
+  if (states.size >= 64) states.clear();
+  states.set(id, h.copy());
   return h.digest('hex');
 }
 
 /** The file's SHA-256 (hex); the same file (same identity) is hashed once per process. */
-export function hashFile(file: string): Promise<string> {
+export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   const st = fs.statSync(file);
   const id = identity(st);
   const hex = known.get(id);
   if (hex) return Promise.resolve(hex);
   let p = pending.get(id);
   if (!p) {
-    p = digest(file, st.size).then(
+    p = (st.size >= BIG ? hashInWorker(file, signal) : digest(file, id, signal)).then(
       (d) => {
         remember(id, d);
         pending.delete(id);
@@ -75,6 +87,30 @@ export function hashFile(file: string): Promise<string> {
 /** Records a digest computed while the file was written (the caller vouches for it). */
 export function rememberHash(file: string, sha256: string): void {
   remember(identity(fs.statSync(file)), sha256);
+}
+
+/**
+ * The digest of `file` when it is known to be `prefix`'s bytes followed by a trailer (a fixed VHD
+ * is the raw disk plus a 512-byte footer): only the trailer is read, if `prefix` was hashed in
+ * this process. Null when that state is gone; then hash the whole file.
+ */
+export function hashWithPrefix(file: string, prefix: string): string | null {
+  const ps = fs.statSync(prefix);
+  const state = states.get(identity(ps));
+  const size = fs.statSync(file).size;
+  if (!state || size < ps.size) return null;
+  const h = state.copy();
+  const fd = fs.openSync(file, 'r');
+  try {
+    const tail = Buffer.alloc(size - ps.size);
+    if (tail.length && fs.readSync(fd, tail, 0, tail.length, ps.size) !== tail.length) return null;
+    h.update(tail);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const hex = h.digest('hex');
+  rememberHash(file, hex);
+  return hex;
 }
 
 /** Small files only (overlay files, scripts): synchronous, with the same memo when already known. */
@@ -100,22 +136,26 @@ export function hashFileSync(file: string): string {
   return hex;
 }
 
-/** A writable file stream that also hashes what goes through it. */
-export function hashingWriter(file: string): { write(b: Buffer): void; close(): string } {
+/** A file written and hashed in one pass; close() returns the digest and remembers it. */
+export function hashingWriter(file: string): { write(b: Buffer): void; close(): string; abort(): void } {
   const h = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'w');
-  let closed = false;
+  let open = true;
+  const shut = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
   return {
     write(b) {
       fs.writeSync(fd, b);
       h.update(b);
     },
     close() {
-      if (!closed) fs.closeSync(fd);
-      closed = true;
+      shut();
       const hex = h.digest('hex');
       rememberHash(file, hex);
       return hex;
     },
+    abort: shut,
   };
 }

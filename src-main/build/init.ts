@@ -19,6 +19,9 @@ export const CONTROL_FLAG = 'yoke.control=1';
 /** Where init records each running service's pid, one file per service name. */
 export const SERVICE_PID_DIR = '/run/yoke/services';
 
+/** The in-image updater (src-main/upgrade/updater-script.ts), present when the build made update packages. */
+export const UPDATER = '/sbin/yoke-update';
+
 export const MARKERS = {
   servicesStarted: 'yoke: services started',
   /** Followed by " after <uptime>s". */
@@ -59,6 +62,8 @@ export function generateInit(input: InitInput): string {
     `log "starting ${input.name} ${input.version}"`,
   );
   for (const m of input.modules) lines.push(`insmod ${m} || log "cannot load module ${m}"`);
+  // A newly installed OS arms the fallback to the previous one before anything else can fail (src-main/upgrade).
+  lines.push(`[ -x ${UPDATER} ] && ${UPDATER} trial`);
   lines.push(
     '[ -s /etc/hostname ] && hostname -F /etc/hostname',
     'ip link set lo up',
@@ -85,7 +90,8 @@ export function generateInit(input: InitInput): string {
     '    mount -t "$type" -o "${opts:-defaults}" "$dev" "$mp" && log "mounted $spec on $mp" || log "cannot mount $spec on $mp"',
     '  done </etc/fstab',
     'fi',
-  );
+  );  // Update packages in /data/updates are installed before any service starts (the updater reboots).
+  lines.push(`[ -x ${UPDATER} ] && ${UPDATER} apply`);
   // ACPI power button → /etc/acpi/PWRF/00000080 → yoke-shutdown.
   const acpi = (input.acpiModules ?? []).map((m) => `insmod ${m} || log "cannot load module ${m}"; `).join('');
   lines.push(
@@ -121,6 +127,7 @@ export function generateInit(input: InitInput): string {
     'fi',
     // The uptime lets boot time be read off any console log.
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
+    `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',
     '',

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { sha256Of } from './cache';
+import { Transform } from 'node:stream';
+import { hashFile, rememberHash } from './hash';
 
 export interface OvaDisk {
   /** File name inside the OVA, e.g. hello-web-os.vmdk */
@@ -151,12 +152,21 @@ export async function writeOva(i: OvaInput): Promise<void> {
   const ovf = Buffer.from(ovfDescriptor(i, sizes));
   const ovfName = `${base}.ovf`;
   let mfText = manifestLine(ovfName, crypto.createHash('sha256').update(ovf).digest('hex'));
-  for (const d of i.disks) mfText += manifestLine(d.name, sha256Of(d.file));
+  // The vmdks were hashed when they entered the cache: remembered, not read again.
+  for (const d of i.disks) mfText += manifestLine(d.name, await hashFile(d.file));
   const mf = Buffer.from(mfText);
   const mfName = `${base}.mf`;
   const pack = tar.pack();
   const header = (name: string, size: number) => ({ name, size, mode: 0o644, mtime: new Date(i.epoch * 1000), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' as const });
-  const done = pipeline(pack, fs.createWriteStream(i.out));
+  // Hashed on its way to the file, so the cache does not read the OVA back.
+  const outHash = crypto.createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      outHash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  const done = pipeline(pack, hashing, fs.createWriteStream(i.out));
   const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => pack.entry(header(name, data.length), data, (err) => (err ? rej(err) : res())));
   const addFile = (name: string, file: string, size: number) =>
     new Promise<void>((res, rej) => {
@@ -170,6 +180,7 @@ export async function writeOva(i: OvaInput): Promise<void> {
     if (i.signing) await add(`${base}.cert`, Buffer.from(signManifest(mfName, mf, i.signing.keyPem, i.signing.certPem)));
     pack.finalize();
     await done;
+    rememberHash(i.out, outHash.digest('hex'));
   } catch (e) {
     pack.destroy();
     await done.catch(() => {});

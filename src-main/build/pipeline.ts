@@ -5,8 +5,10 @@ import { cpSparse } from '../tools/cp';
 import type { DiskFormat } from '../tools/qemu-img';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
 import { isDiskFormat } from './exports';
-import { runStages, type LogLevel, type Stage, type StageHooks, type StageReport } from './runner';
-import { baseStage, dataDiskStage, DEFAULT_EPOCH, exportsStage, inputsStage, osDiskStage, ovaStage, rootfsStage, type BuildContext } from './stages';
+import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
+import { packagesStage, updaterStage, type UpdateBuildOptions } from '../upgrade/update-stages';
+import { Lane } from './lane';
+import { baseStage, dataDiskStage, DEFAULT_EPOCH, exportsStage, flavoursStage, inputsStage, osDiskStage, ovaStage, rootfsStage, type BuildContext } from './stages';
 
 export interface BuildArtifact {
   format: string;
@@ -32,6 +34,8 @@ export interface BuildOptions {
   /** Where the artifacts go; must not exist or be empty. Default <home>/builds/<name>/<version>-<n>/. */
   buildDir?: string;
   signing?: { keyPem: string; certPem: string };
+  /** Build the in-image updater and the update packages, signed with this appliance key. */
+  updates?: UpdateBuildOptions;
   cacheLimitBytes?: number;
   signal?: AbortSignal;
   onProgress?(stage: string, fraction: number, msg?: string): void;
@@ -48,13 +52,12 @@ export interface BuildResult {
 }
 
 /**
- * Raw disks are meant to be booted and written (a data disk above all), so each build gets its own
- * sparse copy. Exports, the OVA and boot files are release files: they are hard links to the
- * cache's files, read-only, so a warm build copies nothing and the build dir keeps them after the
- * cache evicts its entry. (A write by root through a link changes the mtime, which voids the entry.)
+ * Every artifact is a hard link to the cache's file, made read-only, so a warm build copies
+ * nothing and the build dir keeps its files after the cache evicts their entry. Nothing writes
+ * a build's raw disks in place: VMs boot the OS disk with snapshot=on and take a copy of the data
+ * disk first. (A write by root through a link changes the mtime, which voids the cache entry.)
  */
-async function linkOrCopy(src: string, dest: string, signal?: AbortSignal, copy = false): Promise<void> {
-  if (copy) return cpSparse(src, dest, { signal });
+async function linkOrCopy(src: string, dest: string, signal?: AbortSignal): Promise<void> {
   try {
     fs.chmodSync(src, 0o444);
     fs.linkSync(src, dest);
@@ -105,28 +108,37 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const work = fs.mkdtempSync(path.join(home, 'tmp', `build-${process.pid}-`));
   const cache = new StageCache(opts.noCache ? work : home, opts.cacheLimitBytes ?? DEFAULT_CACHE_LIMIT);
   const warnings: string[] = [];
+  // Stages run side by side: the first failure stops the others (their tools are killed).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stop.abort();
   const ctx: BuildContext = {
     home,
     spec,
     cache,
     epoch: Number.isInteger(envEpoch) && envEpoch >= 315532800 ? envEpoch : DEFAULT_EPOCH,
     strict: !!opts.strict,
-    signal: opts.signal,
+    signal: stop.signal,
     log: (level, text) => opts.onLog?.(level, text),
     warnings,
     flavours: flavoursFor(spec, opts.flavour),
     formats: outputs.filter(isDiskFormat) as DiskFormat[],
     ova: outputs.includes('ova'),
     signing: opts.signing,
+    updates: opts.updates,
     data: new Map(),
     exports: new Map(),
     usedKeys: new Set(),
+    pending: new Map(),
+    convertLane: new Lane(1),
   };
   const artifacts: BuildArtifact[] = [];
   let finalDir: string | undefined;
   let staging: string | undefined;
   const collect: Stage<BuildContext> = {
     name: 'collect',
+    after: ['os-disk', 'data-disk', 'flavours', 'exports', 'ova', 'update-packages'],
     async run(c) {
       finalDir = opts.buildDir ? path.resolve(opts.buildDir) : reserveBuildDir(home, spec);
       if (opts.buildDir) {
@@ -138,7 +150,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
         const f = e.files.find((x) => x.name === name);
         if (!f) throw new Error(`The cache entry ${e.key} lacks ${name}; run the build again with --no-cache.`);
         fs.mkdirSync(path.dirname(path.join(staging!, rel)), { recursive: true });
-        await linkOrCopy(path.join(e.dir, name), path.join(staging!, rel), c.signal, a.format === 'raw');
+        await linkOrCopy(path.join(e.dir, name), path.join(staging!, rel), c.signal);
         artifacts.push({ ...a, path: path.join(finalDir!, rel), bytes: f.bytes, sha256: f.sha256 });
       };
       await put(c.os!, 'os.raw', 'os.raw', { format: 'raw', disk: 'os', kind: 'disk' });
@@ -151,11 +163,14 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       await put(c.os!, 'vmlinuz', 'boot/vmlinuz', { format: 'bzImage', kind: 'kernel' });
       await put(c.os!, 'initrd.zst', 'boot/initrd.zst', { format: 'cpio.zst', kind: 'initrd' });
       await put(c.os!, 'cmdline', 'boot/cmdline', { format: 'text', kind: 'cmdline' });
-      for (const [k, e] of c.exports) {
-        const [disk, format] = k.split('.') as ['os' | 'data', DiskFormat];
-        if (!c.formats.includes(format)) continue; // a vmdk made only for the OVA
-        await put(e, e.files[0].name, `exports/${e.files[0].name}`, { format, disk, kind: 'export' });
+      // In the spec's order, whatever order the exports finished in (a vmdk made only for the OVA stays out).
+      for (const format of c.formats) {
+        for (const disk of ['os', 'data'] as const) {
+          const e = c.exports.get(`${disk}.${format}`);
+          if (e) await put(e, e.files[0].name, `exports/${e.files[0].name}`, { format, disk, kind: 'export' });
+        }
       }
+      for (const u of c.updatePackages ?? []) await put(u.entry, u.name, `updates/${u.name}`, { format: 'yup', kind: u.kind });
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
       fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
       // rename(2) replaces the empty reserved folder: the build dir appears complete in one step.
@@ -167,18 +182,20 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       if (finalDir && artifacts.length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
     },
   };
-  const hooks: StageHooks = { signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
+  const hooks = { signal: opts.signal, stop, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
   let stages: StageReport[];
   try {
-    stages = await runStages([inputsStage, baseStage, rootfsStage, osDiskStage, dataDiskStage, exportsStage, ovaStage, collect], ctx, hooks);
+    stages = await runStages([inputsStage, baseStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
   } catch (e) {
     if (finalDir && !staging && fs.existsSync(finalDir) && fs.readdirSync(finalDir).length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
     if (finalDir && opts.buildDir === undefined) fs.rmSync(finalDir, { recursive: true, force: true });
     throw e;
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (!opts.noCache) {
+  // A build that only reused entries did not grow the cache: no need to weigh it.
+  if (!opts.noCache && cache.added > 0) {
     const removed = cache.evict(undefined, ctx.usedKeys);
     if (removed.length) opts.onLog?.('debug', `cache: evicted ${removed.length} least recently used entries`);
   }

@@ -17,7 +17,8 @@ import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from '.
 import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
 import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
-import { hashFileSync, hashingWriter } from './hash';
+import type { UpdateBuildOptions } from '../upgrade/update-stages';
+import { hashFileSync, hashingWriter, hashWithPrefix } from './hash';
 import { Lane } from './lane';
 
 /**
@@ -62,6 +63,10 @@ export interface BuildContext {
    * wrote, and two converts at once would only fight over it.
    */
   convertLane: Lane;
+  /** Update packages and the in-image updater (src-main/upgrade): only when given. */
+  updates?: UpdateBuildOptions;
+  updater?: CacheEntry;
+  updatePackages?: { kind: 'update-full' | 'update-diff'; entry: CacheEntry; name: string }[];
 }
 
 function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
@@ -70,7 +75,7 @@ function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: s
   const shared = ctx.pending.get(key);
   if (shared) return shared.then(([e]) => [e, true]);
   const hit = ctx.cache.get(key);
-  const p: Promise<[CacheEntry, boolean]> = hit ? Promise.resolve([hit, true]) : ctx.cache.put(key, fill).then((e) => [e, false]);
+  const p: Promise<[CacheEntry, boolean]> = hit ? Promise.resolve([hit, true]) : ctx.cache.put(key, fill, ctx.signal).then((e) => [e, false]);
   ctx.pending.set(key, p);
   return p;
 }
@@ -83,6 +88,26 @@ function kernelIdentity(k: KernelInfo): string {
 
 const file = (e: CacheEntry, name: string) => path.join(e.dir, name);
 const sha = (e: CacheEntry, name: string) => e.files.find((f) => f.name === name)?.sha256 ?? '';
+
+/** Concatenates files into `out`, hashing on the way (the cache then does not read `out` again). */
+function copyHashing(from: string | string[], out: string): void {
+  const w = hashingWriter(out);
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (const src of typeof from === 'string' ? [from] : from) {
+      const fd = fs.openSync(src, 'r');
+      try {
+        for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) w.write(chunk.subarray(0, n));
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    w.close();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
 
 function overlayDigest(files: OverlayFile[]): string {
   const h = crypto.createHash('sha256');
@@ -165,7 +190,8 @@ export const rootfsStage: Stage<BuildContext> = {
 
 export const osDiskStage: Stage<BuildContext> = {
   name: 'os-disk',
-  after: ['rootfs'],
+  // 'updater' is skipped (and done at once) unless the build makes update packages.
+  after: ['rootfs', 'updater'],
   async run(ctx) {
     const k = ctx.kernel!;
     const t = ctx.tools!;
@@ -174,32 +200,25 @@ export const osDiskStage: Stage<BuildContext> = {
       kernel: kernelIdentity(k),
       base: sha(ctx.base!, 'base.zst'),
       rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
+      ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
       size: ctx.spec.disks.os.sizeBytes,
       cmdline: KERNEL_CMDLINE,
       tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
     };
     // Ids written into the disk come from content only (never tool paths or homes): reproducible anywhere.
-    const id = hashInputs({ base: parts.base, rootfs: parts.rootfs, kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline }).slice(0, 8);
+    const id = hashInputs({ base: parts.base, rootfs: parts.rootfs, ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}), kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline }).slice(0, 8);
     const [entry, hit] = await cached(ctx, parts, async (tmp) => {
       const initrds = [
         { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
         { name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') },
+        // The updater layer (src-main/upgrade) goes last, so the appliance's overlay cannot replace its key.
+        ...(ctx.updater ? [{ name: 'updater.zst', path: file(ctx.updater, 'updater.zst') }] : []),
       ];
       await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
       // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
-      fs.copyFileSync(k.path, path.join(tmp, 'vmlinuz'));
+      copyHashing(k.path, path.join(tmp, 'vmlinuz'));
       // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
-      const initrd = hashingWriter(path.join(tmp, 'initrd.zst'));
-      const chunk = Buffer.allocUnsafe(1 << 20);
-      for (const r of initrds) {
-        const fd = fs.openSync(r.path, 'r');
-        try {
-          for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) initrd.write(chunk.subarray(0, n));
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
-      initrd.close();
+      copyHashing(initrds.map((r) => r.path), path.join(tmp, 'initrd.zst'));
       fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
     });
     ctx.os = entry;
@@ -254,7 +273,13 @@ function exportOf(ctx: BuildContext, disk: 'os' | 'data', format: DiskFormat): P
   const name = exportName(`${ctx.spec.name}-${disk}`, format);
   const parts = { stage: 'export', src: src.key, format, name, tool: ctx.tools!['qemu-img'] };
   const seed = hashInputs({ src: sha(src, `${disk}.raw`), format });
-  return cached(ctx, parts, (tmp) => ctx.convertLane.run(() => exportDisk(path.join(src.dir, `${disk}.raw`), path.join(tmp, name), format, seed, ctx.epoch, ctx.signal))).then((r) => {
+  const raw = path.join(src.dir, `${disk}.raw`);
+  return cached(ctx, parts, async (tmp) => {
+    const out = path.join(tmp, name);
+    await ctx.convertLane.run(() => exportDisk(raw, out, format, seed, ctx.epoch, ctx.signal));
+    // A fixed VHD is the raw disk plus a 512-byte footer: its digest continues the raw disk's.
+    if (format === 'vhd') hashWithPrefix(out, raw);
+  }).then((r) => {
     ctx.exports.set(`${disk}.${format}`, r[0]);
     return r;
   });
@@ -263,7 +288,7 @@ function exportOf(ctx: BuildContext, disk: 'os' | 'data', format: DiskFormat): P
 /** Export formats in the order they are made: the OVA's vmdks first, so the OVA is written while the rest convert. */
 function exportFormats(ctx: BuildContext): DiskFormat[] {
   const order: DiskFormat[] = ['vmdk', 'vhd', 'vdi', 'qcow2'];
-  const wanted = new Set(ctx.formats.filter((f) => f !== 'raw'));
+  const wanted = new Set<DiskFormat>(ctx.formats.filter((f) => f !== 'raw'));
   // The OVA carries streamOptimized vmdks of both disks.
   if (ctx.ova) wanted.add('vmdk');
   return order.filter((f) => wanted.has(f));

@@ -35,7 +35,7 @@ export function loadSpec(dir: string): LoadResult {
     // yaml's own uniqueKeys check is quadratic (a 1 MiB file of keys takes minutes); ours is linear.
     const doc = parseDocument(read.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     const yamlErrors = [...doc.errors, ...doc.warnings].map((e) => ({ offset: e.pos[0], message: `YAML syntax error: ${e.message.split('\n')[0]}` }));
-    if (!doc.errors.length) yamlErrors.push(...duplicateKeys(doc));
+    if (!doc.errors.length) for (const d of duplicateKeys(doc)) yamlErrors.push(d);
     if (yamlErrors.length) {
       const problems = yamlErrors.map((e) => {
         const at = lines.linePos(e.offset);

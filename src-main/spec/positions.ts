@@ -1,6 +1,6 @@
 // Maps a key path in the spec ("services", 0, "name") to a 1-based line and column in the
 // YAML text, so every problem points at the key or value a person has to change.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type SpecPath = readonly (string | number)[];
 export interface Position {
@@ -13,6 +13,9 @@ interface Ranged {
 }
 
 export class SpecPositions {
+  // keyed lookups: a linear find per problem is quadratic on a file with thousands of keys
+  private readonly pairs = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     private readonly doc: Document | null,
     private readonly lines: LineCounter | null,
@@ -30,7 +33,7 @@ export class SpecPositions {
     let lastFound: unknown = node;
     for (const seg of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = this.pair(node, seg);
         if (!pair) return this.at(lastFound);
         key = pair.key;
         node = pair.value;
@@ -51,7 +54,7 @@ export class SpecPositions {
   sourceText(path: SpecPath): string | undefined {
     let node: unknown = this.doc?.contents;
     for (const seg of path) {
-      if (isMap(node)) node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+      if (isMap(node)) node = this.pair(node, seg)?.value;
       else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
       else return undefined;
     }
@@ -60,6 +63,16 @@ export class SpecPositions {
 
   line(path: SpecPath): number {
     return this.locate(path).line;
+  }
+
+  private pair(map: YAMLMap, seg: string | number): Pair | undefined {
+    let index = this.pairs.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) if (isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+      this.pairs.set(map, index);
+    }
+    return index.get(String(seg));
   }
 
   private at(node: unknown): Position {

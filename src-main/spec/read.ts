@@ -7,6 +7,10 @@ import { formatSize } from './size';
 
 export const SPEC_FILE = 'appliance.yaml';
 export const MAX_SPEC_BYTES = 1024 * 1024;
+// The YAML parser needs ~30 µs a line: a 1 MiB file of short lines would take seconds.
+export const MAX_SPEC_LINES = 10_000;
+// ...and recurses per level of [ or {: 500k of them take seconds and then overflow the stack.
+export const MAX_SPEC_NESTING = 1000;
 
 export type ReadOutcome = { ok: true; text: string } | { ok: false; line: number; col: number; message: string };
 
@@ -42,8 +46,29 @@ export function readSpecText(dir: string): ReadOutcome {
     const p = bytePosition(buf, bad);
     return fail(`${SPEC_FILE} is not UTF-8 text: invalid byte 0x${buf[bad].toString(16).padStart(2, '0')} at byte ${bad}; save it as UTF-8`, p.line, p.col);
   }
+  let lines = 1;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
+    if (++lines > MAX_SPEC_LINES) return fail(`${SPEC_FILE} has more than ${MAX_SPEC_LINES} lines; a spec is usually under a hundred — is this the right file?`, lines, 1);
+  }
+  const deep = tooDeep(buf);
+  if (deep >= 0) {
+    const p = bytePosition(buf, deep);
+    return fail(`${SPEC_FILE} nests [ and { more than ${MAX_SPEC_NESTING} levels deep; is this the right file?`, p.line, p.col);
+  }
   const text = buf.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/** Offset where flow brackets first nest too deep, or -1. Quotes are ignored: real specs never come close. */
+function tooDeep(buf: Buffer): number {
+  let depth = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_SPEC_NESTING) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return -1;
 }
 
 function readBounded(file: string): Buffer {

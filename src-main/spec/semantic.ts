@@ -11,6 +11,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+// an out-of-range port is already reported; comparing it again would only repeat that
+const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
 
 export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPath) => number): Finding[] {
   if (!isObj(data)) return [];
@@ -37,11 +39,11 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   const seenHost = new Map<unknown, SpecPath>();
   list(obj(data.network).forward).forEach((f, i) => {
     const { guest, host } = obj(f);
-    if (typeof guest === 'number') {
+    if (isPort(guest)) {
       guestPorts.add(guest);
       firstSeen(seenGuest, guest, ['network', 'forward', i, 'guest'], (l) => `guest port ${guest} is forwarded twice (first at line ${l}); list each guest port once`);
     }
-    if (typeof host === 'number') {
+    if (isPort(host)) {
       firstSeen(seenHost, host, ['network', 'forward', i, 'host'], (l) => `host port ${host} is used by two forwards (first at line ${l}); each forward needs its own host port`);
     }
   });
@@ -66,7 +68,7 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
       out.push({ path: ['checks', i, 'service'], message: `check names service '${c.service}', but no service has that name${hint}` });
     }
     const httpPort = obj(c.http).port;
-    if (typeof httpPort === 'number' && Number.isInteger(httpPort) && !guestPorts.has(httpPort)) {
+    if (isPort(httpPort) && !guestPorts.has(httpPort)) {
       out.push({
         path: ['checks', i, 'http', 'port'],
         message: `http check on guest port ${httpPort}, but network.forward has no { guest: ${httpPort} }; add it so the host can reach the port`,

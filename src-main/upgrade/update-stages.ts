@@ -49,6 +49,7 @@ async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (
 
 export const updaterStage: Stage<BuildContext> = {
   name: 'updater',
+  after: ['inputs'],
   async run(ctx) {
     if (!ctx.updates) return 'skipped';
     const k = ctx.kernel!;
@@ -79,6 +80,7 @@ export const updaterStage: Stage<BuildContext> = {
 
 export const packagesStage: Stage<BuildContext> = {
   name: 'update-packages',
+  after: ['os-disk'],
   async run(ctx) {
     const u = ctx.updates;
     if (!u) return 'skipped';

@@ -173,10 +173,10 @@ apply_one() {
   prev=$(cfg_entry "$curlabel" | sed -e "s/^LABEL .*/LABEL yoke-prev/" -e "s/ yoke.trial=1//g")
   case "$prev" in *yoke.control=1*) ;; *) [ -n "$keep" ] && prev=$(echo "$prev" | sed "/^ *APPEND /s/\\$/$keep/") ;; esac
   entry() { printf 'LABEL yoke-new\\n  KERNEL /%s/vmlinuz\\n  INITRD %s\\n  APPEND %s%s%s\\n' "$slot" "$initrd" "$cmdline" "$keep" "$1"; }
-  head() { printf 'DEFAULT %s\\nPROMPT 0\\nTIMEOUT 0\\n' "$1"; }
-  { head yoke-prev; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-fallback.cfg
-  { head yoke-new; entry ""; echo "$prev"; } >$BOOT/yoke-commit.cfg
-  { head yoke-new; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-trial.cfg
+  cfg_head() { printf 'DEFAULT %s\\nPROMPT 0\\nTIMEOUT 0\\n' "$1"; }
+  { cfg_head yoke-prev; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-fallback.cfg
+  { cfg_head yoke-new; entry ""; echo "$prev"; } >$BOOT/yoke-commit.cfg
+  { cfg_head yoke-new; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-trial.cfg
   sync
   switch_cfg $BOOT/yoke-trial.cfg || { say "could not switch the boot loader to $new"; return 1; }
   mkdir -p "$UPDATES/applied"; mv "$pkg" "$UPDATES/applied/"

@@ -4,6 +4,7 @@ import { EngineError } from '../../api/errors';
 import { startBuild } from '../../api/build-job';
 import { followJob, formatBytes, formatMs } from '../progress';
 import { appliancePositional, buildJson, interruptible } from '../shared';
+import { parseBuildId } from './test';
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -15,12 +16,14 @@ export const buildCommand: CliCommand = {
   --output LIST    comma-separated outputs: raw,qcow2,vmdk,vhd,vdi,ova (default: the spec's outputs)
   --no-cache       rebuild every stage (the cache is neither read nor written)
   --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)
+  --diff-from ID   make the diff update package against this older build (default: the previous build)
   --verbose        print every log line`,
   options: {
     flavour: { type: 'string' },
     output: { type: 'string' },
     'no-cache': { type: 'boolean' },
     strict: { type: 'boolean' },
+    'diff-from': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   },
   async run(ctx, args) {
@@ -35,6 +38,7 @@ export const buildCommand: CliCommand = {
           outputs: args.values.output ? String(args.values.output).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
           noCache: Boolean(args.values['no-cache']),
           strict: Boolean(args.values.strict),
+          ...(args.values['diff-from'] !== undefined ? { diffFrom: parseBuildId(args.values['diff-from']) } : {}),
         });
       } catch (e) {
         if (e instanceof EngineError && e.code === 'spec') {

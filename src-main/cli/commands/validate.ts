@@ -1,7 +1,8 @@
 // `yoke validate [DIR]`: every problem of an appliance spec, compiler style, exit 2 on any.
 import path from 'node:path';
 import { formatProblem, loadSpec } from '../../spec/load';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliArgs, type CliCommand, type CliContext } from '../types';
+import { appliancePositional } from '../shared';
+import { EXIT_OK, EXIT_USAGE, type CliArgs, type CliCommand, type CliContext } from '../types';
 
 export const validateCommand: CliCommand = {
   name: 'validate',
@@ -18,9 +19,8 @@ export const validateCommand: CliCommand = {
   ].join('\n'),
   options: {},
   async run(ctx: CliContext, args: CliArgs): Promise<number> {
-    if (args.positionals.length > 1) throw new UsageError(`validate takes one folder, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
     const cwd = process.cwd();
-    const r = loadSpec(args.positionals[0] ?? cwd);
+    const r = loadSpec(appliancePositional(args));
     const valid = !!r.spec && r.problems.length === 0;
     if (ctx.json) {
       const appliance = r.spec ? { name: r.spec.name, version: r.spec.version } : null;

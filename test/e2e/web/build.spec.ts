@@ -56,6 +56,9 @@ test('Build from the UI streams stages and log lines, then the build is in the h
     await app.setViewportSize(viewport);
     await screenshot(app, 'build-view');
   }
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(app, 'build-view-dark');
+  await app.emulateMedia({ colorScheme: 'light' });
   await app.setViewportSize({ width: 1280, height: 800 });
 
   await openLatestBuild(app);
@@ -134,6 +137,9 @@ test('Boot a build: its serial console streams into Terminal, keystrokes reach i
   await expect(rows).toContainText('yoke: ready after');
   await expect(rows).toContainText('typed-through-yoke');
   await screenshot(app, 'vm-terminal');
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(app, 'vm-terminal-dark');
   await stopAll(app);
 });
 

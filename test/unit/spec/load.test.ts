@@ -114,6 +114,20 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
     expect(only(dir)).toEqual([1, 1, 'appliance.yaml is 30.0 MiB; a spec must be under 1 MiB (they are usually a few KB) — is this the right file?']);
   });
 
+  it('refuses files under 1 MiB that would take the YAML parser seconds: many lines, deep nesting', () => {
+    const manyLines = tmpAppliance('a: b\n'.repeat(20000));
+    expect(only(manyLines)).toEqual([10001, 1, 'appliance.yaml has more than 10000 lines; a spec is usually under a hundred — is this the right file?']);
+    const deep = tmpAppliance('name: ' + '['.repeat(5000) + '\n');
+    expect(only(deep)).toEqual([1, 1007, 'appliance.yaml nests [ and { more than 1000 levels deep; is this the right file?']);
+  });
+
+  it('stops listing after 200 problems and says how many more there are', () => {
+    const dir = tmpAppliance('name: a\nversion: 1.0.0\nnetwork:\n  forward:\n' + '    - { guest: 0 }\n'.repeat(300));
+    const r = loadSpec(dir);
+    expect(r.problems).toHaveLength(201);
+    expect(r.problems[200].message).toBe('100 more problems not shown; fix the ones above first');
+  });
+
   it('refuses binary data (a NUL byte) with its position', () => {
     const dir = tmpAppliance(Buffer.concat([Buffer.from('name: a\nver'), Buffer.from([0, 1, 2, 0xff]), Buffer.from('sion: 1\n')]));
     expect(only(dir)).toEqual([2, 4, 'appliance.yaml is not a text file: found a NUL byte at byte 11 (binary data, or UTF-16); save it as UTF-8 YAML text']);

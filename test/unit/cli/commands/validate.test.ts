@@ -48,6 +48,6 @@ describe('yoke validate', () => {
   });
 
   it('refuses two folders as a usage error', async () => {
-    await expect(run(['a', 'b'])).rejects.toThrow('validate takes one folder, got 2: a b');
+    await expect(run(['a', 'b'])).rejects.toThrow('expected at most one appliance folder, got 2: a b');
   });
 });
