@@ -11,6 +11,7 @@ import { launchBuildVm, type LiveVm } from './vm-service';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { waitUntilReady } from '../vm/ready';
+import { clean } from '../vm/console';
 
 /** How long a test VM may take to boot before its checks run (TCG on a busy machine is slow). */
 const BOOT_TIMEOUT_MS = 180_000;
@@ -95,8 +96,12 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
     o.onVm?.(live);
     const vm = live.machine;
     job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
+    // The console arrives in arbitrary chunks (often a character at a time): log whole lines.
+    let partial = '';
     const stopConsole = vm.console.onData((text) => {
-      for (const line of text.split(/\r?\n/)) if (line.trim()) job.log('debug', `console: ${line}`);
+      const lines = (partial + text).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) job.log('debug', `console: ${clean(line)}`);
     });
     const total = live.spec.checks.length;
     for (const c of live.spec.checks) engine.emit('test.check', { jobId: job.id, name: c.name, kind: c.kind, state: 'waiting', elapsedMs: 0 });

@@ -11,20 +11,39 @@ const CODE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const buf = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, file, cancel }) => {
+const CHUNK = 1 << 20;
+const buf = Buffer.allocUnsafe(CHUNK);
+const zeros = Buffer.alloc(CHUNK);
+parentPort.on('message', ({ id, file, size, holes, cancel }) => {
   const flag = new Int32Array(cancel);
   try {
     const h = crypto.createHash('sha256');
     const fd = fs.openSync(file, 'r');
     try {
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-        if (Atomics.load(flag, 0)) throw new Error('The build was cancelled.');
-        h.update(buf.subarray(0, n));
+      // holes: sorted [start, end) ranges that read as zeros; they are hashed without being read.
+      let pos = 0;
+      const span = (end, zero) => {
+        while (pos < end) {
+          if (Atomics.load(flag, 0)) throw new Error('The build was cancelled.');
+          const want = Math.min(CHUNK, end - pos);
+          if (zero) h.update(zeros.subarray(0, want));
+          else {
+            const n = fs.readSync(fd, buf, 0, want, pos);
+            if (n !== want) throw new Error(file + ' changed while it was being hashed');
+            h.update(buf.subarray(0, n));
+          }
+          pos += want;
+        }
+      };
+      for (const [start, end] of holes) {
+        span(start, false);
+        span(end, true);
       }
+      span(size, false);
     } finally {
       fs.closeSync(fd);
     }
+    if (fs.statSync(file).size !== size) throw new Error(file + ' changed while it was being hashed');
     parentPort.postMessage({ id, hex: h.digest('hex') });
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.message) || e) });
@@ -59,8 +78,11 @@ function getWorker(): Worker {
   return w;
 }
 
-/** SHA-256 (hex) of a file, computed in the worker; jobs run one after another in order. */
-export function hashInWorker(file: string, signal?: AbortSignal): Promise<string> {
+/**
+ * SHA-256 (hex) of a file of `size` bytes, computed in the worker; jobs run one after another.
+ * `holes` ([start, end) ranges known to read as zeros, sorted) are hashed without being read.
+ */
+export function hashInWorker(file: string, size: number, holes: [number, number][] = [], signal?: AbortSignal): Promise<string> {
   const w = getWorker();
   const id = nextId++;
   const cancel = new SharedArrayBuffer(4);
@@ -71,6 +93,6 @@ export function hashInWorker(file: string, signal?: AbortSignal): Promise<string
     jobs.set(id, { resolve, reject });
     // Referenced while a job runs: a pending hash is work the process must wait for.
     w.ref();
-    w.postMessage({ id, file, cancel });
+    w.postMessage({ id, file, size, holes, cancel });
   }).finally(() => signal?.removeEventListener('abort', onAbort));
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { CancelledError } from '../tools/run';
+import { qemuImgMap } from '../tools/qemu-img';
 import { hashInWorker } from './hash-worker';
 
 /*
@@ -60,6 +61,23 @@ async function digest(file: string, id: string, signal?: AbortSignal): Promise<s
   return h.digest('hex');
 }
 
+/**
+ * Big disk images are mostly holes, and reading a hole costs nearly as much as hashing it: ask
+ * where the holes are (qemu-img map uses SEEK_HOLE) and hash those as zeros without reading.
+ */
+async function bigDigest(file: string, size: number, signal?: AbortSignal): Promise<string> {
+  let holes: [number, number][] = [];
+  try {
+    const map = await qemuImgMap(file, { signal });
+    holes = map.filter((e) => e.zero && e.start + e.length <= size).map((e) => [e.start, e.start + e.length]);
+    // Only a clean, ordered, non-overlapping list is trusted; anything else means reading it all.
+    if (holes.some(([s, e], i) => e <= s || (i > 0 && s < holes[i - 1][1]))) holes = [];
+  } catch (e) {
+    if (signal?.aborted) throw e;
+  }
+  return hashInWorker(file, size, holes, signal);
+}
+
 /** The file's SHA-256 (hex); the same file (same identity) is hashed once per process. */
 export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   const st = fs.statSync(file);
@@ -68,7 +86,7 @@ export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   if (hex) return Promise.resolve(hex);
   let p = pending.get(id);
   if (!p) {
-    p = (st.size >= BIG ? hashInWorker(file, signal) : digest(file, id, signal)).then(
+    p = (st.size >= BIG ? bigDigest(file, st.size, signal) : digest(file, id, signal)).then(
       (d) => {
         remember(id, d);
         pending.delete(id);

@@ -127,6 +127,9 @@ export function generateInit(input: InitInput): string {
     'fi',
     // The uptime lets boot time be read off any console log.
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
+    // A root shell on the serial console for the person at it (yoke boot, the VMs screen's
+    // Terminal); cttyhack makes the console its controlling terminal so Ctrl-C works.
+    "(while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done) &",
     `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',

@@ -91,16 +91,3 @@ function hasRange(n: unknown): boolean {
   const r = (n as Ranged).range;
   return !!r && r[1] > r[0];
 }
-
-/** 1-based line and column of a byte offset in text already split by LineCounter-free callers. */
-export function positionOfOffset(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: offset - lineStart + 1 };
-}

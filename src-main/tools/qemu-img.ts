@@ -32,6 +32,23 @@ export function qemuImgInfoArgs(image: string, format?: string): string[] {
   return ['info', '--output=json', ...(format ? ['-f', format] : []), image];
 }
 
+/** Where a raw file holds data and where it reads as zeros (found with SEEK_DATA/SEEK_HOLE). */
+export function qemuImgMapArgs(image: string): string[] {
+  return ['map', '-f', 'raw', '--output=json', image];
+}
+
+export interface MapExtent {
+  start: number;
+  length: number;
+  /** The range reads as zeros (a hole). */
+  zero: boolean;
+}
+
+export async function qemuImgMap(image: string, opts: { signal?: AbortSignal } = {}): Promise<MapExtent[]> {
+  const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgMapArgs(image), signal: opts.signal, timeoutMs: 60_000 });
+  return (JSON.parse(r.stdout) as MapExtent[]).map((e) => ({ start: e.start, length: e.length, zero: e.zero }));
+}
+
 export async function qemuImgConvert(input: string, output: string, format: DiskFormat, opts: { signal?: AbortSignal } = {}): Promise<void> {
   await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgConvertArgs(input, output, format), signal: opts.signal, timeoutMs: 600_000 });
 }

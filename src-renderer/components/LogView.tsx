@@ -61,6 +61,17 @@ export function LogView({ buffer, version, label, empty }: { buffer: LogBuffer; 
     if (following.current && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [count, version, virtualizer]);
 
+  // A smaller window must not hide the tail that was being followed.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => {
+      if (following.current && el.scrollHeight > el.clientHeight) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;

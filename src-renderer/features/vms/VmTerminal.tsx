@@ -9,6 +9,10 @@ import { installAdoptedStyles } from '../../lib/xterm-csp';
 // acknowledge in chunks of 5,000 once they are drawn.
 const ACK_CHUNK = 5_000;
 
+function theme() {
+  return { background: cssVar('--term-bg', '#101216'), foreground: cssVar('--term-fg', '#d8dbe2'), cursor: cssVar('--accent', '#5b8cff') };
+}
+
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
@@ -38,7 +42,7 @@ export function VmTerminal({ id, label }: { id: string; label: string }) {
       fontFamily: cssVar('--font-mono', 'monospace'),
       fontSize: 13,
       scrollback: 5000,
-      theme: { background: cssVar('--term-bg', '#101216'), foreground: cssVar('--term-fg', '#d8dbe2'), cursor: cssVar('--accent', '#5b8cff') },
+      theme: theme(),
     });
     const fit = new FitAddon();
     term.loadAddon(fit);
@@ -91,9 +95,14 @@ export function VmTerminal({ id, label }: { id: string; label: string }) {
     });
     resize.observe(el);
     term.focus();
+    // The colours come from the page's theme variables, which follow the system's light/dark setting.
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    const retheme = () => (term.options.theme = theme());
+    scheme.addEventListener('change', retheme);
 
     return () => {
       disposed = true;
+      scheme.removeEventListener('change', retheme);
       resize.disconnect();
       input.dispose();
       offConsole();

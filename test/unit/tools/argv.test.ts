@@ -6,7 +6,7 @@ import { dpkgDebExtractArgs } from '../../../src-main/tools/dpkg-deb';
 import { debugfsPinScript, debugfsWriteArgs, mke2fsArgs } from '../../../src-main/tools/mke2fs';
 import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
 import { mcopyArgs, mdirArgs, mtoolsImage } from '../../../src-main/tools/mtools';
-import { qemuImgConvertArgs, qemuImgInfoArgs } from '../../../src-main/tools/qemu-img';
+import { qemuImgConvertArgs, qemuImgInfoArgs, qemuImgMapArgs } from '../../../src-main/tools/qemu-img';
 import { sfdiskArgs, sfdiskScript } from '../../../src-main/tools/sfdisk';
 import { syslinuxInstallArgs } from '../../../src-main/tools/syslinux';
 import { zstdCompressArgs } from '../../../src-main/tools/zstd';
@@ -20,6 +20,10 @@ describe('tool argument lists', () => {
     ['raw', ['convert', '-q', '-f', 'raw', '-O', 'raw', '-S', '4k', 'in.raw', 'out']],
   ] as const)('qemu-img convert to %s', (fmt, argv) => {
     expect(qemuImgConvertArgs('in.raw', 'out', fmt)).toEqual(argv);
+  });
+
+  it('qemu-img map reads a raw file as raw and answers in JSON', () => {
+    expect(qemuImgMapArgs('/d/data.raw')).toEqual(['map', '-f', 'raw', '--output=json', '/d/data.raw']);
   });
 
   it('qemu-img info asks for JSON and passes the format when known', () => {
