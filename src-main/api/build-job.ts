@@ -138,7 +138,7 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
     } finally {
       log.close();
     }
-  });
+  }, { buildId });
   return { jobId, buildId, done };
 }
 

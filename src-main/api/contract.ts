@@ -217,6 +217,19 @@ export const commands = {
     request: z.object({ id: z.number().int(), tail: z.number().int().positive().optional() }).strict(),
     response: z.object({ lines: z.array(z.string()), truncated: z.boolean() }),
   },
+  'upgrades.matrix': {
+    // Released builds (rows) against candidate builds (columns), with the latest upgrade run of each pair.
+    request: z.object({ appliance: z.string().min(1) }).strict(),
+    response: z.object({
+      candidates: z.array(BuildSummary),
+      rows: z.array(BuildSummary),
+      cells: z.array(z.object({ fromBuildId: z.number().int(), toBuildId: z.number().int(), status: z.enum(['passed', 'failed', 'not-run']), runId: z.number().int().optional() })),
+    }),
+  },
+  'upgrades.run': {
+    request: z.object({ fromBuildIds: z.array(z.number().int()).min(1), toBuildId: z.number().int(), method: z.enum(['swap', 'package']).optional() }).strict(),
+    response: JobRef,
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),

@@ -10,6 +10,7 @@ import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, 
 import { diskUsage, readBuildLog } from './build-log';
 import fs from 'node:fs';
 import { setRelease } from '../upgrade/history';
+import { runUpgrades, upgradeMatrix } from '../upgrade/matrix';
 
 const VERSION = '0.1.0';
 
@@ -60,5 +61,7 @@ export function createHandlers(engine: Engine): Handlers {
       return { freedBytes };
     },
     'builds.log': (req) => readBuildLog(engine, req.id, req.tail),
+    'upgrades.matrix': (req) => upgradeMatrix(engine, req.appliance),
+    'upgrades.run': (req) => runUpgrades(engine, req),
   };
 }

@@ -32,10 +32,10 @@ export class Jobs {
 
   constructor(private readonly emit: Emit) {}
 
-  start(kind: string, title: string, work: (job: JobHandle) => Promise<{ buildId?: number; failed?: string } | void>): { jobId: string; done: Promise<JobOutcome> } {
+  start(kind: string, title: string, work: (job: JobHandle) => Promise<{ buildId?: number; failed?: string } | void>, meta: { buildId?: number } = {}): { jobId: string; done: Promise<JobOutcome> } {
     const jobId = randomUUID();
     const controller = new AbortController();
-    let buildId: number | undefined;
+    let buildId: number | undefined = meta.buildId;
     const logs = new Batcher<{ t: number; level: Level; text: string }>((lines) => this.emit('job.log', { jobId, lines }));
     const handle: JobHandle = {
       id: jobId,
@@ -47,7 +47,7 @@ export class Jobs {
         buildId = id;
       },
     };
-    this.emit('job.started', { jobId, kind, title });
+    this.emit('job.started', { jobId, kind, title, ...(buildId !== undefined ? { buildId } : {}) });
     const done = (async (): Promise<JobOutcome> => {
       let outcome: JobOutcome;
       try {

@@ -18,6 +18,8 @@ import { hashInWorker } from './hash-worker';
 
 const CHUNK = 1 << 20;
 const BIG = 128 << 20;
+const SPARSE_MIN = 16 << 20;
+const ZEROS = Buffer.alloc(CHUNK);
 const known = new Map<string, string>();
 const pending = new Map<string, Promise<string>>();
 /** SHA-256 state after a whole file (files up to BIG), for a file that is that file plus a trailer. */
@@ -37,21 +39,36 @@ function aborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
-async function digest(file: string, id: string, signal?: AbortSignal): Promise<string> {
+/** Hashes on the main thread, a chunk at a time, the next read in flight; holes are hashed, not read. */
+async function digest(file: string, id: string, size: number, holes: [number, number][], signal?: AbortSignal): Promise<string> {
   const h = crypto.createHash('sha256');
   const fh = await fs.promises.open(file, 'r');
   try {
+    // The ranges to hash in order: [start, end, zero?], cut into chunks.
+    const pieces: [number, number, boolean][] = [];
+    let pos = 0;
+    const span = (end: number, zero: boolean) => {
+      for (; pos < end; pos = Math.min(end, pos + CHUNK)) pieces.push([pos, Math.min(end, pos + CHUNK), zero]);
+    };
+    for (const [start, end] of holes) {
+      span(start, false);
+      span(end, true);
+    }
+    span(size, false);
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-    let which = 0;
-    let next = fh.read(bufs[0], 0, CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await next;
-      if (bytesRead === 0) break;
+    const read = (i: number) => {
+      const p = pieces[i];
+      if (!p || p[2]) return Promise.resolve(null);
+      return fh.read(bufs[i & 1], 0, p[1] - p[0], p[0]);
+    };
+    let next = read(0);
+    for (let i = 0; i < pieces.length; i++) {
+      const r = await next;
       aborted(signal);
-      const cur = bufs[which];
-      which ^= 1;
-      next = fh.read(bufs[which], 0, CHUNK, null);
-      h.update(cur.subarray(0, bytesRead));
+      const [start, end, zero] = pieces[i];
+      if (!zero && r?.bytesRead !== end - start) throw new Error(`${file} changed while it was being hashed; build again.`);
+      next = read(i + 1);
+      h.update(zero ? ZEROS.subarray(0, end - start) : bufs[i & 1].subarray(0, end - start));
     }
   } finally {
     await fh.close();
@@ -62,20 +79,26 @@ async function digest(file: string, id: string, signal?: AbortSignal): Promise<s
 }
 
 /**
- * Big disk images are mostly holes, and reading a hole costs nearly as much as hashing it: ask
- * where the holes are (qemu-img map uses SEEK_HOLE) and hash those as zeros without reading.
+ * Disk images are mostly holes, and reading a hole costs nearly as much as hashing it: ask where
+ * the holes are (qemu-img map uses SEEK_HOLE) and hash those as zeros without reading them.
+ * Without qemu-img (or a trustworthy answer) the whole file is read.
  */
-async function bigDigest(file: string, size: number, signal?: AbortSignal): Promise<string> {
-  let holes: [number, number][] = [];
+async function holesOf(file: string, size: number, signal?: AbortSignal): Promise<[number, number][]> {
   try {
     const map = await qemuImgMap(file, { signal });
-    holes = map.filter((e) => e.zero && e.start + e.length <= size).map((e) => [e.start, e.start + e.length]);
-    // Only a clean, ordered, non-overlapping list is trusted; anything else means reading it all.
-    if (holes.some(([s, e], i) => e <= s || (i > 0 && s < holes[i - 1][1]))) holes = [];
+    const holes = map.filter((e) => e.zero && e.start + e.length <= size).map((e): [number, number] => [e.start, e.start + e.length]);
+    return holes.some(([s, e], i) => e <= s || (i > 0 && s < holes[i - 1][1])) ? [] : holes;
   } catch (e) {
     if (signal?.aborted) throw e;
+    return [];
   }
-  return hashInWorker(file, size, holes, signal);
+}
+
+async function hashAny(file: string, id: string, st: fs.Stats, signal?: AbortSignal): Promise<string> {
+  // A file with fewer blocks than its size has holes worth asking about (past a spawn's cost).
+  const sparse = st.size >= SPARSE_MIN && st.blocks * 512 < st.size - SPARSE_MIN / 2;
+  const holes = sparse ? await holesOf(file, st.size, signal) : [];
+  return st.size >= BIG ? hashInWorker(file, st.size, holes, signal) : digest(file, id, st.size, holes, signal);
 }
 
 /** The file's SHA-256 (hex); the same file (same identity) is hashed once per process. */
@@ -86,7 +109,7 @@ export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   if (hex) return Promise.resolve(hex);
   let p = pending.get(id);
   if (!p) {
-    p = (st.size >= BIG ? bigDigest(file, st.size, signal) : digest(file, id, signal)).then(
+    p = hashAny(file, id, st, signal).then(
       (d) => {
         remember(id, d);
         pending.delete(id);

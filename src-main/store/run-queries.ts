@@ -25,6 +25,8 @@ export interface RunQueries {
   /** seq defaults to after the last result of the run. */
   addCheckResult(runId: number, c: CheckResult & { seq?: number }): void;
   finishTestRun(id: number, f: TestRunFinish): void;
+  /** The upgrade matrix: every finished upgrade run between builds of one appliance, newest first. */
+  listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }[];
 }
 
 export function prepareRunQueries(db: Database.Database): RunQueries {
@@ -42,7 +44,14 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
        console_log = COALESCE(@consoleLog, console_log), screenshot = COALESCE(@screenshot, screenshot)
      WHERE id = @id`,
   );
+  const upgradeRuns = db.prepare<[string], { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }>(
+    `SELECT r.id AS id, r.build_id AS buildId, r.from_build_id AS fromBuildId, r.status AS status
+     FROM test_runs r JOIN builds b ON b.id = r.build_id JOIN appliances a ON a.id = b.appliance_id
+     WHERE a.name = ? AND r.kind = 'upgrade' AND r.from_build_id IS NOT NULL
+     ORDER BY r.started_at DESC, r.id DESC`,
+  );
   return {
+    listUpgradeRuns: (appliance) => upgradeRuns.all(appliance),
     createTestRun: (r) =>
       Number(
         insertRun.run({

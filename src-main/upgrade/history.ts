@@ -48,18 +48,20 @@ export function releasedBuilds(store: Store, appliance: string): BuildSummary[] 
 }
 
 /**
- * The OLD builds named by `--from`: a build number (`7` or `#7`), a version (its newest succeeded
+ * The OLD builds named by `--from`: build numbers (`7`, `#7`, `3,7`), a version (its newest succeeded
  * build), or `released` (every released build). Never the NEW build itself.
  */
 export function resolveFrom(store: Store, appliance: string, from: string, exclude?: number): BuildRecord[] {
   const all = store.listBuilds({ appliance }).filter((b) => b.id !== exclude);
-  const m = /^#?(\d+)$/.exec(from.trim());
-  if (m) {
-    const b = store.getBuildRecord(Number(m[1]));
-    if (!b) throw new EngineError('invalid-request', `--from ${from}: there is no build #${m[1]}.`);
-    if (b.appliance !== appliance) throw new EngineError('invalid-request', `--from ${from}: build #${b.id} is of ${b.appliance}, not ${appliance}.`);
-    if (b.status !== 'succeeded') throw new EngineError('invalid-request', `--from ${from}: build #${b.id} ${b.status}; only a succeeded build can be upgraded from.`);
-    return [b];
+  if (/^#?\d+(,#?\d+)*$/.test(from.trim())) {
+    return from.trim().split(',').map((part) => {
+      const id = Number(part.replace('#', ''));
+      const b = store.getBuildRecord(id);
+      if (!b) throw new EngineError('invalid-request', `--from ${from}: there is no build #${id}.`);
+      if (b.appliance !== appliance) throw new EngineError('invalid-request', `--from ${from}: build #${b.id} is of ${b.appliance}, not ${appliance}.`);
+      if (b.status !== 'succeeded') throw new EngineError('invalid-request', `--from ${from}: build #${b.id} ${b.status}; only a succeeded build can be upgraded from.`);
+      return b;
+    });
   }
   if (from === 'released') {
     const rel = all.filter((b) => b.released && b.status === 'succeeded').reverse();
