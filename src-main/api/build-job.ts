@@ -74,6 +74,32 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
 
 export type BuildRequest = Req<'build.start'>;
 
+/** Newest change under a folder (the appliance): a build older than it may be stale. */
+function newestChange(dir: string): number {
+  let newest = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const st = fs.lstatSync(p);
+      newest = Math.max(newest, st.mtimeMs, st.ctimeMs);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/**
+ * The newest succeeded build of this appliance folder when nothing in the folder changed since
+ * it was made (so `yoke test` / `yoke boot` don't add a build row per run), else null.
+ */
+export function upToDateBuild(engine: Engine, spec: ApplianceSpec): number | null {
+  const latest = engine.store().latestBuild(spec.name, 'succeeded');
+  if (!latest || latest.version !== spec.version || latest.dir !== spec.dir) return null;
+  if (!latest.buildDir || !fs.existsSync(latest.buildDir)) return null;
+  return Date.parse(latest.createdAt) > newestChange(spec.dir) ? latest.id : null;
+}
+
 /** Starts a build job: the spec is checked first (spec errors never create a build row). */
 export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; buildId: number; done: Promise<import('./jobs').JobOutcome> } {
   const spec = requireSpec(req.dir);

@@ -6,7 +6,7 @@ import type { Engine } from './engine';
 import type { CheckResult, Req, Res } from './contract';
 import { EngineError } from './errors';
 import { requireSpec } from './spec-gate';
-import { startBuild } from './build-job';
+import { startBuild, upToDateBuild } from './build-job';
 import { launchBuildVm, type LiveVm } from './vm-service';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
@@ -32,21 +32,6 @@ export interface TestRunReport {
   screenshot: string | null;
 }
 
-/** Newest mtime under a folder (the appliance): a build older than it is stale. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      const st = fs.lstatSync(p);
-      newest = Math.max(newest, st.mtimeMs, st.ctimeMs);
-      if (e.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return newest;
-}
-
 /** The build to test: the given one, else the newest build of DIR if nothing changed since, else a new build. */
 async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<number> {
   if (o.buildId !== undefined) {
@@ -54,10 +39,10 @@ async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Prom
     return o.buildId;
   }
   const spec = requireSpec(o.dir ?? '.');
-  const latest = engine.store().latestBuild(spec.name, 'succeeded');
-  if (latest && latest.version === spec.version && latest.dir === spec.dir && Date.parse(latest.createdAt) > newestMtime(spec.dir)) {
-    job.log('info', `testing build #${latest.id} (nothing changed in ${spec.dir} since it was built)`);
-    return latest.id;
+  const current = upToDateBuild(engine, spec);
+  if (current !== null) {
+    job.log('info', `testing build #${current} (nothing changed in ${spec.dir} since it was built)`);
+    return current;
   }
   job.log('info', `building ${spec.name} ${spec.version} first`);
   const b = startBuild(engine, { dir: spec.dir });

@@ -1,6 +1,8 @@
-import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { startBuild } from '../../api/build-job';
+import { startBuild, upToDateBuild } from '../../api/build-job';
+import { requireSpec } from '../../api/spec-gate';
+import { EngineError } from '../../api/errors';
 import { launchBuildVm } from '../../api/vm-service';
 import { followJob } from '../progress';
 import { appliancePositional, interruptible } from '../shared';
@@ -23,6 +25,19 @@ Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
     let buildId = parseBuildId(args.values.build);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
+      if (buildId === undefined) {
+        let spec;
+        try {
+          spec = requireSpec(appliancePositional(args));
+        } catch (e) {
+          if (e instanceof EngineError && e.code === 'spec') {
+            ctx.err(`${e.message}\n`);
+            return EXIT_USAGE;
+          }
+          throw e;
+        }
+        buildId = upToDateBuild(engine, spec) ?? undefined;
+      }
       if (buildId === undefined) {
         const b = startBuild(engine, { dir: appliancePositional(args) });
         const stop = followJob(engine, ctx, b.jobId);
