@@ -120,6 +120,60 @@ export const VmSummary = z.object({
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
+// ---------- new appliance, compare (wizard, compare view) ----------
+
+export const WizardCheck = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('service'), service: z.string() }),
+  z.object({ kind: z.literal('port'), port: z.number().int() }),
+  z.object({ kind: z.literal('http'), port: z.number().int(), path: z.string(), status: z.number().int(), contains: z.string().optional() }),
+  z.object({ kind: z.literal('mount'), path: z.string() }),
+  z.object({ kind: z.literal('file'), path: z.string(), contains: z.string().optional() }),
+  z.object({ kind: z.literal('command'), run: z.string(), stdout: z.string().optional() }),
+]);
+export type WizardCheck = z.infer<typeof WizardCheck>;
+
+export const CreateApplianceRequest = z
+  .object({
+    dir: z.string().min(1),
+    name: z.string(),
+    version: z.string(),
+    description: z.string().optional(),
+    template: z.enum(['web', 'empty']),
+    services: z.array(z.object({ name: z.string(), run: z.string() })),
+    forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
+    osSize: z.string(),
+    dataSize: z.string().nullable(), // null: no data disk
+    memory: z.string().optional(),
+    flavours: z.array(z.object({ name: z.string(), data: z.string() })),
+    outputs: z.array(z.string()),
+    checks: z.array(WizardCheck),
+  })
+  .strict();
+export type CreateApplianceRequest = z.infer<typeof CreateApplianceRequest>;
+
+const DiffLine = z.object({ op: z.enum(['same', 'add', 'del']), text: z.string() });
+const FileChange = z.object({ path: z.string(), change: z.enum(['added', 'removed', 'changed']), bytesA: z.number().nullable(), bytesB: z.number().nullable() });
+const CompareSide = z.object({
+  build: BuildSummary,
+  stages: z.array(StageRow),
+  checks: z.array(CheckResult),
+  bootSeconds: z.number().nullable(),
+  rootfsBytes: z.number(),
+  rootfsFiles: z.number().int(),
+  // Bytes by top-level directories and one level below ("usr", "usr/lib"), for the treemap.
+  dirs: z.array(z.object({ path: z.string(), bytes: z.number() })),
+  rootfsError: z.string().optional(),
+});
+export const BuildComparison = z.object({
+  a: CompareSide,
+  b: CompareSide,
+  specDiff: z.array(DiffLine),
+  files: z.array(FileChange),
+  unchangedFiles: z.number().int(),
+  history: z.array(z.object({ id: z.number().int(), version: z.string(), durationMs: z.number().nullable(), bytes: z.number().nullable(), status: z.string() })),
+});
+export type BuildComparison = z.infer<typeof BuildComparison>;
+
 const Empty = z.object({}).strict();
 const JobRef = z.object({ jobId: z.string() });
 
@@ -230,6 +284,24 @@ export const commands = {
     request: z.object({ fromBuildIds: z.array(z.number().int()).min(1), toBuildId: z.number().int(), method: z.enum(['swap', 'package']).optional() }).strict(),
     response: JobRef,
   },
+  'appliance.create': {
+    // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
+    request: CreateApplianceRequest,
+    response: ApplianceSummary,
+  },
+  'appliance.watch': {
+    // Re-validate on every save; answers the current summary, then emits appliance.changed.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: ApplianceSummary,
+  },
+  'appliance.unwatch': {
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: z.object({}),
+  },
+  'builds.compare': {
+    request: z.object({ a: z.number().int(), b: z.number().int() }).strict(),
+    response: BuildComparison,
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),
@@ -258,6 +330,8 @@ export const events = {
     buildId: z.number().int().optional(),
   }),
   'vms.changed': z.object({}),
+  // A watched appliance folder changed on disk (debounced); the spec re-validated.
+  'appliance.changed': z.object({ dir: z.string(), summary: ApplianceSummary }),
   'builds.changed': z.object({ id: z.number().int() }),
   'vm.console': z.object({ id: z.string(), data: z.string() }),
   // A check of a running test: which one is waiting, for how long, and how it ended.

@@ -11,6 +11,9 @@ import { diskUsage, readBuildLog } from './build-log';
 import fs from 'node:fs';
 import { setRelease } from '../upgrade/history';
 import { runUpgrades, upgradeMatrix } from '../upgrade/matrix';
+import { createAppliance } from './wizard';
+import { unwatchAppliance, watchAppliance } from './watch';
+import { compareBuilds } from './compare';
 
 const VERSION = '0.1.0';
 
@@ -61,6 +64,14 @@ export function createHandlers(engine: Engine): Handlers {
       return { freedBytes };
     },
     'builds.log': (req) => readBuildLog(engine, req.id, req.tail),
+    'appliance.create': (req) => {
+      const summary = createAppliance(req);
+      if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, summary.dir);
+      return summary;
+    },
+    'appliance.watch': (req) => watchAppliance(engine, req.dir),
+    'appliance.unwatch': (req) => unwatchAppliance(engine, req.dir),
+    'builds.compare': (req) => compareBuilds(engine, req.a, req.b),
     'upgrades.matrix': (req) => upgradeMatrix(engine, req.appliance),
     'upgrades.run': (req) => runUpgrades(engine, req),
   };

@@ -26,6 +26,11 @@ export interface CacheEntry {
   meta: Record<string, unknown>;
 }
 
+export interface PutOptions {
+  /** Stops hashing a big file when the build is cancelled. */
+  signal?: AbortSignal;
+}
+
 export const DEFAULT_CACHE_LIMIT = 4 * 1024 ** 3;
 
 /** A stable hash of JSON-like inputs (object keys sorted, so property order never matters). */
@@ -110,7 +115,8 @@ export class StageCache {
    * Builds an entry: `fill` writes its files into a fresh temp dir and returns its meta; the dir is
    * then hashed and renamed into place. On failure or cancel the temp dir is removed.
    */
-  async put(key: string, fill: (tmp: string) => Promise<Record<string, unknown> | void>, signal?: AbortSignal): Promise<CacheEntry> {
+  async put(key: string, fill: (tmp: string) => Promise<Record<string, unknown> | void>, opts: PutOptions = {}): Promise<CacheEntry> {
+    const { signal } = opts;
     const tmp = fs.mkdtempSync(path.join(this.root, `.tmp-${process.pid}-`));
     try {
       const meta = (await fill(tmp)) ?? {};

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { giveBuffer, takeBuffer } from './hash';
 
 /*
  * A small newc ("070701") writer instead of the cpio tool: entries come from several places (the
@@ -84,7 +85,7 @@ export function writeCpio(entries: CpioEntry[], file: string, mtime: number): nu
     offset += b.length;
   };
   const zeros = Buffer.alloc(4);
-  const chunk = Buffer.alloc(1 << 20);
+  const chunk = takeBuffer();
   const record = (ino: number, mode: number, nlink: number, name: string, size: number, rdev?: number[]) => {
     const nameBuf = Buffer.from(name + '\0', 'utf8');
     const h = header(ino, mode, nlink, mtime, size, nameBuf.length, rdev);
@@ -131,6 +132,7 @@ export function writeCpio(entries: CpioEntry[], file: string, mtime: number): nu
     if (rest) write(Buffer.alloc(rest));
   } finally {
     fs.closeSync(fd);
+    giveBuffer(chunk);
   }
   return offset;
 }

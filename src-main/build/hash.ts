@@ -25,6 +25,20 @@ const pending = new Map<string, Promise<string>>();
 /** SHA-256 state after a whole file (files up to BIG), for a file that is that file plus a trailer. */
 const states = new Map<string, crypto.Hash>();
 
+/*
+ * 1 MiB buffers are reused rather than left to the garbage collector: a build hashes and copies
+ * dozens of files, and fresh buffers each time add up to tens of megabytes of peak memory.
+ */
+const pool: Buffer[] = [];
+
+export function takeBuffer(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafe(CHUNK);
+}
+
+export function giveBuffer(b: Buffer): void {
+  if (pool.length < 8) pool.push(b);
+}
+
 /** A long-running engine builds many times; forgetting everything now and then bounds the memo. */
 function remember(id: string, hex: string): void {
   if (known.size >= 100_000) known.clear();
@@ -55,7 +69,7 @@ async function digest(file: string, id: string, size: number, holes: [number, nu
       span(end, true);
     }
     span(size, false);
-    const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const bufs = [takeBuffer(), takeBuffer()];
     const read = (i: number) => {
       const p = pieces[i];
       if (!p || p[2]) return Promise.resolve(null);
@@ -70,6 +84,9 @@ async function digest(file: string, id: string, size: number, holes: [number, nu
       next = read(i + 1);
       h.update(zero ? ZEROS.subarray(0, end - start) : bufs[i & 1].subarray(0, end - start));
     }
+    // Only once no read is in flight may the buffers serve someone else.
+    await next;
+    bufs.forEach(giveBuffer);
   } finally {
     await fh.close();
   }
@@ -132,10 +149,12 @@ export function rememberHash(file: string, sha256: string): void {
 
 /**
  * The digest of `file` when it is known to be `prefix`'s bytes followed by a trailer (a fixed VHD
- * is the raw disk plus a 512-byte footer): only the trailer is read, if `prefix` was hashed in
- * this process. Null when that state is gone; then hash the whole file.
+ * is the raw disk plus a 512-byte footer): only the trailer is read. Null when the prefix's state
+ * is not kept (big files hash in the worker); then hash the whole file.
  */
-export function hashWithPrefix(file: string, prefix: string): string | null {
+export async function hashWithPrefix(file: string, prefix: string, signal?: AbortSignal): Promise<string | null> {
+  // The prefix may still be hashing (or never was): wait for, or make, its digest and state.
+  await hashFile(prefix, signal);
   const ps = fs.statSync(prefix);
   const state = states.get(identity(ps));
   const size = fs.statSync(file).size;
@@ -162,7 +181,7 @@ export function hashFileSync(file: string): string {
   if (seen) return seen;
   const h = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, st.size)));
+  const buf = takeBuffer();
   try {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, null);
@@ -171,6 +190,7 @@ export function hashFileSync(file: string): string {
     }
   } finally {
     fs.closeSync(fd);
+    giveBuffer(buf);
   }
   const hex = h.digest('hex');
   remember(id, hex);

@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
-import { Transform } from 'node:stream';
 import { hashFile, rememberHash } from './hash';
+import { writeTar } from './tar';
 
 export interface OvaDisk {
   /** File name inside the OVA, e.g. hello-web-os.vmdk */
@@ -156,34 +154,13 @@ export async function writeOva(i: OvaInput): Promise<void> {
   for (const d of i.disks) mfText += manifestLine(d.name, await hashFile(d.file));
   const mf = Buffer.from(mfText);
   const mfName = `${base}.mf`;
-  const pack = tar.pack();
-  const header = (name: string, size: number) => ({ name, size, mode: 0o644, mtime: new Date(i.epoch * 1000), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' as const });
-  // Hashed on its way to the file, so the cache does not read the OVA back.
-  const outHash = crypto.createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      outHash.update(chunk);
-      cb(null, chunk);
-    },
-  });
-  const done = pipeline(pack, hashing, fs.createWriteStream(i.out));
-  const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => pack.entry(header(name, data.length), data, (err) => (err ? rej(err) : res())));
-  const addFile = (name: string, file: string, size: number) =>
-    new Promise<void>((res, rej) => {
-      const entry = pack.entry(header(name, size), (err) => (err ? rej(err) : res()));
-      fs.createReadStream(file).on('error', rej).pipe(entry);
-    });
+  const entries = [{ name: ovfName, data: ovf }, ...i.disks.map((d, n) => ({ name: d.name, file: d.file, size: sizes[n] })), { name: mfName, data: mf }];
+  if (i.signing) entries.push({ name: `${base}.cert`, data: Buffer.from(signManifest(mfName, mf, i.signing.keyPem, i.signing.certPem)) });
   try {
-    await add(ovfName, ovf);
-    for (let n = 0; n < i.disks.length; n++) await addFile(i.disks[n].name, i.disks[n].file, sizes[n]);
-    await add(mfName, mf);
-    if (i.signing) await add(`${base}.cert`, Buffer.from(signManifest(mfName, mf, i.signing.keyPem, i.signing.certPem)));
-    pack.finalize();
-    await done;
-    rememberHash(i.out, outHash.digest('hex'));
+    const hex = await writeTar(i.out, entries, i.epoch);
+    // Hashed on its way to the file, so the cache does not read the OVA back.
+    rememberHash(i.out, hex);
   } catch (e) {
-    pack.destroy();
-    await done.catch(() => {});
     fs.rmSync(i.out, { force: true });
     throw e;
   }

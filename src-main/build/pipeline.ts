@@ -8,7 +8,8 @@ import { isDiskFormat } from './exports';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
 import { packagesStage, updaterStage, type UpdateBuildOptions } from '../upgrade/update-stages';
 import { Lane } from './lane';
-import { baseStage, dataDiskStage, DEFAULT_EPOCH, exportsStage, flavoursStage, inputsStage, osDiskStage, ovaStage, rootfsStage, type BuildContext } from './stages';
+import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
+import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';
 
 export interface BuildArtifact {
   format: string;
@@ -131,6 +132,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     exports: new Map(),
     usedKeys: new Set(),
     pending: new Map(),
+    work,
+    osSource: deferred(),
     convertLane: new Lane(1),
   };
   const artifacts: BuildArtifact[] = [];

@@ -4,28 +4,26 @@ import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
 import type { DiskFormat } from '../tools/qemu-img';
 import { hashInputs, StageCache, type CacheEntry } from './cache';
-import { buildDataDisk, uuidFromHex } from './datadisk';
-import { exportDisk, exportName } from './exports';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
 import { APPLIANCE_MODULES, type KernelModule } from './modules';
 import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
-import { ovaDiskName, writeOva } from './ova';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
 import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
 import type { UpdateBuildOptions } from '../upgrade/update-stages';
-import { hashFileSync, hashingWriter, hashWithPrefix } from './hash';
+import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
+import { CancelledError } from '../tools/run';
 
 /**
  * Bump when a stage's output changes for the same inputs through a code change that the keys do
  * not already see (generated scripts are hashed into the keys themselves).
  */
-export const STAGE_FORMAT = 'yoke-build-1';
+export const STAGE_FORMAT = 'yoke-build-2';
 
 /** Fixed timestamp for every file in every image unless SOURCE_DATE_EPOCH says otherwise (FAT cannot go before 1980). */
 export const DEFAULT_EPOCH = 1704067200;
@@ -63,19 +61,56 @@ export interface BuildContext {
    * wrote, and two converts at once would only fight over it.
    */
   convertLane: Lane;
+  /** This build's scratch folder (removed when it ends). */
+  work: string;
+  /**
+   * The OS disk as soon as it is written, before it is hashed into the cache: its exports start
+   * converting while the hash runs. Rejected (as a cancel) when the os-disk stage fails.
+   */
+  osSource: Deferred<DiskSource>;
   /** Update packages and the in-image updater (src-main/upgrade): only when given. */
   updates?: UpdateBuildOptions;
   updater?: CacheEntry;
   updatePackages?: { kind: 'update-full' | 'update-diff'; entry: CacheEntry; name: string }[];
 }
 
-function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
-  const key = hashInputs({ format: STAGE_FORMAT, epoch: ctx.epoch, ...parts });
+/** A raw disk that exports can read: its cache key, where it is now, and the seed that pins export ids. */
+export interface DiskSource {
+  key: string;
+  raw: string;
+  seed: string;
+}
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting (a build without exports): a rejection then is nobody's error.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+export function stageKey(ctx: BuildContext, parts: Record<string, unknown>): string {
+  return hashInputs({ format: STAGE_FORMAT, epoch: ctx.epoch, ...parts });
+}
+
+/** The stage's entry from the cache, or built by `fill`; stages asking for the same key at once share one build. */
+export function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<Record<string, unknown> | void>): Promise<[CacheEntry, boolean]> {
+  const key = stageKey(ctx, parts);
   ctx.usedKeys.add(key);
   const shared = ctx.pending.get(key);
   if (shared) return shared.then(([e]) => [e, true]);
   const hit = ctx.cache.get(key);
-  const p: Promise<[CacheEntry, boolean]> = hit ? Promise.resolve([hit, true]) : ctx.cache.put(key, fill, ctx.signal).then((e) => [e, false]);
+  const p: Promise<[CacheEntry, boolean]> = hit ? Promise.resolve([hit, true]) : ctx.cache.put(key, fill, { signal: ctx.signal }).then((e) => [e, false]);
   ctx.pending.set(key, p);
   return p;
 }
@@ -87,12 +122,12 @@ function kernelIdentity(k: KernelInfo): string {
 }
 
 const file = (e: CacheEntry, name: string) => path.join(e.dir, name);
-const sha = (e: CacheEntry, name: string) => e.files.find((f) => f.name === name)?.sha256 ?? '';
+export const sha = (e: CacheEntry, name: string) => e.files.find((f) => f.name === name)?.sha256 ?? '';
 
 /** Concatenates files into `out`, hashing on the way (the cache then does not read `out` again). */
 function copyHashing(from: string | string[], out: string): void {
   const w = hashingWriter(out);
-  const chunk = Buffer.allocUnsafe(1 << 20);
+  const chunk = takeBuffer();
   try {
     for (const src of typeof from === 'string' ? [from] : from) {
       const fd = fs.openSync(src, 'r');
@@ -106,6 +141,8 @@ function copyHashing(from: string | string[], out: string): void {
   } catch (e) {
     w.abort();
     throw e;
+  } finally {
+    giveBuffer(chunk);
   }
 }
 
@@ -188,159 +225,61 @@ export const rootfsStage: Stage<BuildContext> = {
   },
 };
 
+/** The bootable OS disk, plus the kernel, initrd and command line for direct-boot test runs. */
+async function buildOs(ctx: BuildContext): Promise<boolean> {
+  const k = ctx.kernel!;
+  const t = ctx.tools!;
+  const parts = {
+    stage: 'os-disk',
+    kernel: kernelIdentity(k),
+    base: sha(ctx.base!, 'base.zst'),
+    rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
+    ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
+    size: ctx.spec.disks.os.sizeBytes,
+    cmdline: KERNEL_CMDLINE,
+    tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
+  };
+  // Ids written into the disk and its exports come from content only (never tool paths or homes): reproducible anywhere.
+  const content = hashInputs({ base: parts.base, rootfs: parts.rootfs, ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}), kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline });
+  const id = content.slice(0, 8);
+  const key = stageKey(ctx, parts);
+  const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+    const initrds = [
+      { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
+      { name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') },
+      // The updater layer (src-main/upgrade) goes last, so the appliance's overlay cannot replace its key.
+      ...(ctx.updater ? [{ name: 'updater.zst', path: file(ctx.updater, 'updater.zst') }] : []),
+    ];
+    await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
+    // The exports start now, reading the disk through a link in the build's scratch folder (the
+    // temp dir is renamed once everything is hashed).
+    const early = path.join(ctx.work, `os-${key}.raw`);
+    fs.linkSync(path.join(tmp, 'os.raw'), early);
+    ctx.osSource.resolve({ key, raw: early, seed: content });
+    // Let the first export spawn before the copies below take the thread.
+    await new Promise((r) => setImmediate(r));
+    // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
+    copyHashing(k.path, path.join(tmp, 'vmlinuz'));
+    // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
+    copyHashing(initrds.map((r) => r.path), path.join(tmp, 'initrd.zst'));
+    fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
+  });
+  ctx.os = entry;
+  if (hit) ctx.osSource.resolve({ key, raw: file(entry, 'os.raw'), seed: content });
+  return hit;
+}
+
 export const osDiskStage: Stage<BuildContext> = {
   name: 'os-disk',
   // 'updater' is skipped (and done at once) unless the build makes update packages.
   after: ['rootfs', 'updater'],
   async run(ctx) {
-    const k = ctx.kernel!;
-    const t = ctx.tools!;
-    const parts = {
-      stage: 'os-disk',
-      kernel: kernelIdentity(k),
-      base: sha(ctx.base!, 'base.zst'),
-      rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
-      ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
-      size: ctx.spec.disks.os.sizeBytes,
-      cmdline: KERNEL_CMDLINE,
-      tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
-    };
-    // Ids written into the disk come from content only (never tool paths or homes): reproducible anywhere.
-    const id = hashInputs({ base: parts.base, rootfs: parts.rootfs, ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}), kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline }).slice(0, 8);
-    const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-      const initrds = [
-        { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
-        { name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') },
-        // The updater layer (src-main/upgrade) goes last, so the appliance's overlay cannot replace its key.
-        ...(ctx.updater ? [{ name: 'updater.zst', path: file(ctx.updater, 'updater.zst') }] : []),
-      ];
-      await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
-      // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
-      copyHashing(k.path, path.join(tmp, 'vmlinuz'));
-      // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
-      copyHashing(initrds.map((r) => r.path), path.join(tmp, 'initrd.zst'));
-      fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
-    });
-    ctx.os = entry;
-    return hit;
-  },
-};
-
-function dataDisk(ctx: BuildContext, fl: { name: string; sizeBytes: number }): Promise<[CacheEntry, boolean]> {
-  const data = ctx.spec.disks.data!;
-  const parts = { stage: 'data-disk', size: fl.sizeBytes, label: data.label, tool: ctx.tools!.mke2fs };
-  return cached(ctx, parts, async (tmp) => {
-    await buildDataDisk({ out: path.join(tmp, 'data.raw'), sizeBytes: fl.sizeBytes, label: data.label, uuid: uuidFromHex(hashInputs({ size: fl.sizeBytes, label: data.label })), epoch: ctx.epoch, signal: ctx.signal });
-  });
-}
-
-/** The main data disk: the one that goes into the exports and the OVA. */
-export const dataDiskStage: Stage<BuildContext> = {
-  name: 'data-disk',
-  after: ['inputs'],
-  async run(ctx) {
-    if (!ctx.spec.disks.data || ctx.flavours.length === 0) return 'skipped';
-    const [entry, hit] = await dataDisk(ctx, ctx.flavours[0]);
-    ctx.data.set(ctx.flavours[0].name, entry);
-    return hit;
-  },
-};
-
-/** The other flavours' data disks: only the build folder needs them, so nothing waits for them but collect. */
-export const flavoursStage: Stage<BuildContext> = {
-  name: 'flavours',
-  after: ['inputs'],
-  async run(ctx, progress) {
-    const rest = ctx.flavours.slice(1);
-    if (!ctx.spec.disks.data || rest.length === 0) return 'skipped';
-    let done = 0;
-    const hits = await Promise.all(
-      rest.map(async (fl) => {
-        const [entry, hit] = await dataDisk(ctx, fl);
-        ctx.data.set(fl.name, entry);
-        progress(++done / rest.length, fl.name);
-        return hit;
-      }),
-    );
-    return hits.every(Boolean);
-  },
-};
-
-/** One export of one disk; the exports and OVA stages ask for the same vmdk and share it. */
-function exportOf(ctx: BuildContext, disk: 'os' | 'data', format: DiskFormat): Promise<[CacheEntry, boolean]> | null {
-  const src = disk === 'os' ? ctx.os : ctx.data.get(ctx.flavours[0]?.name ?? '');
-  if (!src) return null;
-  const name = exportName(`${ctx.spec.name}-${disk}`, format);
-  const parts = { stage: 'export', src: src.key, format, name, tool: ctx.tools!['qemu-img'] };
-  const seed = hashInputs({ src: sha(src, `${disk}.raw`), format });
-  const raw = path.join(src.dir, `${disk}.raw`);
-  return cached(ctx, parts, async (tmp) => {
-    const out = path.join(tmp, name);
-    await ctx.convertLane.run(() => exportDisk(raw, out, format, seed, ctx.epoch, ctx.signal));
-    // A fixed VHD is the raw disk plus a 512-byte footer: its digest continues the raw disk's.
-    if (format === 'vhd') hashWithPrefix(out, raw);
-  }).then((r) => {
-    ctx.exports.set(`${disk}.${format}`, r[0]);
-    return r;
-  });
-}
-
-/** Export formats in the order they are made: the OVA's vmdks first, so the OVA is written while the rest convert. */
-function exportFormats(ctx: BuildContext): DiskFormat[] {
-  const order: DiskFormat[] = ['vmdk', 'vhd', 'vdi', 'qcow2'];
-  const wanted = new Set<DiskFormat>(ctx.formats.filter((f) => f !== 'raw'));
-  // The OVA carries streamOptimized vmdks of both disks.
-  if (ctx.ova) wanted.add('vmdk');
-  return order.filter((f) => wanted.has(f));
-}
-
-export const exportsStage: Stage<BuildContext> = {
-  name: 'exports',
-  after: ['os-disk', 'data-disk'],
-  async run(ctx, progress) {
-    const jobs = exportFormats(ctx).flatMap((format) => (['os', 'data'] as const).map((disk) => ({ disk, format, p: exportOf(ctx, disk, format) })));
-    const live = jobs.filter((j) => j.p !== null);
-    if (live.length === 0) return 'skipped';
-    let done = 0;
-    const hits = await Promise.all(
-      live.map(async (j) => {
-        const [, hit] = await j.p!;
-        progress(++done / live.length, exportName(`${ctx.spec.name}-${j.disk}`, j.format));
-        return hit;
-      }),
-    );
-    return hits.every(Boolean);
-  },
-};
-
-export const ovaStage: Stage<BuildContext> = {
-  name: 'ova',
-  after: ['os-disk', 'data-disk'],
-  async run(ctx) {
-    if (!ctx.ova) return 'skipped';
-    const { spec } = ctx;
-    const vmdks: { disk: 'os' | 'data'; entry: CacheEntry }[] = [];
-    for (const disk of ['os', 'data'] as const) {
-      const p = exportOf(ctx, disk, 'vmdk');
-      if (p) vmdks.push({ disk, entry: (await p)[0] });
+    try {
+      return await buildOs(ctx);
+    } catch (e) {
+      // The exports waiting for the disk stop too; the error to report is this one.
+      ctx.osSource.reject(new CancelledError());
+      throw e;
     }
-    const sizes = { os: spec.disks.os.sizeBytes, data: ctx.flavours[0]?.sizeBytes ?? 0 };
-    const signer = ctx.signing ? crypto.createHash('sha256').update(ctx.signing.keyPem + ctx.signing.certPem).digest('hex') : null;
-    const parts = { stage: 'ova', name: spec.name, version: spec.version, description: spec.description, vm: spec.vm, disks: vmdks.map((d) => d.entry.key), sizes, signer };
-    const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-      await writeOva({
-        name: spec.name,
-        version: spec.version,
-        description: spec.description,
-        cpus: spec.vm.cpus,
-        memoryBytes: spec.vm.memoryBytes,
-        disks: vmdks.map((d) => ({ name: ovaDiskName(spec.name, d.disk), file: path.join(d.entry.dir, exportName(`${spec.name}-${d.disk}`, 'vmdk')), capacityBytes: sizes[d.disk] })),
-        out: path.join(tmp, `${spec.name}-${spec.version}.ova`),
-        epoch: ctx.epoch,
-        signing: ctx.signing,
-      });
-    });
-    ctx.ovaEntry = entry;
-    return hit;
   },
 };

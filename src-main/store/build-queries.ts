@@ -101,13 +101,8 @@ type BuildRow = {
 };
 type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'released' | 'error'>;
 
-// The history screen's rows come out of SQLite already in the contract's shape (ISO time made
-// in SQL with integer arithmetic, so exact to the millisecond); only `released` is fixed up in
-// place. Building a second object per row in JS doubled the time for 10,000 builds.
-const SQL_ISO = "strftime('%Y-%m-%dT%H:%M:%S', b.created_at / 1000, 'unixepoch') || printf('.%03dZ', b.created_at % 1000)";
-const LIST_COLUMNS = `b.id AS id, a.name AS appliance, b.version AS version, b.status AS status, ${SQL_ISO} AS createdAt,
-  b.duration_ms AS durationMs, b.bytes AS bytes, b.released AS released, b.error AS error`;
-type ListRow = Omit<BuildSummary, 'released'> & { released: number | boolean };
+// The history screen's rows as SQLite returns them in raw (array) mode.
+type RawListRow = [number, string, string, string, number, number | null, number | null, number, string | null];
 
 function toSummary(r: SummaryRow): BuildSummary {
   return {
@@ -153,15 +148,16 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     `INSERT INTO artifacts (build_id, format, disk, kind, path, bytes, sha256)
      VALUES (@buildId, @format, @disk, @kind, @path, @bytes, @sha256)`,
   );
-  const listAll = db.prepare<[number], ListRow>(
-    `SELECT ${LIST_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
-     ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
-  );
-  const listOne = db.prepare<[string, number], ListRow>(
-    `SELECT ${LIST_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
-     WHERE b.appliance_id = (SELECT id FROM appliances WHERE name = ?)
-     ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
-  );
+  const RAW_COLUMNS = 'b.id, a.name, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error';
+  const listAllRaw = db
+    .prepare<[number]>(`SELECT ${RAW_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id ORDER BY b.created_at DESC, b.id DESC LIMIT ?`)
+    .raw(true);
+  const listOneRaw = db
+    .prepare<[string, number]>(
+      `SELECT ${RAW_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id
+       WHERE b.appliance_id = (SELECT id FROM appliances WHERE name = ?) ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
+    )
+    .raw(true);
   const record = db.prepare<[number], BuildRow>(
     'SELECT b.*, a.name AS appliance FROM builds b JOIN appliances a ON a.id = b.appliance_id WHERE b.id = ?',
   );
@@ -233,9 +229,12 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     },
     listBuilds(q = {}) {
       const limit = q.limit ?? -1; // SQLite: a negative LIMIT means no limit
-      const rows = q.appliance === undefined ? listAll.all(limit) : listOne.all(q.appliance, limit);
-      for (const r of rows) r.released = r.released === 1;
-      return rows as BuildSummary[];
+      // Raw rows (arrays) are about twice as fast to fetch as objects: this is the 10,000-build screen.
+      const rows = (q.appliance === undefined ? listAllRaw.all(limit) : listOneRaw.all(q.appliance, limit)) as unknown as RawListRow[];
+      return rows.map((r) => ({
+        id: r[0], appliance: r[1], version: r[2], status: r[3], createdAt: new Date(r[4]).toISOString(),
+        durationMs: r[5], bytes: r[6], released: r[7] === 1, error: r[8],
+      }));
     },
     getBuild(id) {
       const r = detail.get(id);

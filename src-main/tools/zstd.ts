@@ -28,3 +28,12 @@ export function zstdPatchFromArgs(base: string, input: string, output: string): 
 export async function zstdPatchFrom(base: string, input: string, output: string, o: { signal?: AbortSignal } = {}): Promise<void> {
   await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdPatchFromArgs(base, input, output), signal: o.signal, timeoutMs: 600_000 });
 }
+
+/** Decompress `input` (any number of concatenated frames) into `output`. */
+export function zstdDecompressArgs(input: string, output: string): string[] {
+  return ['-d', '-q', '-f', '--no-progress', input, '-o', output];
+}
+
+export async function zstdDecompress(input: string, output: string, o: { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdDecompressArgs(input, output), signal: o.signal, timeoutMs: 120_000 });
+}

@@ -3,6 +3,10 @@ import { AppliancesScreen } from '../features/appliances/AppliancesScreen';
 import { BuildsScreen } from '../features/builds/BuildsScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { VmsScreen } from '../features/vms/VmsScreen';
+import { useBuildOnSave } from '../features/appliances/build-on-save';
+import { useApplianceWatch } from '../features/appliances/useApplianceWatch';
+import { PresentView } from '../features/present/PresentView';
+import { usePresent } from '../features/present/present-store';
 import { useAppliance } from '../stores/appliance';
 import { SCREENS, useNavigation, type Screen } from '../stores/navigation';
 import { Logo } from './Logo';
@@ -20,6 +24,9 @@ export function App() {
   const screen = useNavigation((s) => s.screen);
   const go = useNavigation((s) => s.go);
   const current = useAppliance((s) => s.summary);
+  // The open appliance is watched whichever screen shows, so build on save keeps working.
+  useApplianceWatch(useBuildOnSave((s) => s.on));
+  const presenting = usePresent((s) => s.buildId !== null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -53,6 +60,7 @@ export function App() {
         <View />
       </main>
       <StatusBar />
+      {presenting ? <PresentView /> : null}
     </div>
   );
 }

@@ -10,6 +10,8 @@ import { useSession } from '../../stores/session';
 import { ApplianceSummaryView } from './ApplianceSummaryView';
 import { OpenFolderForm } from './OpenFolderForm';
 import { BuildActions, BuildView } from '../build/BuildView';
+import { NewApplianceDialog } from '../wizard/NewApplianceDialog';
+import { useBuildOnSave } from './build-on-save';
 
 export function AppliancesScreen() {
   const { summary, opening, error, recent, recentError, open, loadRecent } = useAppliance();
@@ -18,6 +20,8 @@ export function AppliancesScreen() {
   const [pickError, setPickError] = useState<string | null>(null);
   const tab = useNavigation((s) => s.applianceTab);
   const showTab = useNavigation((s) => s.showApplianceTab);
+  const buildOnSave = useBuildOnSave();
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
@@ -35,10 +39,20 @@ export function AppliancesScreen() {
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
         {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
+        {summary ? (
+          <label className="toggle" title="Every time the folder is saved and the spec is valid, build and test it (a run in progress is cancelled first)">
+            <input type="checkbox" checked={buildOnSave.on} onChange={(e) => buildOnSave.set(e.target.checked)} />
+            Build on save
+          </label>
+        ) : null}
         <button type="button" className={summary ? 'button' : 'button primary'} onClick={() => void pick()} disabled={opening}>
           Open appliance…
         </button>
+        <button type="button" className="button" onClick={() => setCreating(true)}>
+          New appliance…
+        </button>
       </ScreenHeader>
+      {creating ? <NewApplianceDialog onClose={() => setCreating(false)} /> : null}
 
       {asking ? (
         <OpenFolderForm

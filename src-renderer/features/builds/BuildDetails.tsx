@@ -9,6 +9,7 @@ import { useCommand } from '../../components/useCommand';
 import { LogBuffer, parseStoredLine } from '../../lib/log-buffer';
 import { useNavigation } from '../../stores/navigation';
 import { useVmsSelection } from '../../stores/vms-selection';
+import { usePresent } from '../present/present-store';
 import { ChecksList } from '../build/ChecksList';
 import { StageTimeline } from '../build/StageTimeline';
 
@@ -141,6 +142,15 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
         <div className="details-actions">
           <button type="button" className="button" onClick={() => void boot()} disabled={busy || b.status !== 'succeeded'}>
             Boot
+          </button>
+          <button
+            type="button"
+            className="button"
+            title="Boot a throwaway copy full-screen, with its links big, for a demo"
+            onClick={() => void usePresent.getState().start(id, `${b.appliance} ${b.version}`)}
+            disabled={busy || b.status !== 'succeeded'}
+          >
+            Present
           </button>
           <button type="button" className="button" onClick={() => void release()} disabled={busy || b.status !== 'succeeded'}>
             {b.released ? 'Unrelease' : 'Release'}

@@ -6,6 +6,7 @@ import { ScreenHeader } from '../../components/ScreenHeader';
 import { useCommand } from '../../components/useCommand';
 import { useBuildsSelection } from '../../stores/builds-selection';
 import { BuildDetails } from './BuildDetails';
+import { CompareView } from '../compare/CompareView';
 import { BuildsTable } from './BuildsTable';
 import { distinct, filterAndSort, type BuildFilter, type Sort, type SortKey } from './build-filter';
 
@@ -20,6 +21,10 @@ export function BuildsScreen() {
   const [filter, setFilter] = useState<BuildFilter>({ appliance: '', status: '', text: '' });
   const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
   const ids = { appliance: useId(), status: useId(), text: useId() };
+  // Two builds ticked for comparison (the oldest pick drops out when a third is ticked).
+  const [picked, setPicked] = useState<number[]>([]);
+  const [comparing, setComparing] = useState<[number, number] | null>(null);
+  const pick = (id: number, on: boolean) => setPicked((p) => (on ? [...p.filter((x) => x !== id), id].slice(-2) : p.filter((x) => x !== id)));
 
   // A build row appears when its job starts and changes when it ends.
   useEffect(() => {
@@ -41,10 +46,20 @@ export function BuildsScreen() {
   const onSort = (key: SortKey) =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: NUMERIC_FIRST_DESC.includes(key) ? 'desc' : 'asc' }));
   const total = all?.length ?? 0;
+  if (comparing) return <CompareView a={comparing[0]} b={comparing[1]} onBack={() => setComparing(null)} />;
 
   return (
     <div className="screen builds-screen">
       <ScreenHeader title="Builds" subtitle="Every build of every appliance. Select one for its artifacts, checks and log.">
+        <button
+          type="button"
+          className="button"
+          title={picked.length === 2 ? `Compare build #${Math.min(...picked)} with #${Math.max(...picked)}` : 'Tick two builds to compare them'}
+          disabled={picked.length !== 2}
+          onClick={() => setComparing([Math.min(...picked), Math.max(...picked)] as [number, number])}
+        >
+          Compare{picked.length ? <span aria-hidden="true" className="muted"> {picked.length}/2</span> : null}
+        </button>
         <button type="button" className="button" onClick={() => reload()} disabled={builds.status === 'loading'}>
           Refresh
         </button>
@@ -79,6 +94,8 @@ export function BuildsScreen() {
           selected={selected}
           onSelect={select}
           compact={selected !== null}
+          picked={picked}
+          onPick={pick}
           empty={
             builds.status === 'loading' && !all ? (
               <p className="muted">Loading…</p>

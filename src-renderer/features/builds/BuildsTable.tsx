@@ -28,6 +28,8 @@ export function BuildsTable({
   onSelect,
   empty,
   compact,
+  picked = [],
+  onPick,
 }: {
   rows: readonly BuildSummary[];
   sort: Sort;
@@ -36,7 +38,11 @@ export function BuildsTable({
   onSelect(id: number): void;
   empty: React.ReactNode;
   compact: boolean;
+  /** Builds ticked for comparison. */
+  picked?: readonly number[];
+  onPick?(id: number, on: boolean): void;
 }) {
+  const span = COLUMNS.length + (onPick ? 1 : 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -48,6 +54,11 @@ export function BuildsTable({
       <table className="grid builds-grid" aria-label="Builds" aria-rowcount={rows.length + 1}>
         <thead>
           <tr>
+            {onPick ? (
+              <th scope="col" className="col-pick">
+                <span className="sr-only">Compare</span>
+              </th>
+            ) : null}
             {COLUMNS.map((c) => (
               <th
                 key={c.key}
@@ -68,7 +79,7 @@ export function BuildsTable({
         <tbody>
           {top > 0 ? (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={COLUMNS.length} style={{ height: top }} />
+              <td colSpan={span} style={{ height: top }} />
             </tr>
           ) : null}
           {items.map((item) => {
@@ -76,6 +87,11 @@ export function BuildsTable({
             const isSelected = b.id === selected;
             return (
               <tr key={b.id} aria-rowindex={item.index + 2} aria-selected={isSelected} className={isSelected ? 'selected' : undefined} onClick={() => onSelect(b.id)}>
+                {onPick ? (
+                  <td className="col-pick" onClick={(e) => e.stopPropagation()}>
+                    <input type="checkbox" aria-label={`Select build ${b.id} to compare`} checked={picked.includes(b.id)} onChange={(e) => onPick(b.id, e.target.checked)} />
+                  </td>
+                ) : null}
                 <td className="num mono">
                   <button type="button" className="link-button" onClick={() => onSelect(b.id)} aria-label={`Open build ${b.id}`}>
                     {b.id}
@@ -95,12 +111,12 @@ export function BuildsTable({
           })}
           {bottom > 0 ? (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={COLUMNS.length} style={{ height: bottom }} />
+              <td colSpan={span} style={{ height: bottom }} />
             </tr>
           ) : null}
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={COLUMNS.length}>{empty}</td>
+              <td colSpan={span}>{empty}</td>
             </tr>
           ) : null}
         </tbody>

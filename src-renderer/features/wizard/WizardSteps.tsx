@@ -1,0 +1,164 @@
+import type { Answers, Errors } from './answers';
+import { OUTPUTS, suggestedChecks } from './answers';
+import { Field } from './Field';
+
+export interface StepProps {
+  a: Answers;
+  e: Errors;
+  set(patch: Partial<Answers>): void;
+}
+
+export function TemplateStep({ a, choose }: { a: Answers; choose(t: Answers['template']): void }) {
+  const options = [
+    { id: 'web' as const, title: 'Web service', text: 'Like the sample: busybox httpd serving /srv/www on port 80, a data disk, HTTP checks.' },
+    { id: 'empty' as const, title: 'Empty busybox appliance', text: 'Only the base system and an overlay folder to fill; no services yet.' },
+  ];
+  return (
+    <fieldset className="wz-templates">
+      <legend>Start from</legend>
+      {options.map((o) => (
+        <label key={o.id} className={a.template === o.id ? 'wz-template selected' : 'wz-template'}>
+          <input type="radio" name="template" checked={a.template === o.id} onChange={() => choose(o.id)} />
+          <span className="wz-template-title">{o.title}</span>
+          <span className="wz-template-text">{o.text}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function NameStep({ a, e, set, onPick }: StepProps & { onPick(): void }) {
+  return (
+    <>
+      <Field label="Name" value={a.name} onChange={(name) => set({ name })} error={e.name} hint="Lower-case letters, digits and dashes; one build history per name." mono />
+      <Field label="Version" value={a.version} onChange={(version) => set({ version })} error={e.version} hint="Semantic version, like 1.0.0." mono width="narrow" />
+      <Field label="Description" value={a.description} onChange={(description) => set({ description })} />
+      <Field label="Folder" value={a.dir} onChange={(dir) => set({ dir })} error={e.dir} hint="Created if missing; an existing appliance.yaml is never overwritten." mono width="wide">
+        <button type="button" className="button" onClick={onPick}>
+          Choose…
+        </button>
+      </Field>
+    </>
+  );
+}
+
+function RemoveButton({ label, onClick }: { label: string; onClick(): void }) {
+  return (
+    <button type="button" className="button tiny" aria-label={label} title={label} onClick={onClick}>
+      ✕
+    </button>
+  );
+}
+
+export function ServicesStep({ a, e, set }: StepProps) {
+  const setService = (i: number, patch: Partial<Answers['services'][number]>) => set({ services: a.services.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  const setForward = (i: number, patch: Partial<Answers['forwards'][number]>) => set({ forwards: a.forwards.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
+  return (
+    <>
+      <fieldset className="wz-group">
+        <legend>Services</legend>
+        <p className="wz-hint">Started in order by the appliance's init and restarted when they exit.</p>
+        {a.services.map((s, i) => (
+          <div className="wz-row" key={i}>
+            <Field label={`Service ${i + 1} name`} value={s.name} onChange={(name) => setService(i, { name })} error={e[`services.${i}.name`]} mono width="narrow" />
+            <Field label={`Service ${i + 1} command`} value={s.run} onChange={(run) => setService(i, { run })} error={e[`services.${i}.run`]} mono width="wide" />
+            <RemoveButton label={`Remove service ${i + 1}`} onClick={() => set({ services: a.services.filter((_, j) => j !== i) })} />
+          </div>
+        ))}
+        <button type="button" className="button small" onClick={() => set({ services: [...a.services, { name: `svc${a.services.length + 1}`, run: '' }] })}>
+          Add service
+        </button>
+      </fieldset>
+      <fieldset className="wz-group">
+        <legend>Forwarded ports</legend>
+        <p className="wz-hint">Guest TCP ports reachable from this computer during tests and boots. Leave the host port empty to pick a free one.</p>
+        {a.forwards.map((f, i) => (
+          <div className="wz-row" key={i}>
+            <Field label={`Guest port ${i + 1}`} value={f.guest} onChange={(guest) => setForward(i, { guest })} error={e[`forwards.${i}.guest`]} mono width="narrow" />
+            <Field label={`Host port ${i + 1}`} value={f.host} onChange={(host) => setForward(i, { host })} error={e[`forwards.${i}.host`]} placeholder="any free" mono width="narrow" />
+            <RemoveButton label={`Remove port ${i + 1}`} onClick={() => set({ forwards: a.forwards.filter((_, j) => j !== i) })} />
+          </div>
+        ))}
+        <button type="button" className="button small" onClick={() => set({ forwards: [...a.forwards, { guest: '', host: '' }] })}>
+          Add port
+        </button>
+      </fieldset>
+    </>
+  );
+}
+
+export function DisksStep({ a, e, set }: StepProps) {
+  const setFlavour = (i: number, patch: Partial<Answers['flavours'][number]>) => set({ flavours: a.flavours.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
+  return (
+    <>
+      <div className="wz-row">
+        <Field label="OS disk size" value={a.osSize} onChange={(osSize) => set({ osSize })} error={e.osSize} hint="Kernel, base and your files." mono width="narrow" />
+        <Field label="Memory" value={a.memory} onChange={(memory) => set({ memory })} error={e.memory} mono width="narrow" />
+      </div>
+      <label className="wz-check">
+        <input type="checkbox" checked={a.dataDisk} onChange={(ev) => set({ dataDisk: ev.target.checked })} />
+        Data disk mounted at /data (kept across upgrades)
+      </label>
+      {a.dataDisk ? <Field label="Data disk size" value={a.dataSize} onChange={(dataSize) => set({ dataSize })} error={e.dataSize} mono width="narrow" /> : null}
+      <fieldset className="wz-group">
+        <legend>Flavours</legend>
+        <p className="wz-hint">The same OS disk with other data disk sizes, e.g. small and large customers.</p>
+        {e.flavours ? <p className="wz-error" role="alert">{e.flavours}</p> : null}
+        {a.flavours.map((f, i) => (
+          <div className="wz-row" key={i}>
+            <Field label={`Flavour ${i + 1} name`} value={f.name} onChange={(name) => setFlavour(i, { name })} error={e[`flavours.${i}.name`]} mono width="narrow" />
+            <Field label={`Flavour ${i + 1} data size`} value={f.data} onChange={(data) => setFlavour(i, { data })} error={e[`flavours.${i}.data`]} mono width="narrow" />
+            <RemoveButton label={`Remove flavour ${i + 1}`} onClick={() => set({ flavours: a.flavours.filter((_, j) => j !== i) })} />
+          </div>
+        ))}
+        <button type="button" className="button small" onClick={() => set({ flavours: [...a.flavours, { name: a.flavours.length ? `flavour${a.flavours.length + 1}` : 'large', data: '1G' }] })}>
+          Add flavour
+        </button>
+      </fieldset>
+    </>
+  );
+}
+
+const OUTPUT_TEXT: Record<string, string> = {
+  raw: 'raw disk image',
+  qcow2: 'QEMU, KVM, OpenStack',
+  vmdk: 'VMware (streamOptimized)',
+  vhd: 'Hyper-V, Azure',
+  vdi: 'VirtualBox',
+  ova: 'VirtualBox / VMware import (OVF + disks + manifest)',
+};
+
+export function OutputsStep({ a, e, set }: StepProps) {
+  return (
+    <fieldset className="wz-group">
+      <legend>Image formats</legend>
+      {e.outputs ? <p className="wz-error" role="alert">{e.outputs}</p> : null}
+      {OUTPUTS.map((o) => (
+        <label key={o} className="wz-check">
+          <input type="checkbox" checked={a.outputs.includes(o)} onChange={(ev) => set({ outputs: ev.target.checked ? [...a.outputs, o] : a.outputs.filter((x) => x !== o) })} />
+          <span className="mono">{o}</span> <span className="muted">— {OUTPUT_TEXT[o]}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function ChecksStep({ a, set }: StepProps) {
+  const checks = suggestedChecks(a);
+  return (
+    <fieldset className="wz-group">
+      <legend>Checks run against every test boot</legend>
+      {checks.map((c) => (
+        <label key={c.key} className="wz-check">
+          <input
+            type="checkbox"
+            checked={!a.skipped.includes(c.key)}
+            onChange={(ev) => set({ skipped: ev.target.checked ? a.skipped.filter((k) => k !== c.key) : [...a.skipped, c.key] })}
+          />
+          {c.label}
+        </label>
+      ))}
+      <p className="wz-hint">More kinds (command output, file modes) can be added to appliance.yaml later.</p>
+    </fieldset>
+  );
+}

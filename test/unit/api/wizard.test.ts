@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CreateApplianceRequest } from '../../../src-main/api/contract';
+import { EngineError } from '../../../src-main/api/errors';
+import { applianceYaml, createAppliance, validateAnswers } from '../../../src-main/api/wizard';
+import { loadSpec } from '../../../src-main/spec/load';
+
+const web: CreateApplianceRequest = {
+  dir: '',
+  name: 'my-web',
+  version: '1.0.0',
+  description: 'Shop: "front" #1',
+  template: 'web',
+  services: [{ name: 'web', run: 'httpd -f -p 80 -h /srv/www' }],
+  forwards: [{ guest: 80 }, { guest: 443, host: 8443 }],
+  osSize: '64M',
+  dataSize: '64M',
+  flavours: [
+    { name: 'small', data: '64M' },
+    { name: 'large', data: '1G' },
+  ],
+  outputs: ['raw', 'qcow2', 'ova'],
+  checks: [
+    { kind: 'service', service: 'web' },
+    { kind: 'port', port: 80 },
+    { kind: 'http', port: 80, path: '/', status: 200, contains: 'hello' },
+    { kind: 'mount', path: '/data' },
+    { kind: 'file', path: '/srv/www/index.html', contains: 'hello' },
+    { kind: 'command', run: 'echo "a: b" # not a comment', stdout: 'a: b' },
+  ],
+};
+const empty: CreateApplianceRequest = { ...web, name: 'bare', template: 'empty', description: undefined, services: [], forwards: [], checks: [], flavours: [], dataSize: null, outputs: ['raw'] };
+
+const tmp: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-wizard-test-'));
+  tmp.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of tmp.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('applianceYaml', () => {
+  it.each([
+    ['a web service with every kind of check', web],
+    ['an empty busybox appliance with no data disk', empty],
+    ['a pre-release version and a multi-service appliance', { ...web, version: '2.0.0-rc.1+build.5', services: [...web.services, { name: 'cron', run: "crond -f -c /etc/crontabs" }], checks: [{ kind: 'service' as const, service: 'cron' }] }],
+  ])('writes a spec that loads without problems: %s', (_label, answers) => {
+    expect(validateAnswers(answers).problems).toEqual([]);
+  });
+
+  it('explains the keys in comments and keeps the answers exact', () => {
+    const dir = tmpDir();
+    createAppliance({ ...web, dir });
+    const text = fs.readFileSync(path.join(dir, 'appliance.yaml'), 'utf8');
+    expect(text).toMatch(/^# appliance\.yaml for my-web/);
+    expect(text).toMatch(/overlay: rootfs\s+# /);
+    const spec = loadSpec(dir).spec!;
+    expect(spec.description).toBe('Shop: "front" #1');
+    expect(spec.checks.find((c) => c.kind === 'command')).toMatchObject({ run: 'echo "a: b" # not a comment', stdout: 'a: b' });
+    expect(spec.network.forward).toEqual([{ guest: 80 }, { guest: 443, host: 8443 }]);
+    expect(Object.keys(spec.flavours)).toEqual(['small', 'large']);
+    expect(spec.disks.data?.sizeBytes).toBe(64 * 1024 * 1024);
+    expect(fs.readFileSync(path.join(dir, 'rootfs/srv/www/index.html'), 'utf8')).toContain('hello from my-web');
+  });
+
+  it('reports bad answers at their line and writes nothing', () => {
+    const dir = path.join(tmpDir(), 'new');
+    const bad = { ...web, dir, name: 'My Web', osSize: '64Q' };
+    expect(applianceYaml(bad)).toContain('name: My Web');
+    expect(() => createAppliance(bad)).toThrow(/appliance\.yaml:4:\d+: .*name/);
+    expect(() => createAppliance(bad)).toThrow(/bad size '64Q'/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('never overwrites an existing appliance.yaml, but fills a folder that has none', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'appliance.yaml'), 'name: mine\n');
+    expect(() => createAppliance({ ...web, dir })).toThrow(EngineError);
+    expect(fs.readFileSync(path.join(dir, 'appliance.yaml'), 'utf8')).toBe('name: mine\n');
+
+    const other = tmpDir();
+    fs.mkdirSync(path.join(other, 'rootfs/srv/www'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'rootfs/srv/www/index.html'), 'my own page\n');
+    const summary = createAppliance({ ...web, dir: other });
+    expect(summary.valid).toBe(true);
+    expect(fs.readFileSync(path.join(other, 'rootfs/srv/www/index.html'), 'utf8')).toBe('my own page\n');
+  });
+});
