@@ -51,8 +51,17 @@ export async function rootfsFiles(buildDir: string): Promise<NewcEntry[]> {
   }
 }
 
-/** Boot time from the newest console log of a VM that ran this build (test VMs first). */
+/** Boot time from the build's newest test run, else the newest console log of a VM that ran it. */
 function bootSeconds(engine: Engine, buildId: number): number | null {
+  const tested = engine.store().latestConsoleLog(buildId);
+  if (tested) {
+    try {
+      const s = bootSecondsFrom(fs.readFileSync(tested, 'utf8'));
+      if (s !== null) return s;
+    } catch {
+      // the run's files were deleted; fall back to the VMs' own logs
+    }
+  }
   const vms = engine.store().listVms().filter((v) => v.buildId === buildId && v.stateDir);
   vms.sort((x, y) => Number(y.purpose === 'test') - Number(x.purpose === 'test') || String(y.startedAt).localeCompare(String(x.startedAt)));
   for (const vm of vms) {

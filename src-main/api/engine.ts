@@ -6,6 +6,7 @@ import { createHandlers } from './handlers';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
 import { reapOnce, stopAll } from './vm-service';
+import { unwatchAll } from './watch';
 
 export type Face = 'electron' | 'web' | 'cli';
 
@@ -91,6 +92,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    unwatchAll(this);
     await this.jobs.cancelAll();
     await stopAll(this);
     this.storeInstance?.close();

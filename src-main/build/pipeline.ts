@@ -66,6 +66,7 @@ async function linkOrCopy(src: string, dest: string, signal?: AbortSignal): Prom
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw e;
     await cpSparse(src, dest, { signal });
+    fs.chmodSync(dest, 0o444);
   }
 }
 

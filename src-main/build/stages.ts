@@ -254,10 +254,14 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
     // The exports start now, reading the disk through a link in the build's scratch folder (the
     // temp dir is renamed once everything is hashed).
     const early = path.join(ctx.work, `os-${key}.raw`);
-    fs.linkSync(path.join(tmp, 'os.raw'), early);
-    ctx.osSource.resolve({ key, raw: early, seed: content });
-    // Let the first export spawn before the copies below take the thread.
-    await new Promise((r) => setImmediate(r));
+    try {
+      fs.linkSync(path.join(tmp, 'os.raw'), early);
+      ctx.osSource.resolve({ key, raw: early, seed: content });
+      // Let the first export spawn before the copies below take the thread.
+      await new Promise((r) => setImmediate(r));
+    } catch {
+      // No link (another filesystem): the exports wait for the finished entry instead.
+    }
     // Direct-boot files for test runs (qemu -kernel/-initrd/-append with the control flag added).
     copyHashing(k.path, path.join(tmp, 'vmlinuz'));
     // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
@@ -265,7 +269,8 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
     fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
   });
   ctx.os = entry;
-  if (hit) ctx.osSource.resolve({ key, raw: file(entry, 'os.raw'), seed: content });
+  // A hit, or no early link: the entry's own file (a second resolve changes nothing).
+  ctx.osSource.resolve({ key, raw: file(entry, 'os.raw'), seed: content });
   return hit;
 }
 

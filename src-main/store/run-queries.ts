@@ -27,9 +27,15 @@ export interface RunQueries {
   finishTestRun(id: number, f: TestRunFinish): void;
   /** The upgrade matrix: every finished upgrade run between builds of one appliance, newest first. */
   listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }[];
+  /** The console log of the newest finished test run of a build (for its boot time). */
+  latestConsoleLog(buildId: number): string | null;
 }
 
 export function prepareRunQueries(db: Database.Database): RunQueries {
+  const latestLog = db.prepare<[number], { console_log: string }>(
+    `SELECT console_log FROM test_runs WHERE build_id = ? AND kind = 'test' AND console_log IS NOT NULL AND status <> 'running'
+     ORDER BY started_at DESC, id DESC LIMIT 1`,
+  );
   const insertRun = db.prepare(
     `INSERT INTO test_runs (build_id, kind, status, started_at, from_build_id, console_log, screenshot)
      VALUES (@buildId, @kind, 'running', @startedAt, @fromBuildId, @consoleLog, @screenshot)`,
@@ -52,6 +58,7 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
   );
   return {
     listUpgradeRuns: (appliance) => upgradeRuns.all(appliance),
+    latestConsoleLog: (buildId) => latestLog.get(buildId)?.console_log ?? null,
     createTestRun: (r) =>
       Number(
         insertRun.run({

@@ -81,7 +81,6 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
     stdin: call.input === undefined ? 'ignore' : 'pipe',
   }).finally(done);
   toolFinished(call.tool, performance.now() - t0);
-  if (process.env.YOKE_TRACE_TOOLS) process.stderr.write(`TOOL ${t0.toFixed(0)} ${performance.now().toFixed(0)} ${call.tool} ${call.argv.slice(0, 2).join(' ')} ${call.argv[call.argv.length - 1]?.split('/').pop()}\n`); // PERF-TEMP
   const stderr = String(result.stderr ?? '');
   const stdout = String(result.stdout ?? '');
   const code = (result as { code?: string }).code;

@@ -11,7 +11,6 @@ import { takeToolTime } from '../../src-main/tools/tool-time';
 import { makeTestHome } from '../integration/build/helpers';
 import { sampleApplianceDir } from '../../src-main/util/resources';
 import { plainBootToHttp } from './plain-boot';
-import { benchUi } from './ui';
 
 const only = (() => {
   const i = process.argv.indexOf('--only');
@@ -142,6 +141,8 @@ async function main(): Promise<void> {
   if (want('build') || want('boot')) home = await benchBuild();
   if (want('boot') && home) await benchBoot(home);
   if (want('ui')) {
+    // Loaded only here: playwright added ~45 MB to the process whose RSS the build figure reports.
+    const { benchUi } = await import('./ui');
     for (const r of await benchUi()) rows.push(r);
   }
   const cols = ['figure', 'yoke', 'floor', 'ratio', 'target'] as const;

@@ -67,16 +67,22 @@ async function logThroughput(page: Page, home: string): Promise<{ lines: number;
   await folder.press('Enter');
   await page.getByRole('button', { name: 'Build', exact: true }).first().click();
   const log = page.getByRole('log', { name: 'Build log' });
-  await log.getByText('line 1', { exact: true }).first().waitFor({ timeout: 300_000 }).catch(() => undefined);
+  // From the moment the hook starts (its announcement line) until the millionth line is on screen.
+  await log.getByText(/hook post-build/).first().waitFor({ timeout: 300_000 });
   const t0 = performance.now();
+  let shown = 0;
   try {
     await log.getByText('line 1000000', { exact: true }).waitFor({ timeout: 600_000 });
+    const seconds = (performance.now() - t0) / 1000;
+    // The log header counts the lines it holds: every one must have arrived.
+    const header = await page.getByText(/^[\d,]+ lines$/).first().textContent();
+    shown = Number((header ?? '0').replace(/[^\d]/g, ''));
+    return { lines: shown, seconds };
   } catch {
     return null;
   } finally {
     fs.rmSync(app, { recursive: true, force: true });
   }
-  return { lines: 1_000_000, seconds: (performance.now() - t0) / 1000 };
 }
 
 export async function benchUi(): Promise<Row[]> {
@@ -114,7 +120,7 @@ export async function benchUi(): Promise<Row[]> {
     const log = await logThroughput(page, home);
     rows.push({
       figure: 'live log: 1,000,000 lines from a build hook',
-      yoke: log ? `${Math.round(log.lines / log.seconds).toLocaleString('en')} lines/s` : 'did not finish',
+      yoke: log ? `${Math.round(1_000_000 / log.seconds).toLocaleString('en')} lines/s, ${log.lines.toLocaleString('en')} lines held` : 'did not finish',
       floor: '',
       ratio: '',
       target: '≥ 50,000 lines/s, none lost',

@@ -147,7 +147,7 @@ function SpecDiff({ c }: { c: BuildComparison }) {
   return (
     <>
       {!changed ? <p className="muted small">The specs are identical.</p> : null}
-      <pre className="cmp-diff" aria-label="Spec diff">
+      <pre className="cmp-diff">
         {c.specDiff.map((l, i) => (
           <div key={i} className={`cmp-line cmp-${l.op}`}>
             <span className="cmp-mark" aria-hidden="true">

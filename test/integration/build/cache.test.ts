@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../../src-main/build/pipeline';
+import { cpSparse } from '../../../src-main/tools/cp';
 import { loadSpec } from '../../../src-main/spec/load';
 import { makeTestHome, removeTestHomes } from './helpers';
 
@@ -30,6 +31,16 @@ describe('stage cache', () => {
     expect(hits).toMatchObject({ base: true, rootfs: true, 'os-disk': true, 'data-disk': true, exports: true, ova: true });
     expect(warm.buildDir).not.toBe(cold.buildDir);
     expect(warm.artifacts.map((a) => a.sha256)).toEqual(cold.artifacts.map((a) => a.sha256));
+    // Nothing is copied: the build folders share the cache's read-only files (disks included),
+    // and a copy taken to boot from is writable again.
+    const rawOf = (b: typeof cold, disk: string) => b.artifacts.find((a) => a.format === 'raw' && a.disk === disk)!.path;
+    for (const disk of ['os', 'data']) {
+      expect(fs.statSync(rawOf(warm, disk)).ino).toBe(fs.statSync(rawOf(cold, disk)).ino);
+      expect(fs.statSync(rawOf(warm, disk)).mode & 0o777).toBe(0o444);
+    }
+    const copy = path.join(home, 'data-copy.raw');
+    await cpSparse(rawOf(warm, 'data'), copy);
+    expect(fs.statSync(copy).mode & 0o200).toBe(0o200);
 
     fs.writeFileSync(path.join(dir, 'rootfs/srv/www/index.html'), '<h1>hello, changed</h1>\n');
     const t1 = performance.now();

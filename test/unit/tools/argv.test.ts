@@ -84,7 +84,7 @@ describe('tool argument lists', () => {
 
   it('dpkg-deb extracts, cp copies sparse, busybox lists applets', () => {
     expect(dpkgDebExtractArgs('k.deb', 'tree')).toEqual(['-x', 'k.deb', 'tree']);
-    expect(cpSparseArgs('a', 'b')).toEqual(['--reflink=auto', '--sparse=always', '--', 'a', 'b']);
+    expect(cpSparseArgs('a', 'b')).toEqual(['--reflink=auto', '--sparse=always', '--no-preserve=mode', '--', 'a', 'b']);
     expect(busyboxListArgs()).toEqual(['--list-full']);
     expect(parseAppletList('usr/sbin/httpd\nbin/sh\n/etc/evil\n../x\n\n')).toEqual(['bin/sh', 'usr/sbin/httpd']);
   });
