@@ -280,6 +280,23 @@ export const commands = {
       cells: z.array(z.object({ fromBuildId: z.number().int(), toBuildId: z.number().int(), status: z.enum(['passed', 'failed', 'not-run']), runId: z.number().int().optional() })),
     }),
   },
+  'upgrades.run.get': {
+    // One upgrade run (a cell of the matrix): its checks with their phases and both console logs
+    // (the OLD boot and the NEW boot), each the last 200 KB.
+    request: z.object({ runId: z.number().int() }).strict(),
+    response: z.object({
+      runId: z.number().int(),
+      from: BuildSummary.nullable(), // null: the old build was deleted since
+      to: BuildSummary,
+      method: z.enum(['swap', 'package']).optional(), // inferred from the steps that ran; absent when it failed too early to tell
+      status: z.enum(['running', 'passed', 'failed', 'cancelled', 'interrupted']),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      checks: z.array(CheckResult),
+      consoleLogs: z.object({ old: z.string(), new: z.string() }),
+      consoleTruncated: z.object({ old: z.boolean(), new: z.boolean() }),
+    }),
+  },
   'upgrades.run': {
     request: z.object({ fromBuildIds: z.array(z.number().int()).min(1), toBuildId: z.number().int(), method: z.enum(['swap', 'package']).optional() }).strict(),
     response: JobRef,

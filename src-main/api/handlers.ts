@@ -14,6 +14,7 @@ import { runUpgrades, upgradeMatrix } from '../upgrade/matrix';
 import { createAppliance } from './wizard';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
+import { getUpgradeRun } from './upgrade-run';
 
 const VERSION = '0.1.0';
 
@@ -74,5 +75,6 @@ export function createHandlers(engine: Engine): Handlers {
     'builds.compare': (req) => compareBuilds(engine, req.a, req.b),
     'upgrades.matrix': (req) => upgradeMatrix(engine, req.appliance),
     'upgrades.run': (req) => runUpgrades(engine, req),
+    'upgrades.run.get': (req) => getUpgradeRun(engine, req.runId),
   };
 }

@@ -29,6 +29,20 @@ export interface RunQueries {
   listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }[];
   /** The console log of the newest finished test run of a build (for its boot time). */
   latestConsoleLog(buildId: number): string | null;
+  /** One test run (any kind) with its check results in order, or null. */
+  getTestRun(id: number): TestRunRecord | null;
+}
+
+export interface TestRunRecord {
+  id: number;
+  buildId: number;
+  kind: 'test' | 'upgrade';
+  fromBuildId: number | null;
+  status: TestRunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  consoleLog: string | null;
+  checks: CheckResult[];
 }
 
 export function prepareRunQueries(db: Database.Database): RunQueries {
@@ -56,7 +70,21 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
      WHERE a.name = ? AND r.kind = 'upgrade' AND r.from_build_id IS NOT NULL
      ORDER BY r.started_at DESC, r.id DESC`,
   );
+  const oneRun = db.prepare<[number], { id: number; buildId: number; kind: 'test' | 'upgrade'; fromBuildId: number | null; status: TestRunStatus; startedAt: number; finishedAt: number | null; consoleLog: string | null }>(
+    `SELECT id, build_id AS buildId, kind, from_build_id AS fromBuildId, status, started_at AS startedAt,
+            finished_at AS finishedAt, console_log AS consoleLog
+     FROM test_runs WHERE id = ?`,
+  );
+  const runChecks = db.prepare<[number], { name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null }>(
+    'SELECT name, kind, status, message, duration_ms AS durationMs, phase FROM check_results WHERE run_id = ? ORDER BY seq',
+  );
   return {
+    getTestRun(id) {
+      const r = oneRun.get(id);
+      if (!r) return null;
+      const checks = runChecks.all(id).map(({ phase, ...c }) => ({ ...c, ...(phase ? { phase } : {}) }));
+      return { ...r, checks };
+    },
     listUpgradeRuns: (appliance) => upgradeRuns.all(appliance),
     latestConsoleLog: (buildId) => latestLog.get(buildId)?.console_log ?? null,
     createTestRun: (r) =>

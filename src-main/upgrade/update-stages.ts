@@ -3,7 +3,9 @@
 // the OS disk's files. They run only when the build is given `updates` (the engine always does).
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashInputs, sha256Of, type CacheEntry } from '../build/cache';
+import { hashInputs, type CacheEntry } from '../build/cache';
+// Memoised by file identity within the process: warm rebuilds must not re-read the kernel and layers.
+import { hashFileSync as sha256Of } from '../build/hash';
 import { CpioTree } from '../build/cpio';
 import { writeLayer } from '../build/layers';
 import { resolveModules } from '../build/modules';
@@ -98,7 +100,7 @@ export const packagesStage: Stage<BuildContext> = {
     if (u.diffFrom && fs.existsSync(u.diffFrom.fullPackage)) {
       const d = u.diffFrom;
       const diffName = diffPackageName(spec.name, d.version, d.buildId, spec.version);
-      const [diff, hit] = await cached(ctx, { stage: 'update-diff', name: spec.name, version: spec.version, shas, cmdline: KERNEL_CMDLINE, signer, base: sha256Of(d.fullPackage) }, async (tmp) => {
+      const [diff, hit] = await cached(ctx, { stage: 'update-diff', name: spec.name, version: spec.version, shas, cmdline: KERNEL_CMDLINE, signer, base: sha256Of(d.fullPackage), file: diffName, from: d }, async (tmp) => {
         const old = path.join(tmp, 'old');
         fs.mkdirSync(old);
         try {

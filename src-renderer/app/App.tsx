@@ -3,6 +3,7 @@ import { AppliancesScreen } from '../features/appliances/AppliancesScreen';
 import { BuildsScreen } from '../features/builds/BuildsScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { VmsScreen } from '../features/vms/VmsScreen';
+import { UpgradesScreen } from '../features/upgrades/UpgradesScreen';
 import { useBuildOnSave } from '../features/appliances/build-on-save';
 import { useApplianceWatch } from '../features/appliances/useApplianceWatch';
 import { PresentView } from '../features/present/PresentView';
@@ -17,6 +18,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   appliances: AppliancesScreen,
   builds: BuildsScreen,
   vms: VmsScreen,
+  upgrades: UpgradesScreen,
   settings: SettingsScreen,
 };
 

@@ -1,13 +1,14 @@
 import { create } from 'zustand';
 
-export type Screen = 'appliances' | 'builds' | 'vms' | 'settings';
+export type Screen = 'appliances' | 'builds' | 'vms' | 'upgrades' | 'settings';
 
-// The order of the left navigation. "Upgrades" slots in after VMs when it exists.
+// The order of the left navigation.
 export const SCREENS: ReadonlyArray<{ id: Screen; label: string; key: string }> = [
   { id: 'appliances', label: 'Appliances', key: '1' },
   { id: 'builds', label: 'Builds', key: '2' },
   { id: 'vms', label: 'VMs', key: '3' },
-  { id: 'settings', label: 'Settings', key: '4' },
+  { id: 'upgrades', label: 'Upgrades', key: '4' },
+  { id: 'settings', label: 'Settings', key: '5' },
 ];
 
 export type ApplianceTab = 'overview' | 'build';

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // UI figures, measured in Debian's Chromium against `yoke serve` (the same renderer the
 // desktop window loads): time to interactive, the history with 10,000 builds, and the live
 // log with 1,000,000 lines streamed from a real build (a post-build hook that prints them).
@@ -65,19 +66,31 @@ async function logThroughput(page: Page, home: string): Promise<{ lines: number;
   if (!(await folder.isVisible().catch(() => false))) await page.getByRole('button', { name: 'Open appliance' }).first().click();
   await folder.fill(app);
   await folder.press('Enter');
+  // The page itself watches the log's line counter every frame: from the first hook lines until
+  // the millionth (the view is virtualized, so individual early lines leave the DOM at once).
+  const watch = page.evaluate(
+    () =>
+      new Promise<{ seconds: number; lines: number }>((resolve) => {
+        let start = 0;
+        const count = () => {
+          const el = [...document.querySelectorAll('body *')].find((e) => /^[\d,]+ lines$/.test(e.textContent ?? ''));
+          return el ? Number((el.textContent ?? '').replace(/[^\d]/g, '')) : 0;
+        };
+        const tick = () => {
+          const n = count();
+          if (!start && n > 1000) start = performance.now();
+          if (n >= 1_000_000) return resolve({ seconds: (performance.now() - start) / 1000, lines: n });
+          requestAnimationFrame(tick);
+        };
+        tick();
+      }),
+  );
   await page.getByRole('button', { name: 'Build', exact: true }).first().click();
   const log = page.getByRole('log', { name: 'Build log' });
-  // From the moment the hook starts (its announcement line) until the millionth line is on screen.
-  await log.getByText(/hook post-build/).first().waitFor({ timeout: 300_000 });
-  const t0 = performance.now();
-  let shown = 0;
   try {
-    await log.getByText('line 1000000', { exact: true }).waitFor({ timeout: 600_000 });
-    const seconds = (performance.now() - t0) / 1000;
-    // The log header counts the lines it holds: every one must have arrived.
-    const header = await page.getByText(/^[\d,]+ lines$/).first().textContent();
-    shown = Number((header ?? '0').replace(/[^\d]/g, ''));
-    return { lines: shown, seconds };
+    const r = await Promise.race([watch, new Promise<null>((res) => setTimeout(() => res(null), 600_000))]);
+    if (r) await log.getByText('line 1000000', { exact: true }).waitFor({ timeout: 60_000 });
+    return r;
   } catch {
     return null;
   } finally {
@@ -113,10 +126,22 @@ export async function benchUi(): Promise<Row[]> {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
     await timeToInteractive(page, url);
-    const t0 = performance.now();
-    await page.getByRole('button', { name: 'Builds' }).or(page.getByRole('link', { name: 'Builds' })).first().click();
-    await page.getByRole('table', { name: 'Builds' }).getByRole('row').nth(5).waitFor();
-    rows.push({ figure: 'history of 10,000 builds: first render', yoke: `${(performance.now() - t0).toFixed(0)} ms`, floor: '', ratio: '', target: '≤ 100 ms' });
+    // Measured inside the page (click to rows on screen), without Playwright's round trips.
+    const renderMs = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const nav = [...document.querySelectorAll('button, a')].find((e) => e.textContent?.trim() === 'Builds') as HTMLElement;
+          const t0 = performance.now();
+          nav.click();
+          const tick = () => {
+            const table = document.querySelector('table[aria-label="Builds"]');
+            if (table && table.querySelectorAll('tr[aria-rowindex]').length > 5) return resolve(performance.now() - t0);
+            requestAnimationFrame(tick);
+          };
+          tick();
+        }),
+    );
+    rows.push({ figure: 'history of 10,000 builds: first render', yoke: `${renderMs.toFixed(0)} ms`, floor: '', ratio: '', target: '≤ 100 ms' });
     const log = await logThroughput(page, home);
     rows.push({
       figure: 'live log: 1,000,000 lines from a build hook',

@@ -3,19 +3,17 @@ import { subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
-import { useCommand } from '../../components/useCommand';
 import { useBuildsSelection } from '../../stores/builds-selection';
 import { BuildDetails } from './BuildDetails';
 import { CompareView } from '../compare/CompareView';
 import { BuildsTable } from './BuildsTable';
+import { useBuildHistory } from './useBuildHistory';
 import { distinct, filterAndSort, type BuildFilter, type Sort, type SortKey } from './build-filter';
 
-// One call for the whole history: the table is virtualized, so 10,000 rows cost one query.
-const ALL = { limit: 100_000 };
 const NUMERIC_FIRST_DESC: SortKey[] = ['id', 'createdAt', 'durationMs', 'bytes', 'released'];
 
 export function BuildsScreen() {
-  const builds = useCommand('builds.list', ALL);
+  const builds = useBuildHistory();
   const { reload } = builds;
   const { selected, select } = useBuildsSelection();
   const [filter, setFilter] = useState<BuildFilter>({ appliance: '', status: '', text: '' });

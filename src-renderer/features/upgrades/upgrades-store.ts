@@ -1,0 +1,132 @@
+import { create } from 'zustand';
+import { invoke, subscribe } from '../../api/client';
+
+export type UpgradeMethod = 'swap' | 'package';
+
+export interface LiveCheck {
+  name: string;
+  kind: string;
+  state: 'waiting' | 'passed' | 'failed';
+  elapsedMs: number;
+  message?: string;
+  phase?: string;
+  seenAt: number;
+}
+
+/** An upgrade job started from this screen, as its events arrive. */
+export interface UpgradeJob {
+  jobId: string;
+  toBuildId: number;
+  fromBuildIds: number[];
+  method: UpgradeMethod;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  stage: string;
+  message: string;
+  fraction: number;
+  /** The OLD build being upgraded now (from the 'old' progress message). */
+  currentFrom: number | null;
+  /** Pairs finished so far (each new pair's 'old' stage ends the previous one). */
+  done: number;
+  checks: LiveCheck[];
+  error?: string;
+}
+
+export interface CellRef {
+  fromBuildId: number;
+  toBuildId: number;
+}
+
+interface UpgradesState {
+  appliance: string | null;
+  candidateId: number | null;
+  method: UpgradeMethod;
+  selected: CellRef | null;
+  job: UpgradeJob | null;
+  startError: string | null;
+  /** Bumped whenever the matrix should be read again (a pair or the job finished). */
+  matrixVersion: number;
+  setAppliance(name: string): void;
+  setCandidate(id: number | null): void;
+  setMethod(m: UpgradeMethod): void;
+  select(cell: CellRef | null): void;
+  run(fromBuildIds: number[], toBuildId: number): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+const OLD_STAGE = /^build #(\d+)\b/;
+
+export const useUpgrades = create<UpgradesState>((set, get) => ({
+  appliance: null,
+  candidateId: null,
+  method: 'swap',
+  selected: null,
+  job: null,
+  startError: null,
+  matrixVersion: 0,
+  setAppliance: (appliance) => set((s) => (s.appliance === appliance ? s : { appliance, candidateId: null, selected: null })),
+  setCandidate: (candidateId) => set({ candidateId }),
+  setMethod: (method) => set({ method }),
+  select: (selected) => set({ selected }),
+  async run(fromBuildIds, toBuildId) {
+    startTracking();
+    const method = get().method;
+    set({ startError: null });
+    const r = await invoke('upgrades.run', { fromBuildIds, toBuildId, method });
+    if (!r.ok) {
+      set({ startError: r.error.message });
+      return;
+    }
+    set({
+      job: { jobId: r.value.jobId, toBuildId, fromBuildIds, method, status: 'running', stage: 'starting', message: '', fraction: 0, currentFrom: null, done: 0, checks: [] },
+    });
+  },
+  async cancel() {
+    const job = get().job;
+    if (job) await invoke('job.cancel', { jobId: job.jobId });
+  },
+}));
+
+function patchJob(jobId: string, patch: (j: UpgradeJob) => Partial<UpgradeJob>, bump = false): void {
+  useUpgrades.setState((s) => {
+    if (!s.job || s.job.jobId !== jobId) return s;
+    return { job: { ...s.job, ...patch(s.job) }, matrixVersion: bump ? s.matrixVersion + 1 : s.matrixVersion };
+  });
+}
+
+let tracking = false;
+
+/** Subscribes once, for the life of the page: a job outlives the screen that started it. */
+export function startTracking(): void {
+  if (tracking) return;
+  tracking = true;
+  subscribe('job.progress', (p) => {
+    const from = p.stage === 'old' ? OLD_STAGE.exec(p.message ?? '') : null;
+    const next = from ? Number(from[1]) : null;
+    const job = useUpgrades.getState().job;
+    const newPair = next !== null && job?.jobId === p.jobId && next !== job.currentFrom;
+    patchJob(
+      p.jobId,
+      (j) => ({
+        stage: p.stage,
+        message: p.message ?? '',
+        fraction: p.fraction,
+        ...(newPair ? { currentFrom: next, checks: [], done: j.currentFrom === null ? j.done : j.done + 1 } : {}),
+      }),
+      newPair,
+    );
+  });
+  subscribe('test.check', (p) =>
+    patchJob(p.jobId, (j) => {
+      const key = (c: { phase?: string; name: string }) => `${c.phase ?? ''}/${c.name}`;
+      const item: LiveCheck = { name: p.name, kind: p.kind, state: p.state, elapsedMs: p.elapsedMs, message: p.message, phase: p.phase, seenAt: Date.now() };
+      const at = j.checks.findIndex((c) => key(c) === key(item) && c.state === 'waiting');
+      return { checks: at === -1 ? [...j.checks, item] : j.checks.map((c, i) => (i === at ? item : c)) };
+    }),
+  );
+  subscribe('job.finished', (p) => {
+    patchJob(p.jobId, (j) => ({ status: p.status, error: p.error, fraction: 1, done: j.fromBuildIds.length, currentFrom: null }), true);
+    // A job started elsewhere (the CLI on the same home) may have filled cells too.
+    useUpgrades.setState((s) => (s.job?.jobId === p.jobId ? s : { matrixVersion: s.matrixVersion + 1 }));
+  });
+  subscribe('builds.changed', () => useUpgrades.setState((s) => ({ matrixVersion: s.matrixVersion + 1 })));
+}
