@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Engine } from './engine';
-import type { Req } from './contract';
+import type { EventPayload, Req } from './contract';
+import { EngineError } from './errors';
 import { requireSpec } from './spec-gate';
 import { saveSpecSnapshot } from './build-inputs';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
@@ -166,6 +167,30 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
     }
   }, { buildId });
   return { jobId, buildId, done };
+}
+
+/**
+ * Runs a build inside another job (test, upgrade test): its log and progress flow into that
+ * job, cancelling that job cancels the build. Resolves with the build id; throws when it failed.
+ */
+export async function buildWithin(engine: Engine, dir: string, job: JobHandle, what = 'the build'): Promise<number> {
+  const b = startBuild(engine, { dir });
+  const forward = engine.on((event, payload) => {
+    if ((payload as { jobId?: string }).jobId !== b.jobId) return;
+    if (event === 'job.log') for (const l of (payload as EventPayload<'job.log'>).lines) job.log(l.level, l.text);
+    if (event === 'job.progress') {
+      const p = payload as EventPayload<'job.progress'>;
+      job.progress(`build: ${p.stage}`, p.fraction, p.message);
+    }
+  });
+  const onAbort = () => engine.jobs.cancel(b.jobId);
+  job.signal.addEventListener('abort', onAbort);
+  const outcome = await b.done.finally(() => {
+    forward();
+    job.signal.removeEventListener('abort', onAbort);
+  });
+  if (outcome.status !== 'succeeded') throw new EngineError('failed', `${what} failed: ${outcome.error ?? outcome.status}`);
+  return b.buildId;
 }
 
 export function startBuildJob(engine: Engine, req: BuildRequest): { jobId: string } {

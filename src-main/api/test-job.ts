@@ -6,7 +6,7 @@ import type { Engine } from './engine';
 import type { CheckResult, Req, Res } from './contract';
 import { EngineError } from './errors';
 import { requireSpec } from './spec-gate';
-import { startBuild, upToDateBuild } from './build-job';
+import { buildWithin, upToDateBuild } from './build-job';
 import { launchBuildVm, type LiveVm } from './vm-service';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
@@ -45,23 +45,7 @@ async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Prom
     return current;
   }
   job.log('info', `building ${spec.name} ${spec.version} first`);
-  const b = startBuild(engine, { dir: spec.dir });
-  const forward = engine.on((event, payload) => {
-    if ((payload as { jobId?: string }).jobId !== b.jobId) return;
-    if (event === 'job.log') for (const l of (payload as { lines: { level: 'info'; text: string }[] }).lines) job.log(l.level, l.text);
-    if (event === 'job.progress') {
-      const p = payload as { stage: string; fraction: number; message?: string };
-      job.progress(`build: ${p.stage}`, p.fraction, p.message);
-    }
-  });
-  const onAbort = () => engine.jobs.cancel(b.jobId);
-  job.signal.addEventListener('abort', onAbort);
-  const outcome = await b.done.finally(() => {
-    forward();
-    job.signal.removeEventListener('abort', onAbort);
-  });
-  if (outcome.status !== 'succeeded') throw new EngineError('failed', `the build failed: ${outcome.error ?? outcome.status}`);
-  return b.buildId;
+  return buildWithin(engine, spec.dir, job);
 }
 
 export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<TestRunReport> {

@@ -9,7 +9,7 @@ import type { Engine } from '../api/engine';
 import type { CheckResult } from '../api/contract';
 import { EngineError } from '../api/errors';
 import { requireSpec } from '../api/spec-gate';
-import { startBuild } from '../api/build-job';
+import { buildWithin } from '../api/build-job';
 import { bootFilesOf, specOfBuild } from '../api/build-inputs';
 import { launchBuildVm } from '../api/vm-service';
 import type { JobHandle, JobOutcome } from '../api/jobs';
@@ -60,27 +60,6 @@ export interface UpgradeReport {
   pairs: UpgradePairReport[];
 }
 
-/** Builds DIR through the build job (every stage cached), forwarding its log and progress. */
-async function buildNew(engine: Engine, dir: string, job: JobHandle): Promise<number> {
-  job.log('info', `building ${dir} (the NEW version)`);
-  const b = startBuild(engine, { dir });
-  const forward = engine.on((event, payload) => {
-    if ((payload as { jobId?: string }).jobId !== b.jobId) return;
-    if (event === 'job.log') for (const l of (payload as { lines: { level: 'info'; text: string }[] }).lines) job.log(l.level, l.text);
-    if (event === 'job.progress') {
-      const p = payload as { stage: string; fraction: number; message?: string };
-      job.progress(`build: ${p.stage}`, p.fraction, p.message);
-    }
-  });
-  const onAbort = () => engine.jobs.cancel(b.jobId);
-  job.signal.addEventListener('abort', onAbort);
-  const outcome = await b.done.finally(() => {
-    forward();
-    job.signal.removeEventListener('abort', onAbort);
-  });
-  if (outcome.status !== 'succeeded') throw new EngineError('failed', `building the NEW version failed: ${outcome.error ?? outcome.status}`);
-  return b.buildId;
-}
 
 interface PairContext {
   engine: Engine;
@@ -223,7 +202,8 @@ export async function runUpgradeTest(engine: Engine, o: UpgradeTestOptions, job:
   } else appliance = requireSpec(o.dir ?? '.').name;
   // OLD builds are named before NEW is built, so a wrong --from costs no build.
   const olds = resolveFrom(store, appliance, o.from, o.toBuildId);
-  const toId = o.toBuildId ?? (await buildNew(engine, path.resolve(o.dir ?? '.'), job));
+  if (o.toBuildId === undefined) job.log('info', 'building the NEW version');
+  const toId = o.toBuildId ?? (await buildWithin(engine, path.resolve(o.dir ?? '.'), job, 'building the NEW version'));
   job.setBuildId(toId);
   const newBuild = store.getBuildRecord(toId)!;
   if (newBuild.status !== 'succeeded') throw new EngineError('invalid-request', `--to ${toId}: build #${toId} ${newBuild.status}; only a succeeded build can be upgraded to.`);

@@ -77,6 +77,9 @@ async function benchBuild(): Promise<string | null> {
 
     // Reproducibility: a second cold build of the same folder in another data directory.
     const home2 = await makeTestHome('yoke-bench-home2-');
+    // The appliance's update-signing key is an input (its public half is in the image): a release
+    // pipeline provisions the same key everywhere, so the second data directory gets a copy.
+    fs.cpSync(path.join(home, 'keys'), path.join(home2, 'keys'), { recursive: true });
     const engine2 = new Engine({ home: home2, face: 'cli' });
     const app2 = path.join(work, 'copy', 'hello-web');
     fs.mkdirSync(path.dirname(app2));

@@ -6,7 +6,7 @@ import { EXIT_OK, EXIT_USAGE, type CliArgs, type CliCommand, type CliContext } f
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Check an appliance folder\'s appliance.yaml and list every problem',
+  summary: "check an appliance folder's appliance.yaml and list every problem",
   usage: [
     'yoke validate [DIR]',
     '',

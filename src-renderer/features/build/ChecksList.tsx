@@ -1,16 +1,10 @@
 import { formatDuration } from '../../components/format';
 import { useNow } from '../../components/useNow';
 
-export interface CheckItem {
-  name: string;
-  kind: string;
-  state: 'waiting' | 'passed' | 'failed';
-  elapsedMs: number;
-  message?: string;
-  phase?: string;
-  /** When the elapsed time was measured, so a waiting check keeps counting. */
-  seenAt: number;
-}
+import type { CheckView } from '../../stores/run';
+
+/** A check as the lists show it (the same shape the run store keeps). */
+export type CheckItem = CheckView;
 
 /** The checks of a test: waiting ones count up live, finished ones show their verdict. */
 export function ChecksList({ checks, live }: { checks: readonly CheckItem[]; live: boolean }) {

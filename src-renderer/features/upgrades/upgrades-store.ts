@@ -1,17 +1,10 @@
 import { create } from 'zustand';
 import { invoke, subscribe } from '../../api/client';
+import type { CheckView } from '../../stores/run';
 
 export type UpgradeMethod = 'swap' | 'package';
 
-export interface LiveCheck {
-  name: string;
-  kind: string;
-  state: 'waiting' | 'passed' | 'failed';
-  elapsedMs: number;
-  message?: string;
-  phase?: string;
-  seenAt: number;
-}
+export type LiveCheck = CheckView;
 
 /** An upgrade job started from this screen, as its events arrive. */
 export interface UpgradeJob {

@@ -42,6 +42,28 @@ describe('yoke build (CLI)', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('two cold builds in separate data directories (same signing key) give byte-identical artifacts', async () => {
+    const first = await yoke(['build', SAMPLE, '--json', '--no-cache'], { home });
+    expect(first.code, first.stderr).toBe(0);
+    const other = await makeTestHome('yoke-cli-build2-');
+    // The update-signing key is an input (its public half is built into the image); copy it as a release pipeline would.
+    fs.cpSync(path.join(home, 'keys'), path.join(other, 'keys'), { recursive: true });
+    const second = await yoke(['build', SAMPLE, '--json'], { home: other });
+    expect(second.code, second.stderr).toBe(0);
+    // A diff update package exists only where an older build does (the first home has one): left out.
+    const shas = (doc: string) =>
+      Object.fromEntries(
+        JSON.parse(doc)
+          .build.artifacts.filter((a: { path: string }) => !a.path.includes('.diff.'))
+          .map((a: { path: string; sha256: string }) => [path.basename(a.path), a.sha256]),
+      );
+    const a = shas(first.stdout);
+    const b = shas(second.stdout);
+    expect(Object.keys(a).length).toBeGreaterThan(10);
+    expect(b).toEqual(a);
+    expect(a['os.raw']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('reports spec errors with file:line:col, exits 2 and records no build', async () => {
     const dir = sampleVariant((y) => y.replace('services:', 'servics:'));
     const r = await yoke(['build', dir], { home });
