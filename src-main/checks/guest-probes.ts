@@ -25,6 +25,9 @@ export function programOf(run: string): string | null {
   return /^[\w.+-]+$/.test(base) ? base : null;
 }
 
+/** How long (in USER_HZ ticks, 100 per second on every Linux Yoke boots) a service's process must have been up to count as running. */
+export const STABLE_TICKS = 50;
+
 export function serviceCommand(name: string, run?: string): string {
   const prog = run ? programOf(run) : null;
   const dir = shQuote(`/run/yoke/services/${name}.pid`);
@@ -37,7 +40,12 @@ export function serviceCommand(name: string, run?: string): string {
     `if [ -s "$f" ]; then read p <"$f"; st=; ` +
     `[ -r /proc/$p/status ] && while read k v; do [ "$k" = State: ] && st=$v; done </proc/$p/status; ` +
     `case "$st" in ""|Z*) echo "pid $p (from $f) is not running\${st:+ ($st)}"; exit 1;; esac; ` +
-    `echo "runs as pid $p ($st)"; exit 0; fi; ${fallback}`
+    // A crash-looping service is alive for an instant between restarts: only a process that has
+    // stayed up for STABLE_SECONDS counts (start time from /proc/PID/stat, in clock ticks).
+    // /proc/uptime has two decimals: dropping the dot gives hundredths, the same unit as the ticks.
+    `up=$(cut -d' ' -f1 /proc/uptime); up=\${up%.*}\${up#*.}; t=$(cut -d' ' -f22 /proc/$p/stat); age=$((up - t)); ` +
+    `[ $age -lt ${STABLE_TICKS} ] && { echo "pid $p started $((age * 10)) ms ago (restarting?)"; exit 1; }; ` +
+    `echo "runs as pid $p ($st) for $((age / 100)) s"; exit 0; fi; ${fallback}`
   );
 }
 

@@ -254,13 +254,21 @@ export class Machine {
 
   /** Presses the ACPI power button and waits for qemu to exit; false if it did not in time. */
   async powerDown(timeoutMs = 30_000): Promise<boolean> {
-    if (!this.isRunning) return true;
-    try {
-      await this.qmp?.execute('system_powerdown');
-    } catch {
-      /* already going away */
+    // The button is pressed again every second: a press that comes before the guest has loaded
+    // its ACPI button driver (it loads off the boot's critical path) is otherwise lost. The
+    // guest's shutdown script ignores presses once it is stopping.
+    const deadline = Date.now() + timeoutMs;
+    while (this.isRunning) {
+      try {
+        await this.qmp?.execute('system_powerdown');
+      } catch {
+        /* already going away */
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      if (await this.waitExit(Math.min(1000, left))) return true;
     }
-    return this.waitExit(timeoutMs);
+    return true;
   }
 
   /**
