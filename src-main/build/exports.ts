@@ -30,12 +30,25 @@ function readAt(file: string, offset: number, length: number): Buffer {
   }
 }
 
-/** Replaces the 8-hex-digit CID in a vmdk's embedded descriptor. */
+/**
+ * Replaces the CID in a vmdk's embedded descriptor. qemu-img prints the random CID without
+ * leading zeros, so its length varies: the descriptor text is rewritten in its zero-padded
+ * region rather than patched in place.
+ */
 export function pinVmdkCid(file: string, cid: string): void {
   const head = readAt(file, 0, 64 * 1024);
-  const at = head.indexOf('\nCID=');
-  if (at < 0) throw new Error(`${file} has no CID in its descriptor; is it a vmdk made by qemu-img?`);
-  patch(file, at + 5, Buffer.from(cid.slice(0, 8).toLowerCase(), 'ascii'));
+  const start = head.indexOf('# Disk DescriptorFile');
+  const at = head.indexOf('\nCID=', start);
+  if (start < 0 || at < 0) throw new Error(`${file} has no CID in its descriptor; is it a vmdk made by qemu-img?`);
+  const end = head.indexOf(0, at); // the text ends at the padding
+  const lineEnd = head.indexOf('\n', at + 1);
+  let padEnd = end;
+  while (padEnd < head.length && head[padEnd] === 0) padEnd++;
+  const text = Buffer.concat([head.subarray(start, at + 5), Buffer.from(cid.slice(0, 8).toLowerCase().padStart(8, '0'), 'ascii'), head.subarray(lineEnd, end)]);
+  if (end < 0 || lineEnd < 0 || start + text.length > padEnd) throw new Error(`${file}: no room to rewrite the vmdk descriptor`);
+  const region = Buffer.alloc(padEnd - start);
+  text.copy(region);
+  patch(file, start, region);
 }
 
 /** VHD footer checksum: one's complement of the byte sum, with the checksum field itself taken as zero. */

@@ -31,13 +31,31 @@ describe('pinning the random bits qemu-img writes', () => {
       const b = convert(fmt, [...opts], name);
       pin(a);
       pin(b);
-      expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
+      expect(fs.readFileSync(a).equals(fs.readFileSync(b)), `${fmt}: ${a} vs ${b}`).toBe(true);
       const back = `${a}.back.raw`;
       execFileSync('qemu-img', ['convert', '-q', '-f', fmt, '-O', 'raw', a, back]);
       expect(fs.readFileSync(back).equals(Buffer.alloc(1 << 20, 7))).toBe(true);
       const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '-f', fmt, a], { encoding: 'utf8' }));
       expect(info['virtual-size']).toBe(1 << 20);
     }
+  });
+
+  it('pins a vmdk whose random CID was printed with fewer than 8 digits', () => {
+    const a = convert('vmdk', ['-o', 'subformat=streamOptimized'], 'a.vmdk');
+    const b = convert('vmdk', ['-o', 'subformat=streamOptimized'], 'a.vmdk');
+    // qemu-img writes the CID with %x: make b's as short as a CID with leading zeros comes out.
+    const bytes = fs.readFileSync(b);
+    const at = bytes.indexOf('\nCID=') + 5;
+    const end = bytes.indexOf(0, at);
+    const rest = Buffer.from(bytes.subarray(bytes.indexOf('\n', at), end));
+    Buffer.concat([Buffer.from('3f1a2'), rest, Buffer.alloc(3)]).copy(bytes, at);
+    fs.writeFileSync(b, bytes);
+    pinVmdkCid(a, 'deadbeef');
+    pinVmdkCid(b, 'deadbeef');
+    expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
+    const back = `${b}.back.raw`;
+    execFileSync('qemu-img', ['convert', '-q', '-f', 'vmdk', '-O', 'raw', b, back]);
+    expect(fs.readFileSync(back).equals(Buffer.alloc(1 << 20, 7))).toBe(true);
   });
 
   it('computes the VHD checksum over the footer without its checksum field', () => {
