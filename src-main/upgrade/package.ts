@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { writeTar } from '../build/tar';
 import { sha256Of } from '../build/cache';
 
 export const PACKAGE_FORMAT = 1;
@@ -70,27 +71,18 @@ export function signManifest(text: string, key: crypto.KeyObject): Buffer {
 
 export async function writePackage(out: string, m: Manifest, key: crypto.KeyObject, epoch: number): Promise<void> {
   const text = manifestText(m);
-  const pack = tar.pack();
-  const header = (name: string, size: number) => ({ name, size, mode: 0o644, mtime: new Date(epoch * 1000), uid: 0, gid: 0, uname: 'root', gname: 'root', type: 'file' as const });
-  const done = pipeline(pack, fs.createWriteStream(out));
-  const add = (name: string, data: Buffer) => new Promise<void>((res, rej) => pack.entry(header(name, data.length), data, (err) => (err ? rej(err) : res())));
-  const addFile = (name: string, file: string) =>
-    new Promise<void>((res, rej) => {
-      const entry = pack.entry(header(name, fs.statSync(file).size), (err) => (err ? rej(err) : res()));
-      fs.createReadStream(file).on('error', rej).pipe(entry);
-    });
+  const entries: Parameters<typeof writeTar>[1] = [
+    { name: 'manifest', data: Buffer.from(text) },
+    { name: 'manifest.sig', data: signManifest(text, key) },
+  ];
+  for (const f of m.files) {
+    if (f.kind === 'file') entries.push({ name: f.name, file: f.path, size: fs.statSync(f.path).size });
+    if (f.kind === 'patch') entries.push({ name: `${f.name}.zpatch`, file: f.patchPath, size: fs.statSync(f.patchPath).size });
+  }
   try {
-    await add('manifest', Buffer.from(text));
-    await add('manifest.sig', signManifest(text, key));
-    for (const f of m.files) {
-      if (f.kind === 'file') await addFile(f.name, f.path);
-      if (f.kind === 'patch') await addFile(`${f.name}.zpatch`, f.patchPath);
-    }
-    pack.finalize();
-    await done;
+    // The same writer as the OVA: its errors (a full disk) reject here instead of escaping as stream events.
+    await writeTar(out, entries, epoch);
   } catch (e) {
-    pack.destroy();
-    await done.catch(() => {});
     fs.rmSync(out, { force: true });
     throw e;
   }
