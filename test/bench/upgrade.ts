@@ -3,13 +3,13 @@
 // seed, powers off; boots NEW on the same data disk, reads it back, powers off.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../api/engine';
-import { startBuild } from '../api/build-job';
-import { bootFilesOf } from '../api/build-inputs';
-import { CONTROL_FLAG } from '../build/init';
-import { probeAccel } from '../host/kvm-probe';
-import { Machine } from '../vm/machine';
-import { startUpgradeTest } from './upgrade-test';
+import { Engine } from '../../src-main/api/engine';
+import { startBuild } from '../../src-main/api/build-job';
+import { bootFilesOf } from '../../src-main/api/build-inputs';
+import { CONTROL_FLAG } from '../../src-main/build/init';
+import { probeAccel } from '../../src-main/host/kvm-probe';
+import { Machine } from '../../src-main/vm/machine';
+import { startUpgradeTest } from '../../src-main/upgrade/upgrade-test';
 
 export interface UpgradeBench {
   upgradeMs: number;
