@@ -36,19 +36,21 @@ function readAt(file: string, offset: number, length: number): Buffer {
  * region rather than patched in place.
  */
 export function pinVmdkCid(file: string, cid: string): void {
-  const head = readAt(file, 0, 64 * 1024);
-  const start = head.indexOf('# Disk DescriptorFile');
-  const at = head.indexOf('\nCID=', start);
-  if (start < 0 || at < 0) throw new Error(`${file} has no CID in its descriptor; is it a vmdk made by qemu-img?`);
-  const end = head.indexOf(0, at); // the text ends at the padding
-  const lineEnd = head.indexOf('\n', at + 1);
-  let padEnd = end;
-  while (padEnd < head.length && head[padEnd] === 0) padEnd++;
-  const text = Buffer.concat([head.subarray(start, at + 5), Buffer.from(cid.slice(0, 8).toLowerCase().padStart(8, '0'), 'ascii'), head.subarray(lineEnd, end)]);
-  if (end < 0 || lineEnd < 0 || start + text.length > padEnd) throw new Error(`${file}: no room to rewrite the vmdk descriptor`);
-  const region = Buffer.alloc(padEnd - start);
-  text.copy(region);
-  patch(file, start, region);
+  // The sparse extent header (VMware's "KDMV" layout) says where the descriptor lives and how
+  // many sectors it may fill: descriptorOffset at byte 28, descriptorSize at byte 36 (little endian).
+  const header = readAt(file, 0, 512);
+  if (header.toString('latin1', 0, 4) !== 'KDMV') throw new Error(`${file} is not a sparse vmdk made by qemu-img.`);
+  const offset = Number(header.readBigUInt64LE(28)) * 512;
+  const size = Number(header.readBigUInt64LE(36)) * 512;
+  const region = readAt(file, offset, size);
+  const used = region.indexOf(0) < 0 ? region.length : region.indexOf(0);
+  const text = region.toString('latin1', 0, used);
+  if (!/\nCID=[0-9a-f]+\n/.test(text)) throw new Error(`${file} has no CID in its descriptor; is it a vmdk made by qemu-img?`);
+  const pinned = Buffer.from(text.replace(/\nCID=[0-9a-f]+\n/, `\nCID=${cid.slice(0, 8).toLowerCase().padStart(8, '0')}\n`), 'latin1');
+  if (pinned.length > size) throw new Error(`${file}: the pinned vmdk descriptor does not fit its ${size} bytes.`);
+  const out = Buffer.alloc(size);
+  pinned.copy(out);
+  patch(file, offset, out);
 }
 
 /** VHD footer checksum: one's complement of the byte sum, with the checksum field itself taken as zero. */

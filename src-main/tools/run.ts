@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
 import { findExecutable } from '../host/find-executable';
@@ -50,6 +52,25 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * Some tools (qemu-img among them) do not always say ENOSPC; a failure while the filesystem of
+ * a path they were given has no room left is reported as what it is.
+ */
+function filesystemFull(argv: string[]): boolean {
+  for (const a of argv) {
+    const p = a.includes('=') && !a.startsWith('/') ? a.slice(a.indexOf('=') + 1) : a;
+    if (!path.isAbsolute(p)) continue;
+    try {
+      const dir = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p);
+      const st = fs.statfsSync(dir);
+      if (st.bavail * st.bsize < 1024 * 1024) return true;
+    } catch {
+      // not a path after all
+    }
+  }
+  return false;
+}
+
 /** A shell-readable command line for error messages and logs. */
 export function formatCommandLine(tool: string, argv: string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
@@ -96,7 +117,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
     const full = stderr || stdout;
     const why = result.signal
       ? `Crashed with ${result.signal}`
-      : /No space left on device|disk full/i.test(full)
+      : /No space left on device|disk full/i.test(full) || filesystemFull(call.argv)
         ? 'Ran out of disk space (free some space and build again)'
         : `Failed with exit code ${result.exitCode}`;
     throw new ToolFailedError(commandLine, result.exitCode, tail(full), why);
