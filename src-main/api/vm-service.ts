@@ -62,6 +62,13 @@ export interface LaunchOptions {
   snapshot?: boolean;
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
+  /** Boot this private, writable OS disk instead of the build's (as a snapshot): the updater writes to it. */
+  osDisk?: string;
+  /**
+   * Start the build's kernel and initrd directly, with the control flag (default for test and
+   * upgrade boots); otherwise the disk's own boot loader runs, as in a shipped appliance.
+   */
+  direct?: boolean;
   log?: LogFn;
 }
 
@@ -102,10 +109,11 @@ export async function launchBuildVm(engine: Engine, o: LaunchOptions): Promise<L
     accel,
     memoryMiB: Math.max(64, Math.round(spec.vm.memoryBytes / 1024 / 1024)),
     cpus: spec.vm.cpus,
-    // The OS disk is replaced whole on upgrade and never written by the appliance: always a snapshot.
-    osDisk: { path: files.osDisk, format: 'raw', snapshot: true },
+    // The build's OS disk is replaced whole on upgrade and never written by the appliance: a
+    // snapshot, unless the caller hands a private copy for the updater to write.
+    osDisk: o.osDisk ? { path: o.osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
     dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
-    ...(test ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
+    ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
     forwards: spec.network.forward,
     control: test,
     purpose: o.purpose,
