@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { writeTar } from '../build/tar';
-import { sha256Of } from '../build/cache';
+import { hashFileSync as sha256Of } from '../build/hash';
 
 export const PACKAGE_FORMAT = 1;
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sha256Of } from '../../../src-main/build/cache';
+import { sha256Of } from '../../support/sha256';
 import { runBuild, type BuildResult } from '../../../src-main/build/pipeline';
 import { loadSpec } from '../../../src-main/spec/load';
 import { makeTestHome, removeTestHomes } from './helpers';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Of } from '../../../src-main/build/cache';
+import { sha256Of } from '../../support/sha256';
 import { hashFile, hashingWriter, hashWithPrefix } from '../../../src-main/build/hash';
 
 const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-hash-'));

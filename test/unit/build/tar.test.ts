@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { sha256Of } from '../../../src-main/build/cache';
+import { sha256Of } from '../../support/sha256';
 import { writeTar } from '../../../src-main/build/tar';
 
 const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-tar-'));
