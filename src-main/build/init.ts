@@ -11,6 +11,8 @@ export interface InitInput {
   modules: string[];
   /** Modules only the power button needs: loaded in the background, off the boot's critical path. */
   acpiModules?: string[];
+  /** A root shell on the serial console for the person at it (spec vm.console: shell, the default). */
+  consoleShell?: boolean;
 }
 
 /** The kernel command-line flag that turns on the test control channel (a root shell on ttyS1). */
@@ -129,7 +131,7 @@ export function generateInit(input: InitInput): string {
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
     // A root shell on the serial console for the person at it (yoke boot, the VMs screen's
     // Terminal); cttyhack makes the console its controlling terminal so Ctrl-C works.
-    "(while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done) &",
+    ...(input.consoleShell === false ? [] : ['(while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done) &']),
     `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',

@@ -41,6 +41,8 @@ export interface RootfsLayerInput {
   version: string;
   services: { name: string; run: string }[];
   data: { label: string; mount: string } | null;
+  /** A root shell on the serial console (spec vm.console), default on. */
+  consoleShell?: boolean;
   overlay: OverlayFile[];
   kernel: KernelInfo;
   modules: KernelModule[];
@@ -52,6 +54,7 @@ export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
     version: i.version,
     services: i.services,
     data: i.data,
+    consoleShell: i.consoleShell,
     overlay: i.overlay,
     modules: i.modules.filter((m) => !ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
     acpiModules: i.modules.filter((m) => ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),

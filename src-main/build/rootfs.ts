@@ -99,6 +99,7 @@ export interface ApplianceLayerInput {
   data: { label: string; mount: string } | null;
   modules: string[];
   acpiModules?: string[];
+  consoleShell?: boolean;
   overlay: OverlayFile[];
 }
 
@@ -106,7 +107,7 @@ export interface ApplianceLayerInput {
 export function applianceTree(input: ApplianceLayerInput): CpioTree {
   const t = new CpioTree();
   const text = (p: string, s: string, mode = 0o644) => t.add({ path: p, type: 'file', mode, data: Buffer.from(s) });
-  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules, acpiModules: input.acpiModules }), 0o755);
+  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules, acpiModules: input.acpiModules, consoleShell: input.consoleShell }), 0o755);
   text('etc/hostname', `${input.name}\n`);
   text('etc/yoke-release', `NAME=${input.name}\nVERSION=${input.version}\n`);
   if (!input.overlay.some((f) => f.rel === 'etc/fstab')) text('etc/fstab', generateFstab(input.data));

@@ -206,7 +206,7 @@ export const rootfsStage: Stage<BuildContext> = {
     const basePaths = new Set(ctx.base!.meta.paths as string[]);
     const modules = ctx.base!.meta.modules as KernelModule[];
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
-    const layer = { name: spec.name, version: spec.version, services: spec.services, data };
+    const layer = { name: spec.name, version: spec.version, services: spec.services, data, consoleShell: spec.vm.console !== 'none' };
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
     const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules });
     const overlayPaths = new Set(ctx.overlay!.map((f) => f.rel));

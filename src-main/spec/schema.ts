@@ -95,6 +95,10 @@ const Vm = strict('a mapping with memory and cpus', {
     .max(64, why((v) => `cpus must be between 1 and 64, found ${String(v)}`))
     .meta({ title: 'CPUs', default: 1 })
     .optional(),
+  console: z
+    .enum(['shell', 'none'], expected('shell or none'))
+    .meta({ title: 'Serial console', description: 'shell: a root shell on the serial console (yoke boot, the Terminal tab); none: boot messages only', default: 'shell' })
+    .optional(),
 }).meta({ title: 'Virtual machine' });
 
 const Forward = strict('a mapping { guest: PORT } with an optional host port', {

@@ -31,7 +31,7 @@ export interface ApplianceSpec {
   /** data is null only when the spec says `data: none` (or `data: false`) */
   disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
   flavours: Record<string, { dataBytes: number }>;
-  vm: { memoryBytes: number; cpus: number };
+  vm: { memoryBytes: number; cpus: number; console: 'shell' | 'none' };
   network: { forward: { guest: number; host?: number }[] };
   outputs: OutputFormat[];
   checks: Check[];

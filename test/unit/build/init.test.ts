@@ -23,6 +23,11 @@ describe('generated init', () => {
     execFileSync('sh', ['-n', '-c', generateShutdown()]);
   });
 
+  it('opens a root shell on the serial console unless the spec says vm.console: none', () => {
+    expect(init).toMatch(/cttyhack sh -l <\/dev\/console/);
+    expect(generateInit({ ...input, consoleShell: false })).not.toMatch(/cttyhack/);
+  });
+
   it('mounts the kernel filesystems before anything else', () => {
     const at = (s: string) => init.indexOf(s);
     expect(at('mount -t proc proc /proc')).toBeGreaterThan(0);

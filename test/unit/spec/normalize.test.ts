@@ -24,7 +24,7 @@ describe('the normalized spec', () => {
     ]);
     expect(s.disks).toEqual({ os: { sizeBytes: 256 * M }, data: { sizeBytes: G, label: 'data', mount: '/data' } });
     expect(s.flavours).toEqual({ small: { dataBytes: G }, large: { dataBytes: 20 * G } });
-    expect(s.vm).toEqual({ memoryBytes: 512 * M, cpus: 2 });
+    expect(s.vm).toEqual({ memoryBytes: 512 * M, cpus: 2, console: 'shell' });
     expect(s.network.forward).toEqual([{ guest: 80 }, { guest: 22, host: 2222 }]);
     expect(s.outputs).toEqual(['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova']);
     expect(s.upgrade).toEqual({ seed: ['echo keep-me > /data/marker'], verify: ['grep -q keep-me /data/marker'] });
@@ -48,7 +48,7 @@ describe('the normalized spec', () => {
     expect(s.services).toEqual([]);
     expect(s.disks).toEqual({ os: { sizeBytes: 256 * M }, data: { sizeBytes: G, label: 'data', mount: '/data' } });
     expect(s.flavours).toEqual({});
-    expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1 });
+    expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1, console: 'shell' });
     expect(s.network.forward).toEqual([]);
     expect(s.outputs).toEqual(['raw', 'qcow2']);
     expect(s.checks).toEqual([]);
