@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { BuildComparison } from '../../../src-main/api/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
@@ -47,30 +48,37 @@ function SideBySide({ c }: { c: BuildComparison }) {
   );
 }
 
-function Stages({ c }: { c: BuildComparison }) {
-  const names = [...new Set([...c.a.stages.map((s) => s.name), ...c.b.stages.map((s) => s.name)])];
-  const find = (side: BuildComparison['a'], n: string) => side.stages.find((s) => s.name === n);
-  const cell = (s: ReturnType<typeof find>) => (s ? `${formatDuration(s.durationMs)}${s.cacheHit ? ' (cached)' : ''}` : '—');
+/** One row per name, the two builds' values side by side (stage timings, check results). */
+function PairTable({ c, label, first, rows }: { c: BuildComparison; label: string; first: string; rows: { key: string; name: string; mono?: boolean; a: ReactNode; b: ReactNode }[] }) {
   return (
-    <table className="grid cmp-table" aria-label="Stage timings">
+    <table className="grid cmp-table" aria-label={label}>
       <thead>
         <tr>
-          <th scope="col">Stage</th>
+          <th scope="col">{first}</th>
           <th scope="col">#{c.a.build.id}</th>
           <th scope="col">#{c.b.build.id}</th>
         </tr>
       </thead>
       <tbody>
-        {names.map((n) => (
-          <tr key={n}>
-            <td className="mono">{n}</td>
-            <td>{cell(find(c.a, n))}</td>
-            <td>{cell(find(c.b, n))}</td>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td className={r.mono ? 'mono' : undefined}>{r.name}</td>
+            <td>{r.a}</td>
+            <td>{r.b}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+function Stages({ c }: { c: BuildComparison }) {
+  const names = [...new Set([...c.a.stages.map((s) => s.name), ...c.b.stages.map((s) => s.name)])];
+  const cell = (side: BuildComparison['a'], n: string) => {
+    const s = side.stages.find((x) => x.name === n);
+    return s ? `${formatDuration(s.durationMs)}${s.cacheHit ? ' (cached)' : ''}` : '—';
+  };
+  return <PairTable c={c} label="Stage timings" first="Stage" rows={names.map((n) => ({ key: n, name: n, mono: true, a: cell(c.a, n), b: cell(c.b, n) }))} />;
 }
 
 function Checks({ c }: { c: BuildComparison }) {
@@ -81,26 +89,7 @@ function Checks({ c }: { c: BuildComparison }) {
     return r ? <span className={`status status-${r.status === 'passed' ? 'succeeded' : 'failed'}`}>{r.status}</span> : <span className="muted">not run</span>;
   };
   if (names.length === 0) return <p className="muted small">Neither build has been tested.</p>;
-  return (
-    <table className="grid cmp-table" aria-label="Check results">
-      <thead>
-        <tr>
-          <th scope="col">Check</th>
-          <th scope="col">#{c.a.build.id}</th>
-          <th scope="col">#{c.b.build.id}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {names.map(([k, name]) => (
-          <tr key={k}>
-            <td>{name}</td>
-            <td>{cell(c.a, k)}</td>
-            <td>{cell(c.b, k)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <PairTable c={c} label="Check results" first="Check" rows={names.map(([k, name]) => ({ key: k, name, a: cell(c.a, k), b: cell(c.b, k) }))} />;
 }
 
 function Files({ c }: { c: BuildComparison }) {
