@@ -1,5 +1,7 @@
 // The qemu-system-x86_64 command line for one VM, built by a pure function so every flag is
-// covered by a table-driven test without starting anything.
+// covered by a table-driven test without starting anything. The disks and NIC come from the
+// hardware variant (vm/hardware.ts): this file never names a profile.
+import { hardwareVariant, type HardwareVariant, type QemuDisk } from './hardware';
 
 export type Accel = 'kvm' | 'tcg';
 export type VmDiskFormat = 'raw' | 'qcow2';
@@ -28,6 +30,8 @@ export interface VmConfig {
   initrd?: string;
   append?: string;
   forwards: HostForward[];
+  /** The machine to emulate (vm/hardware.ts); virtio when not given. */
+  hardware?: HardwareVariant;
   /** false: no network card at all. */
   network?: boolean;
   consoleSocket: string;
@@ -47,10 +51,8 @@ export function qemuEscape(value: string): string {
   return value.replace(/,/g, ',,');
 }
 
-function drive(disk: VmDisk, id: string): string[] {
-  const parts = [`file=${qemuEscape(disk.path)}`, 'if=virtio', `format=${disk.format}`, `id=${id}`];
-  if (disk.snapshot) parts.push('snapshot=on');
-  return ['-drive', parts.join(',')];
+function qemuDisk(disk: VmDisk, id: QemuDisk['id'], slot: number): QemuDisk {
+  return { id, file: qemuEscape(disk.path), format: disk.format, snapshot: disk.snapshot, slot };
 }
 
 function checkPort(n: number, what: string): void {
@@ -75,8 +77,10 @@ export function qemuArgs(cfg: VmConfig): string[] {
   // No window, but a VGA card so QMP screendump has a screen to capture.
   args.push('-display', 'none', '-device', 'VGA');
 
-  if (cfg.osDisk) args.push(...drive(cfg.osDisk, 'os'));
-  if (cfg.dataDisk) args.push(...drive(cfg.dataDisk, 'data'));
+  const hw = cfg.hardware ?? hardwareVariant('virtio');
+  // The data disk sits on the OS disk's controller, in the slot after it, as the OVF declares.
+  const disks = [...(cfg.osDisk ? [qemuDisk(cfg.osDisk, 'os', 0)] : []), ...(cfg.dataDisk ? [qemuDisk(cfg.dataDisk, 'data', 1)] : [])];
+  if (disks.length > 0) args.push(...hw.diskArgs(disks));
   if (cfg.kernel) {
     args.push('-kernel', cfg.kernel);
     if (cfg.initrd) args.push('-initrd', cfg.initrd);
@@ -96,7 +100,7 @@ export function qemuArgs(cfg: VmConfig): string[] {
       // Loopback only: a test VM's services must not be reachable from the network.
       net.push(`hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
     }
-    args.push('-netdev', net.join(','), '-device', 'virtio-net-pci,netdev=net0');
+    args.push('-netdev', net.join(','), ...hw.nicArgs('net0'));
   } else if (cfg.forwards.length > 0) {
     throw new Error('Port forwards need the network.');
   }

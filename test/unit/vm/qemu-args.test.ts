@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qemuArgs, qemuEscape, type VmConfig } from '../../../src-main/vm/qemu-args';
+import { hardwareVariant } from '../../../src-main/vm/hardware';
 
 const base: VmConfig = {
   vmid: 'abc-1',
@@ -100,6 +101,47 @@ describe('qemuArgs', () => {
       expect(() => qemuArgs({ ...base, ...t.cfg })).toThrow(t.error);
     });
   }
+
+  // Each hardware variant: the same two disks on its controller (OS slot 0, data slot 1) and its NIC.
+  const withData: Partial<VmConfig> = { osDisk: { path: '/b/os.img', format: 'raw', snapshot: true }, dataDisk: { path: '/b/data.img', format: 'raw' } };
+  const hwTable: { variant: string; drives: string[]; devices: string[] }[] = [
+    {
+      variant: 'virtio',
+      drives: ['file=/b/os.img,if=virtio,format=raw,id=os,snapshot=on', 'file=/b/data.img,if=virtio,format=raw,id=data'],
+      devices: ['VGA', 'virtio-net-pci,netdev=net0'],
+    },
+    {
+      variant: 'virtualbox-ide',
+      drives: ['file=/b/os.img,if=none,format=raw,id=os,snapshot=on', 'file=/b/data.img,if=none,format=raw,id=data'],
+      devices: ['VGA', 'ide-hd,drive=os,bus=ide.0,unit=0', 'ide-hd,drive=data,bus=ide.0,unit=1', 'e1000,netdev=net0'],
+    },
+    {
+      variant: 'virtualbox-sata',
+      drives: ['file=/b/os.img,if=none,format=raw,id=os,snapshot=on', 'file=/b/data.img,if=none,format=raw,id=data'],
+      devices: ['VGA', 'ich9-ahci,id=ahci0', 'ide-hd,drive=os,bus=ahci0.0', 'ide-hd,drive=data,bus=ahci0.1', 'e1000,netdev=net0'],
+    },
+    {
+      variant: 'vmware-ide',
+      drives: ['file=/b/os.img,if=none,format=raw,id=os,snapshot=on', 'file=/b/data.img,if=none,format=raw,id=data'],
+      devices: ['VGA', 'ide-hd,drive=os,bus=ide.0,unit=0', 'ide-hd,drive=data,bus=ide.0,unit=1', 'e1000-82545em,netdev=net0'],
+    },
+    {
+      variant: 'vmware-pvscsi',
+      drives: ['file=/b/os.img,if=none,format=raw,id=os,snapshot=on', 'file=/b/data.img,if=none,format=raw,id=data'],
+      devices: ['VGA', 'pvscsi,id=scsi0', 'scsi-hd,drive=os,bus=scsi0.0,scsi-id=0', 'scsi-hd,drive=data,bus=scsi0.0,scsi-id=1', 'vmxnet3,netdev=net0'],
+    },
+  ];
+  for (const t of hwTable) {
+    it(`${t.variant}: disks on its controller and its NIC`, () => {
+      const args = qemuArgs({ ...base, ...withData, hardware: hardwareVariant(t.variant) });
+      expect(values(args, '-drive')).toEqual(t.drives);
+      expect(values(args, '-device')).toEqual(t.devices);
+    });
+  }
+
+  it('rejects an unknown hardware name, listing the known ones', () => {
+    expect(() => hardwareVariant('hyperv')).toThrow(/Unknown hardware "hyperv".*virtualbox-ide/);
+  });
 
   it('escapes commas', () => {
     expect(qemuEscape('a,b,,c')).toBe('a,,b,,,,c');
