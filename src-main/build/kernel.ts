@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { aptCacheDepends, aptGetDownload } from '../tools/apt';
 import { dpkgDebExtract } from '../tools/dpkg-deb';
+import { depmod } from '../tools/depmod';
 
 export interface KernelInfo {
   /** The kernel image (bzImage) to boot. */
@@ -20,8 +21,17 @@ export interface KernelLocations {
 
 const HOST: KernelLocations = { bootDir: '/boot', modulesRoot: '/lib/modules' };
 
-/** The package `kernel: auto` fetches: Debian's cloud kernel has virtio as modules and ext4 built in. */
-export const KERNEL_META_PACKAGE = 'linux-image-cloud-amd64';
+/**
+ * `cloud`: Debian's cloud kernel, virtio as modules and ext4 built in: small and quick to boot,
+ * but no e1000 or ahci (hardware-facts.md), so only for appliances whose only target is virtio.
+ * `generic`: Debian's generic kernel, every driver VirtualBox and VMware need (as modules).
+ */
+export type KernelFlavour = 'cloud' | 'generic';
+
+/** The package `kernel: auto` fetches for each flavour. */
+export const KERNEL_META_PACKAGES: Record<KernelFlavour, string> = { cloud: 'linux-image-cloud-amd64', generic: 'linux-image-amd64' };
+
+const isCloud = (version: string) => /-cloud-/.test(version);
 
 export function kernelCacheDir(home: string): string {
   return path.join(home, 'cache', 'kernels');
@@ -50,7 +60,7 @@ function byVersionDesc(a: string, b: string): number {
 }
 
 /** A kernel image in `bootDir` whose modules are in `modulesRoot/<version>`. */
-function findIn(loc: KernelLocations, source: KernelInfo['source']): KernelInfo | null {
+function findIn(loc: KernelLocations, source: KernelInfo['source'], accept: (version: string) => boolean = () => true): KernelInfo | null {
   let names: string[];
   try {
     names = fs.readdirSync(loc.bootDir);
@@ -60,6 +70,7 @@ function findIn(loc: KernelLocations, source: KernelInfo['source']): KernelInfo 
   const versions = names
     .filter((n) => n.startsWith('vmlinuz-'))
     .map((n) => n.slice('vmlinuz-'.length))
+    .filter(accept)
     .sort(byVersionDesc);
   for (const version of versions) {
     const image = path.join(loc.bootDir, `vmlinuz-${version}`);
@@ -73,10 +84,13 @@ function findIn(loc: KernelLocations, source: KernelInfo['source']): KernelInfo 
 /**
  * A kernel usable for `kernel: auto`: a readable host kernel with its modules first, then one
  * previously fetched into the cache (`<home>/cache/kernels/<version>/{boot,lib/modules}`).
+ * For `cloud` (virtio only) any host kernel will do (every Debian kernel has virtio) but only a
+ * cloud kernel from the cache; for `generic` neither may be a cloud kernel.
  */
-export function findKernel(home: string, host: KernelLocations = HOST): KernelInfo | null {
-  const fromHost = findIn(host, 'host');
+export function findKernel(home: string, host: KernelLocations = HOST, flavour: KernelFlavour = 'cloud'): KernelInfo | null {
+  const fromHost = findIn(host, 'host', flavour === 'generic' ? (v) => !isCloud(v) : undefined);
   if (fromHost) return fromHost;
+  const accept = flavour === 'generic' ? (v: string) => !isCloud(v) : isCloud;
   const root = kernelCacheDir(home);
   let entries: string[];
   try {
@@ -84,9 +98,9 @@ export function findKernel(home: string, host: KernelLocations = HOST): KernelIn
   } catch {
     return null;
   }
-  for (const entry of entries) {
+  for (const entry of entries.filter(accept)) {
     const dir = path.join(root, entry);
-    const found = findIn({ bootDir: path.join(dir, 'boot'), modulesRoot: path.join(dir, 'lib', 'modules') }, 'cache');
+    const found = findIn({ bootDir: path.join(dir, 'boot'), modulesRoot: path.join(dir, 'lib', 'modules') }, 'cache', accept);
     if (found) return found;
   }
   return null;
@@ -112,20 +126,24 @@ export interface EnsureKernelOptions {
   signal?: AbortSignal;
   log?: (text: string) => void;
   host?: KernelLocations;
+  flavour?: KernelFlavour;
 }
 
 /**
- * Finds a kernel, or fetches Debian's cloud kernel without root: resolve the meta package to the
- * real linux-image-6.x package, `apt-get download` it into a temp dir under the cache, unpack it
- * with `dpkg-deb -x`, and rename the result into place so a crash never leaves a half kernel.
+ * Finds a kernel, or fetches Debian's cloud (or generic) kernel without root: resolve the meta
+ * package to the real linux-image-6.x package, `apt-get download` it into a temp dir under the
+ * cache, unpack it with `dpkg-deb -x`, index its modules with `depmod -b` (the .deb's postinst,
+ * which never ran, would have), and rename the result into place so a crash never leaves a half
+ * kernel.
  */
 export async function ensureKernel(home: string, opts: EnsureKernelOptions = {}): Promise<KernelInfo> {
-  const found = findKernel(home, opts.host);
+  const flavour = opts.flavour ?? 'cloud';
+  const found = findKernel(home, opts.host, flavour);
   if (found) return found;
   const log = opts.log ?? (() => {});
   const root = kernelCacheDir(home);
   fs.mkdirSync(root, { recursive: true });
-  const pkg = await resolveKernelPackage(KERNEL_META_PACKAGE, opts.signal);
+  const pkg = await resolveKernelPackage(KERNEL_META_PACKAGES[flavour], opts.signal);
   log(`fetching kernel package ${pkg} (no readable host kernel found)`);
   const tmp = fs.mkdtempSync(path.join(root, '.fetch-'));
   try {
@@ -139,6 +157,7 @@ export async function ensureKernel(home: string, opts: EnsureKernelOptions = {})
     if (!got) throw new Error(`The package ${pkg} holds no boot/vmlinuz-* with matching lib/modules; cannot use it as a kernel.`);
     // Drop what an appliance never needs (docs, the signed-image notes) to keep the cache small.
     fs.rmSync(path.join(tree, 'usr'), { recursive: true, force: true });
+    await depmod(tree, got.version, { signal: opts.signal });
     const dest = path.join(root, got.version);
     try {
       fs.renameSync(tree, dest);
@@ -146,7 +165,7 @@ export async function ensureKernel(home: string, opts: EnsureKernelOptions = {})
       // Another build fetched the same kernel meanwhile: theirs is as good as ours.
       if (!isDir(dest)) throw e;
     }
-    const final = findKernel(home, opts.host);
+    const final = findKernel(home, opts.host, flavour);
     if (!final) throw new Error(`Fetched kernel ${got.version} into ${dest} but cannot find it there.`);
     log(`kernel ${final.version} ready in ${dest}`);
     return final;

@@ -4,7 +4,7 @@ import { busyboxApplets, findStaticBusybox } from '../tools/busybox';
 import { baseTree, guestModulePath } from './base';
 import { writeCpio, type CpioTree } from './cpio';
 import type { KernelInfo } from './kernel';
-import { ACPI_MODULES, APPLIANCE_MODULES, resolveModules, type KernelModule } from './modules';
+import { ACPI_MODULES, type KernelModule } from './modules';
 import { applianceTree, type OverlayFile } from './rootfs';
 
 /** Writes a tree as a deterministic cpio and compresses it with multi-threaded zstd (the kernel has RD_ZSTD). */
@@ -22,17 +22,10 @@ export async function writeLayer(tree: CpioTree, out: string, epoch: number, sig
   }
 }
 
-export function kernelModules(kernel: KernelInfo): KernelModule[] {
-  if (!kernel.modulesDir) {
-    throw new Error(`The kernel ${kernel.path} has no modules folder (lib/modules/${kernel.version}); the appliance needs virtio modules from it.`);
-  }
-  return resolveModules(kernel.modulesDir, APPLIANCE_MODULES);
-}
-
-export async function buildBaseTree(kernel: KernelInfo, signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
+/** `modules`: the closure for the declared hardware (build/modules.ts hardwareModules), in load order. */
+export async function buildBaseTree(kernel: KernelInfo, modules: KernelModule[], signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
   const busybox = findStaticBusybox();
   const applets = await busyboxApplets(busybox, { signal });
-  const modules = kernelModules(kernel);
   return { tree: baseTree({ busybox, applets, kernelVersion: kernel.version, modulesDir: kernel.modulesDir!, modules }), modules };
 }
 

@@ -7,7 +7,9 @@ import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
-import { APPLIANCE_MODULES, type KernelModule } from './modules';
+import { hardwareModules, type KernelModule, type ModuleIndex } from './modules';
+import { ensureModuleIndex } from './module-index';
+import { familyVariants } from '../vm/hardware';
 import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
@@ -45,6 +47,9 @@ export interface BuildContext {
   // Filled in as stages run:
   tools?: Record<string, string>;
   kernel?: KernelInfo;
+  /** depmod's index of the kernel's modules, and the closure the declared hardware needs (in load order). */
+  moduleIndex?: ModuleIndex;
+  modules?: KernelModule[];
   overlay?: OverlayFile[];
   overlayDigest?: string;
   base?: CacheEntry;
@@ -163,7 +168,12 @@ export const inputsStage: Stage<BuildContext> = {
     const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
     ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
-    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
+    // Virtio alone keeps Debian's small cloud kernel; VirtualBox/VMware hardware needs the generic one.
+    const flavour = spec.vm.hardware.every((f) => f === 'virtio') ? 'cloud' : 'generic';
+    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t), flavour }) : kernelFromPath(spec.base.kernel);
+    // A driver the declared hardware needs and this kernel lacks fails here, naming both.
+    ctx.moduleIndex = await ensureModuleIndex(ctx.kernel, ctx.home, ctx.signal);
+    ctx.modules = hardwareModules(ctx.moduleIndex, spec.vm.hardware.flatMap(familyVariants));
     ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
     const osBytes = spec.disks.os.sizeBytes;
     const big = ctx.overlay.find((f) => f.kind === 'file' && f.size > osBytes);
@@ -187,9 +197,9 @@ export const baseStage: Stage<BuildContext> = {
   after: ['inputs'],
   async run(ctx) {
     const k = ctx.kernel!;
-    const generated = [generateShutdown(), generateUdhcpcScript(), APPLIANCE_MODULES];
+    const generated = [generateShutdown(), generateUdhcpcScript(), ctx.modules!.map((m) => m.relPath)];
     const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), generated, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const { tree, modules } = await buildBaseTree(k, ctx.signal);
+      const { tree, modules } = await buildBaseTree(k, ctx.modules!, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
       return { modules, paths: tree.sorted().map((e) => e.path) };
     });

@@ -1,5 +1,6 @@
 // From the validated spec as written to the normalized ApplianceSpec: defaults filled in,
 // sizes in bytes, paths absolute, checks named. Only called when there are no problems.
+import { declaredFamilies } from '../vm/hardware';
 import path from 'node:path';
 import { parseDuration } from './duration';
 import type { RawAppliance, RawCheck } from './schema';
@@ -48,7 +49,12 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
             },
     },
     flavours: Object.fromEntries(Object.entries(raw.flavours ?? {}).map(([k, f]) => [k, { dataBytes: parseSize(f.data)! }])),
-    vm: { memoryBytes: bytes(raw.vm?.memory, DEFAULTS.memory), cpus: raw.vm?.cpus ?? DEFAULTS.cpus, console: raw.vm?.console ?? 'shell' },
+    vm: {
+      memoryBytes: bytes(raw.vm?.memory, DEFAULTS.memory),
+      cpus: raw.vm?.cpus ?? DEFAULTS.cpus,
+      console: raw.vm?.console ?? 'shell',
+      hardware: declaredFamilies(raw.vm?.hardware, (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[]),
+    },
     network: { forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })) },
     outputs: (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[],
     checks: nameUnique((raw.checks ?? []).map((c, i) => normalizeCheck(c, lineOfCheck(i)))),

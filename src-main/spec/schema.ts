@@ -2,6 +2,7 @@
 // error. Defaults and cross-field rules live in normalize.ts and semantic.ts; this schema
 // is also the source of resources/appliance.schema.json, so titles and descriptions are
 // written for editor completion.
+import { HARDWARE_FAMILIES } from '../vm/hardware';
 import { z } from 'zod';
 import { describeValue } from './describe';
 import { DURATION_HINT, DURATION_PATTERN } from './duration';
@@ -98,6 +99,16 @@ const Vm = strict('a mapping with memory and cpus', {
   console: z
     .enum(['shell', 'none'], expected('shell or none'))
     .meta({ title: 'Serial console', description: 'shell: a root shell on the serial console (yoke boot, the Terminal tab); none: boot messages only', default: 'shell' })
+    .optional(),
+  hardware: z
+    .array(
+      z.enum(HARDWARE_FAMILIES, why((v) => `expected one of ${HARDWARE_FAMILIES.join(', ')}, found ${describeValue(v)}`)),
+      expected(`a list of hardware families (${HARDWARE_FAMILIES.join(', ')})`),
+    )
+    .meta({
+      title: 'Hardware',
+      description: 'Machines the appliance must run on: virtio (qemu/KVM), virtualbox (IDE or SATA, E1000), vmware (IDE + E1000, PVSCSI + VMXNET3). ova, vmdk and vdi outputs add virtualbox and vmware; virtio is always included.',
+    })
     .optional(),
 }).meta({ title: 'Virtual machine' });
 

@@ -1,6 +1,7 @@
 // The normalized appliance spec: every default filled in, sizes in bytes, paths absolute.
 // Every other part of Yoke reads this shape, never the YAML.
 
+import type { HardwareFamily } from '../vm/hardware';
 export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
 
@@ -31,7 +32,8 @@ export interface ApplianceSpec {
   /** data is null only when the spec says `data: none` (or `data: false`) */
   disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
   flavours: Record<string, { dataBytes: number }>;
-  vm: { memoryBytes: number; cpus: number; console: 'shell' | 'none' };
+  /** hardware: every family the appliance must run on (vm.hardware plus what the outputs imply, virtio always). */
+  vm: { memoryBytes: number; cpus: number; console: 'shell' | 'none'; hardware: HardwareFamily[] };
   network: { forward: { guest: number; host?: number }[] };
   outputs: OutputFormat[];
   checks: Check[];

@@ -8,7 +8,7 @@ import { hashInputs, type CacheEntry } from '../build/cache';
 import { hashFileSync as sha256Of } from '../build/hash';
 import { CpioTree } from '../build/cpio';
 import { writeLayer } from '../build/layers';
-import { resolveModules } from '../build/modules';
+import { namedModules } from '../build/modules';
 import { guestModulePath } from '../build/base';
 import { KERNEL_CMDLINE } from '../build/osdisk';
 import type { BuildContext } from '../build/stages';
@@ -56,7 +56,7 @@ export const updaterStage: Stage<BuildContext> = {
     if (!ctx.updates) return 'skipped';
     const k = ctx.kernel!;
     if (!k.modulesDir) throw new Error(`The kernel ${k.path} has no modules folder; the updater needs its vfat module.`);
-    const modules = resolveModules(k.modulesDir, FAT_MODULES);
+    const modules = namedModules(ctx.moduleIndex!, FAT_MODULES, 'the updater (it reads update packages from a FAT disk)');
     const { spec } = ctx;
     const script = generateUpdater({ name: spec.name, version: spec.version, dataMount: spec.disks.data?.mount ?? null, fatModules: modules.map((m) => guestModulePath(k.version, m)) });
     const verify = guestHelper('yoke-verify');

@@ -3,43 +3,74 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKernel } from '../../../src-main/build/kernel';
-import { readModuleDepends, resolveModules } from '../../../src-main/build/modules';
+import { driversFor, loadModuleIndex, moduleClosure } from '../../../src-main/build/modules';
 
-function fakeKo(depends: string): Buffer {
-  return Buffer.concat([Buffer.from('\x7fELF....'), Buffer.from(`\0license=GPL\0depends=${depends}\0vermagic=6.1\0`)]);
-}
-
+/** A kernel tree as depmod leaves it: empty .ko files plus the text index the closure reads. */
 function fakeModules(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-mods-'));
-  const add = (rel: string, deps: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), fakeKo(deps));
+  const mods: Record<string, string> = {
+    'kernel/drivers/virtio/virtio_ring.ko': '',
+    'kernel/drivers/virtio/virtio.ko': 'kernel/drivers/virtio/virtio_ring.ko',
+    'kernel/drivers/virtio/virtio_pci.ko': 'kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko',
+    'kernel/drivers/block/virtio_blk.ko': 'kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko',
+    'kernel/drivers/net/net_failover.ko': 'kernel/net/core/failover.ko',
+    'kernel/net/core/failover.ko': '',
+    'kernel/drivers/net/virtio_net.ko': 'kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko',
+    'kernel/fs/ext4/ext4.ko': 'kernel/fs/jbd2/jbd2.ko',
+    'kernel/fs/jbd2/jbd2.ko': '',
+    'kernel/crypto/crc32c_generic.ko': '',
+    'kernel/arch/x86/crypto/crc32c-intel.ko': '',
+    'kernel/drivers/input/evdev.ko': '',
+    'kernel/drivers/net/e1000.ko': 'kernel/lib/missing.ko',
   };
-  add('kernel/drivers/virtio/virtio_ring.ko', '');
-  add('kernel/drivers/virtio/virtio.ko', 'virtio_ring');
-  add('kernel/drivers/virtio/virtio_pci.ko', 'virtio_ring,virtio');
-  add('kernel/drivers/block/virtio_blk.ko', 'virtio,virtio_ring');
-  add('kernel/drivers/net/net_failover.ko', 'failover');
-  add('kernel/net/core/failover.ko', '');
-  add('kernel/drivers/net/virtio_net.ko', 'virtio_ring,virtio,net_failover');
+  let dep = '';
+  for (const [rel, deps] of Object.entries(mods)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), '');
+    dep += `${rel}: ${deps}\n`;
+  }
+  dep += 'kernel/lib/missing.ko:\n';
+  fs.writeFileSync(path.join(dir, 'modules.dep'), dep);
   fs.writeFileSync(path.join(dir, 'modules.builtin'), 'kernel/drivers/acpi/button.ko\n');
+  fs.writeFileSync(
+    path.join(dir, 'modules.alias'),
+    ['alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci', 'alias crypto-crc32c crc32c_intel', 'alias crypto-crc32c crc32c_generic', 'alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000', 'alias pci:v*d*sv*sd*bc02sc00i* evdev', ''].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'modules.softdep'), 'softdep ext4 pre: crypto-crc32c\nsoftdep jbd2 pre: crypto-crc32c\n');
   return dir;
 }
 
-describe('kernel modules', () => {
-  it('reads depends= from a module', () => {
-    expect(readModuleDepends(fakeKo('virtio_ring,net-failover'))).toEqual(['virtio_ring', 'net_failover']);
-    expect(readModuleDepends(fakeKo(''))).toEqual([]);
-  });
+const why = (names: string[]) => names.map((name) => ({ name, why: 'the test' }));
 
+describe('kernel module closure', () => {
   it('orders modules after their dependencies (virtio_ring before virtio) and skips built-ins', () => {
-    const mods = resolveModules(fakeModules(), ['virtio_pci', 'virtio_blk', 'virtio_net', 'button']);
+    const mods = moduleClosure(loadModuleIndex(fakeModules(), 'fake'), why(['virtio_pci', 'virtio_blk', 'virtio_net', 'button']));
     expect(mods.map((m) => m.name)).toEqual(['virtio_ring', 'virtio', 'virtio_pci', 'virtio_blk', 'failover', 'net_failover', 'virtio_net']);
     expect(mods[0].relPath).toBe('kernel/drivers/virtio/virtio_ring.ko');
   });
 
-  it('names a module the kernel lacks and who needed it', () => {
-    expect(() => resolveModules(fakeModules(), ['e1000'])).toThrow(/has no module "e1000" \(needed by the appliance\)/);
+  it('loads a softdep first, choosing the generic crc32c behind the alias', () => {
+    const mods = moduleClosure(loadModuleIndex(fakeModules(), 'fake'), why(['ext4']));
+    expect(mods.map((m) => m.name)).toEqual(['crc32c_generic', 'jbd2', 'ext4']);
+  });
+
+  it('picks the vendor:device driver over a class match', () => {
+    const idx = loadModuleIndex(fakeModules(), 'fake');
+    expect(driversFor(idx, 'pci:v00008086d0000100Esv00000000sd00000000bc02sc00i00').modules).toEqual(['e1000']);
+    expect(driversFor(idx, 'pci:v00001234d00005678sv00000000sd00000000bc02sc00i00').modules).toEqual(['evdev']);
+  });
+
+  it('names a module the kernel lacks and what needed it', () => {
+    expect(() => moduleClosure(loadModuleIndex(fakeModules(), 'fake-6.1'), why(['ahci']))).toThrow(/The kernel fake-6.1 has no module "ahci" \(needed for the test\)/);
+  });
+
+  it('names a dependency missing from the kernel package and who depends on it', () => {
+    expect(() => moduleClosure(loadModuleIndex(fakeModules(), 'fake-6.1'), why(['e1000']))).toThrow(/lists module "missing" in modules.dep but .*missing.ko is missing \(a dependency of e1000\)/);
+  });
+
+  it('refuses a tree without modules.dep', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-mods-'));
+    expect(() => loadModuleIndex(dir, 'bare')).toThrow(/has no modules.dep/);
   });
 });
 

@@ -24,7 +24,8 @@ describe('the normalized spec', () => {
     ]);
     expect(s.disks).toEqual({ os: { sizeBytes: 256 * M }, data: { sizeBytes: G, label: 'data', mount: '/data' } });
     expect(s.flavours).toEqual({ small: { dataBytes: G }, large: { dataBytes: 20 * G } });
-    expect(s.vm).toEqual({ memoryBytes: 512 * M, cpus: 2, console: 'shell' });
+    // An ova/vmdk/vdi output declares VirtualBox and VMware hardware without being asked.
+    expect(s.vm).toEqual({ memoryBytes: 512 * M, cpus: 2, console: 'shell', hardware: ['virtio', 'virtualbox', 'vmware'] });
     expect(s.network.forward).toEqual([{ guest: 80 }, { guest: 22, host: 2222 }]);
     expect(s.outputs).toEqual(['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova']);
     expect(s.upgrade).toEqual({ seed: ['echo keep-me > /data/marker'], verify: ['grep -q keep-me /data/marker'] });
@@ -48,7 +49,7 @@ describe('the normalized spec', () => {
     expect(s.services).toEqual([]);
     expect(s.disks).toEqual({ os: { sizeBytes: 256 * M }, data: { sizeBytes: G, label: 'data', mount: '/data' } });
     expect(s.flavours).toEqual({});
-    expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1, console: 'shell' });
+    expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1, console: 'shell', hardware: ['virtio'] });
     expect(s.network.forward).toEqual([]);
     expect(s.outputs).toEqual(['raw', 'qcow2']);
     expect(s.checks).toEqual([]);
@@ -84,5 +85,14 @@ describe('the normalized spec', () => {
     const bad = summarizeSpec(loadSpec(fixture('bad-size')));
     expect(bad).toMatchObject({ valid: false, name: 'hello-web', version: '1.0.0', checks: 0, services: [], disks: {} });
     expect(bad.problems).toHaveLength(1);
+  });
+
+  it('takes vm.hardware as written, adds virtio, and refuses an unknown family at its line', () => {
+    const ok = loadSpec(tmpAppliance('name: a\nversion: 1.0.0\nvm:\n  hardware: [vmware]\noutputs: [raw]\n'));
+    expect(ok.spec!.vm.hardware).toEqual(['virtio', 'vmware']);
+    const bad = loadSpec(tmpAppliance('name: a\nversion: 1.0.0\nvm:\n  hardware: [hyperv]\n'));
+    expect(bad.spec).toBeUndefined();
+    expect(bad.problems[0]).toMatchObject({ line: 4 });
+    expect(bad.problems[0].message).toMatch(/expected one of virtio, virtualbox, vmware, found 'hyperv'/);
   });
 });
