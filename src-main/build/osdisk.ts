@@ -5,8 +5,12 @@ import { mkfsVfat } from '../tools/mkfs-vfat';
 import { sfdisk } from '../tools/sfdisk';
 import { findMbrBin, syslinuxInstall } from '../tools/syslinux';
 
-/** Boot fast under emulation: skip self-tests and probes a VM never needs (measured ~0.5 s). */
-export const KERNEL_CMDLINE = 'console=ttyS0 quiet cryptomgr.notests tsc=reliable no_timer_check i8042.noaux random.trust_cpu=on mitigations=off';
+/**
+ * Boot fast under emulation: skip self-tests and probes a VM never needs (measured ~0.5 s).
+ * Consoles: the serial port and the screen, tty0 last so /dev/console is the screen, the one
+ * console VirtualBox and VMware give an imported OVA (neither adds a serial port).
+ */
+export const KERNEL_CMDLINE = 'console=ttyS0 console=tty0 quiet cryptomgr.notests tsc=reliable no_timer_check i8042.noaux random.trust_cpu=on mitigations=off';
 
 const PART_START_SECTOR = 2048; // 1 MiB, the usual alignment
 const PART_OFFSET = PART_START_SECTOR * 512;

@@ -23,9 +23,16 @@ describe('generated init', () => {
     execFileSync('sh', ['-n', '-c', generateShutdown()]);
   });
 
-  it('opens a root shell on the serial console unless the spec says vm.console: none', () => {
-    expect(init).toMatch(/cttyhack sh -l <\/dev\/console/);
-    expect(generateInit({ ...input, consoleShell: false })).not.toMatch(/cttyhack/);
+  it('opens a root shell on the serial console and on the screen unless the spec says vm.console: none', () => {
+    expect(init).toMatch(/exec sh -l <\/dev\/ttyS0 >\/dev\/ttyS0/);
+    expect(init).toMatch(/exec sh -l <\/dev\/tty1 >\/dev\/tty1/);
+    const none = generateInit({ ...input, consoleShell: false });
+    expect(none).not.toMatch(/sh -l/);
+  });
+
+  it('logs to the serial port when one answers and mirrors each log line to the screen', () => {
+    expect(init).toMatch(/if \{ : >\/dev\/ttyS0; \} 2>\/dev\/null; then exec >\/dev\/ttyS0 2>&1; serial=1/);
+    expect(init).toMatch(/log\(\) \{ echo "yoke: \$\*"; \[ -n "\$serial" \] && \{ echo "yoke: \$\*" >\/dev\/tty1; \}/);
   });
 
   it('mounts the kernel filesystems before anything else', () => {
