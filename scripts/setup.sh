@@ -14,7 +14,8 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 # Tool -> Debian package. Keep in step with src-main/host/tools-catalog (doctor reports the same list).
-APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
+# kmod: depmod indexes a fetched kernel's modules; libxml2-utils: xmllint validates the OVF against DMTF's schema.
+APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio kmod libxml2-utils)
 # To compile the appliance's update helpers (resources/guest): static Ed25519 verifier and zstd un-patcher.
 APT_PACKAGES+=(gcc libc6-dev libsodium-dev libzstd-dev)
 if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi

@@ -90,6 +90,8 @@ export function generateInit(input: InitInput): string {
     '    ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2',
     '    echo "nameserver 10.0.2.3" >/etc/resolv.conf',
     '  fi',
+    // On the screen too: after a bridged import this is where the customer finds the service.
+    `  addr=$(ip -4 addr show dev eth0 | sed -n 's/.*inet \\([0-9.]*\\).*/\\1/p' | head -n 1); [ -n "$addr" ] && log "address $addr"`,
     'fi',
     // Mount what /etc/fstab lists, waiting briefly for disks named by label or path to appear.
     'resolve() { case "$1" in LABEL=*|UUID=*) findfs "$1" 2>/dev/null;; /dev/*) [ -b "$1" ] && echo "$1";; *) echo "$1";; esac; }',

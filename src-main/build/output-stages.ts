@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { formatFinding, lintOva } from './ova-lint';
 import type { DiskFormat } from '../tools/qemu-img';
 import { CancelledError } from '../tools/run';
 import { hashInputs, type CacheEntry } from './cache';
@@ -159,6 +160,9 @@ export const ovaStage: Stage<BuildContext> = {
         epoch: ctx.epoch,
         signing: ctx.signing,
       });
+      // The importers' rules, checked on the file as written: a finding fails the build, never a customer's import.
+      const findings = await lintOva(path.join(tmp, `${spec.name}-${spec.version}.ova`), { signal: ctx.signal });
+      if (findings.length > 0) throw new Error(`The OVA breaks import rules:\n${findings.map(formatFinding).join('\n')}`);
     });
     ctx.ovaEntry = entry;
     return hit;

@@ -28,13 +28,35 @@ function xml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The OVF 1.0 descriptor: both disks on an IDE (PIIX4) controller, as VirtualBox and VMware import them. */
+/** The network name in the OVF: VirtualBox attaches a NIC whose Connection is "Bridged" to a bridged adapter; VMware asks which port group to map it to. */
+export const OVF_NETWORK = 'Bridged';
+/** Hardware families a VMware importer may pick, newest it knows first; vmx-07 is the oldest with PVSCSI and VMXNET3. */
+export const OVF_SYSTEM_TYPE = 'vmx-07 vmx-10 virtualbox-2.2';
+/** VMware's name for OVF OS id 101 (Linux 64-bit); govmomi maps 101 to it anyway. */
+export const VMW_OS_TYPE = 'otherLinux64Guest';
+
+/**
+ * The OVF 1.0 descriptor (hardware-facts.md has the importers' rules behind each choice):
+ * - Both disks on one IDE controller with no ResourceSubType: VirtualBox then makes it PIIX4,
+ *   VMware accepts it (it refuses "PIIX4"). The guest sees the hardware of the virtualbox-ide
+ *   and vmware-ide profiles (vm/hardware.ts), whose drivers the image carries.
+ * - One E1000 NIC (VirtualBox: 82540EM, VMware: 82545EM) on a network named "Bridged". Chosen
+ *   over a NAT network plus a VirtualBox port-forward: VirtualBox reads only NAT rules from a
+ *   vbox:Machine section, and when that section is present it replaces every generic section,
+ *   so the whole machine (controllers, disk uuids) would have to be restated in VirtualBox's own
+ *   settings format, which cannot be checked without VirtualBox; a fixed host port would also
+ *   clash between two imported appliances. Bridged, the service answers on the address the
+ *   guest gets by DHCP in both hypervisors, and init prints that address on the VM's screen.
+ * - No serial port (VirtualBox fails on it as a required Item it does not handle); the console
+ *   is on the screen (kernel command line console=tty0).
+ */
 export function ovfDescriptor(i: Omit<OvaInput, 'out' | 'epoch' | 'signing'>, sizes: number[]): string {
   const refs = i.disks.map((d, n) => `    <File ovf:id="file${n + 1}" ovf:href="${xml(d.name)}" ovf:size="${sizes[n]}"/>`);
   const disks = i.disks.map(
     (d, n) =>
       `    <Disk ovf:diskId="vmdisk${n + 1}" ovf:fileRef="file${n + 1}" ovf:capacity="${d.capacityBytes}" ovf:capacityAllocationUnits="byte" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>`,
   );
+  // RASD elements in the schema's (alphabetical) order: an Item out of order is invalid OVF.
   const diskItems = i.disks.map(
     (_d, n) => `      <Item>
         <rasd:AddressOnParent>${n}</rasd:AddressOnParent>
@@ -47,7 +69,7 @@ export function ovfDescriptor(i: Omit<OvaInput, 'out' | 'epoch' | 'signing'>, si
   );
   const memMiB = Math.max(1, Math.round(i.memoryBytes / 1048576));
   return `<?xml version="1.0" encoding="UTF-8"?>
-<Envelope vmw:buildId="yoke" xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <References>
 ${refs.join('\n')}
   </References>
@@ -57,8 +79,8 @@ ${disks.join('\n')}
   </DiskSection>
   <NetworkSection>
     <Info>Logical networks</Info>
-    <Network ovf:name="NAT">
-      <Description>The appliance's network</Description>
+    <Network ovf:name="${OVF_NETWORK}">
+      <Description>The appliance's network: bridged to the host's, the guest takes an address by DHCP</Description>
     </Network>
   </NetworkSection>
   <VirtualSystem ovf:id="${xml(i.name)}">
@@ -70,7 +92,7 @@ ${disks.join('\n')}
       <Version>${xml(i.version)}</Version>
       <FullVersion>${xml(i.version)}</FullVersion>
     </ProductSection>
-    <OperatingSystemSection ovf:id="101">
+    <OperatingSystemSection ovf:id="101" vmw:osType="${VMW_OS_TYPE}">
       <Info>Guest operating system</Info>
       <Description>Linux 64-bit</Description>
     </OperatingSystemSection>
@@ -80,7 +102,7 @@ ${disks.join('\n')}
         <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
         <vssd:InstanceID>0</vssd:InstanceID>
         <vssd:VirtualSystemIdentifier>${xml(i.name)}</vssd:VirtualSystemIdentifier>
-        <vssd:VirtualSystemType>virtualbox-2.2 vmx-07</vssd:VirtualSystemType>
+        <vssd:VirtualSystemType>${OVF_SYSTEM_TYPE}</vssd:VirtualSystemType>
       </System>
       <Item>
         <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>
@@ -100,12 +122,11 @@ ${disks.join('\n')}
         <rasd:Address>0</rasd:Address>
         <rasd:ElementName>ideController0</rasd:ElementName>
         <rasd:InstanceID>3</rasd:InstanceID>
-        <rasd:ResourceSubType>PIIX4</rasd:ResourceSubType>
         <rasd:ResourceType>5</rasd:ResourceType>
       </Item>
       <Item>
         <rasd:AutomaticAllocation>true</rasd:AutomaticAllocation>
-        <rasd:Connection>NAT</rasd:Connection>
+        <rasd:Connection>${OVF_NETWORK}</rasd:Connection>
         <rasd:ElementName>ethernet0</rasd:ElementName>
         <rasd:InstanceID>4</rasd:InstanceID>
         <rasd:ResourceSubType>E1000</rasd:ResourceSubType>

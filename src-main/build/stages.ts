@@ -25,7 +25,7 @@ import { CancelledError } from '../tools/run';
  * Bump when a stage's output changes for the same inputs through a code change that the keys do
  * not already see (generated scripts are hashed into the keys themselves).
  */
-export const STAGE_FORMAT = 'yoke-build-2';
+export const STAGE_FORMAT = 'yoke-build-3';
 
 /** Fixed timestamp for every file in every image unless SOURCE_DATE_EPOCH says otherwise (FAT cannot go before 1980). */
 export const DEFAULT_EPOCH = 1704067200;

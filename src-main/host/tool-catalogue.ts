@@ -35,6 +35,8 @@ export const TOOL_CATALOGUE: readonly ToolSpec[] = [
   { name: 'mkfs.vfat', aptPackage: 'dosfstools', purpose: 'creates the FAT boot partition', versionArgv: ['--help'] },
   { name: 'zstd', aptPackage: 'zstd', purpose: 'compresses the rootfs', versionArgv: ['--version'] },
   { name: 'cpio', aptPackage: 'cpio', purpose: 'packs the rootfs archive', versionArgv: ['--version'] },
+  { name: 'depmod', aptPackage: 'kmod', purpose: "indexes a fetched kernel's modules (which drivers each hardware profile needs)", versionArgv: ['--version'] },
+  { name: 'xmllint', aptPackage: 'libxml2-utils', purpose: 'validates the OVA descriptor against the OVF 1.0 schema', versionArgv: ['--version'] },
   {
     name: 'busybox',
     aptPackage: 'busybox-static',
