@@ -39,7 +39,7 @@ async function craft(name: string, o: { ovf?: (x: string) => string; members?: (
   const ovf = Buffer.from((o.ovf ?? ((x) => x))(ovfDescriptor(input(), disks.map((d) => d.data.length))));
   let mf = manifestLine('app-1.0.ovf', sha(ovf)) + disks.map((d) => manifestLine(d.name, sha(d.data))).join('');
   mf = (o.mf ?? ((x) => x))(mf);
-  let members = [{ name: 'app-1.0.ovf', data: ovf }, ...disks, { name: 'app-1.0.mf', data: Buffer.from(mf) }];
+  let members: { name: string; data: Buffer }[] = [{ name: 'app-1.0.ovf', data: ovf }, ...disks, { name: 'app-1.0.mf', data: Buffer.from(mf) }];
   if (o.members) members = o.members(members);
   const out = path.join(dir, `${name}.ova`);
   await writeTar(out, members, 1704067200);
