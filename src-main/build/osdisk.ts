@@ -13,7 +13,8 @@ import { findMbrBin, syslinuxInstall } from '../tools/syslinux';
 export const KERNEL_CMDLINE = 'console=ttyS0 console=tty0 quiet cryptomgr.notests tsc=reliable no_timer_check i8042.noaux random.trust_cpu=on mitigations=off';
 
 const PART_START_SECTOR = 2048; // 1 MiB, the usual alignment
-const PART_OFFSET = PART_START_SECTOR * 512;
+/** Where the FAT boot partition starts in the OS disk. */
+export const PART_OFFSET = PART_START_SECTOR * 512;
 
 export interface OsDiskInput {
   out: string;

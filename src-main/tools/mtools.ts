@@ -11,6 +11,11 @@ export function mcopyArgs(image: string, sources: string[], destDir = '::/'): st
   return ['-i', image, '-o', '-m', ...sources, destDir];
 }
 
+/** Copies one file out of a FAT image to a host path, overwriting. */
+export function mcopyOutArgs(image: string, source: string, dest: string): string[] {
+  return ['-i', image, '-o', `::/${source.replace(/^\/+/, '')}`, dest];
+}
+
 export function mdirArgs(image: string, dir = '::/'): string[] {
   return ['-i', image, '-b', dir];
 }
@@ -35,4 +40,8 @@ export async function mcopy(image: string, sources: string[], opts: Opts = {}): 
 export async function mdir(image: string, dir = '::/', opts: Opts = {}): Promise<string[]> {
   const r = await runTool({ tool: 'mdir', aptPackage: 'mtools', argv: mdirArgs(image, dir), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
   return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+export async function mcopyOut(image: string, source: string, dest: string, opts: Opts = {}): Promise<void> {
+  await runTool({ tool: 'mcopy', aptPackage: 'mtools', argv: mcopyOutArgs(image, source, dest), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { SerialConsole } from './console';
 import { ControlChannel, type RunOptions, type RunResult } from './control';
 import { findSetpriv, launchQemu, type QemuExit, type QemuProcess } from './qemu-process';
+import type { HardwareVariant } from './hardware';
 import { qemuArgs, type Accel, type HostForward, type VmDisk } from './qemu-args';
 import { QmpClient } from './qmp';
 import { connectUnix } from './unix-socket';
@@ -24,6 +25,8 @@ export interface MachineOptions {
   cpus?: number;
   osDisk?: VmDisk;
   dataDisk?: VmDisk;
+  /** The machine to emulate (vm/hardware.ts); virtio when not given. */
+  hardware?: HardwareVariant;
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -173,6 +176,7 @@ export class Machine {
       cpus: o.cpus ?? 1,
       osDisk: o.osDisk,
       dataDisk: o.dataDisk,
+      hardware: o.hardware,
       kernel: o.kernel,
       initrd: o.initrd,
       append: o.append,
