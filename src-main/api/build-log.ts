@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Engine } from './engine';
+import type { ApiContext as Engine } from './context';
 import type { Res } from './contract';
 import { EngineError } from './errors';
 

@@ -123,7 +123,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       return null;
     });
 
-  const checks = b.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 }));
+  const checks = b.checks.map((c) => ({ ...c, seenAt: 0 }));
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
   return (
