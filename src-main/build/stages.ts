@@ -7,13 +7,12 @@ import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
+import { baseFor } from './bases';
 import { APPLIANCE_MODULES, type KernelModule } from './modules';
-import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
-import { BUSYBOX_PATH } from '../tools/busybox';
-import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
+import { BUILD_TOOLS, toolIdentities } from './tool-ids';
 import type { UpdateBuildOptions } from './updates/options';
 import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
@@ -120,9 +119,10 @@ export const baseStage: Stage<BuildContext> = {
   after: ['inputs'],
   async run(ctx) {
     const k = ctx.kernel!;
-    const generated = [generateShutdown(), generateUdhcpcScript(), APPLIANCE_MODULES];
-    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), generated, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const { tree, modules } = await buildBaseTree(k, ctx.signal);
+    const base = baseFor(ctx.spec.base.userland);
+    const wanted = [...APPLIANCE_MODULES, ...base.modulesWanted()];
+    const [entry, hit] = await cached(ctx, { stage: 'base', userland: base.userland, kernel: kernelIdentity(k), base: base.identity(), wanted, zstd: ctx.tools!.zstd }, async (tmp) => {
+      const { tree, modules } = await buildBaseTree(k, base, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
       return { modules, paths: tree.sorted().map((e) => e.path) };
     });
@@ -140,8 +140,9 @@ export const rootfsStage: Stage<BuildContext> = {
     const modules = ctx.base!.meta.modules as KernelModule[];
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
     const layer = { name: spec.name, version: spec.version, services: spec.services, data, consoleShell: spec.vm.console !== 'none' };
+    const lateModules = baseFor(spec.base.userland).lateModules();
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
-    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules });
+    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, lateModules });
     const overlayPaths = new Set(ctx.overlay!.map((f) => f.rel));
     checkHostSymlinks(ctx.overlay!, (p) => {
       const rel = p.replace(/^\/+/, '');
@@ -150,7 +151,7 @@ export const rootfsStage: Stage<BuildContext> = {
     // The generated files themselves are part of the key, so a change to the init generator rebuilds.
     const generated = probe.sorted().map((e) => ('data' in e ? `${e.path}:${e.data.toString('base64')}` : e.path));
     const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, generated, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules });
+      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules, lateModules });
       await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
     });
     ctx.rootfs = entry;

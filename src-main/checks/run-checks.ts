@@ -10,7 +10,7 @@ import * as probes from './guest-probes';
 import type { ProbeOutcome } from './guest-probes';
 import { probeHttp } from './http-probe';
 
-/** What runChecks needs of a VM; Machine provides it. */
+/** What runChecks needs of a VM; every VirtualMachine (vm/hypervisor.ts) provides it. */
 export interface CheckTarget {
   execute(cmd: string, opts?: { timeoutMs?: number }): Promise<RunResult>;
   hostPort(guest: number): number | undefined;

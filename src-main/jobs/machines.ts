@@ -8,7 +8,8 @@ import { EngineError } from '../api/errors';
 import type { Store } from '../store/store';
 import type { Emit } from './events';
 import { bootFilesOf, specOfBuild } from './build-files';
-import { Machine, newVmId, vmStateDir, type LogFn } from '../vm/machine';
+import { newVmId, vmStateDir, type LogFn } from '../vm/machine';
+import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
 import { reapStrays, isQemuOf } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
@@ -31,7 +32,7 @@ interface Viewer {
 }
 
 export interface LiveVm {
-  machine: Machine;
+  machine: VirtualMachine;
   buildId: number;
   spec: ApplianceSpec;
   purpose: 'test' | 'boot' | 'upgrade';
@@ -70,7 +71,10 @@ export class Machines {
   private readonly vms = new Map<string, LiveVm>();
   private reaped?: Promise<void>;
 
-  constructor(private readonly host: MachinesHost) {}
+  constructor(
+    private readonly host: MachinesHost,
+    private readonly hypervisor: Hypervisor = qemu,
+  ) {}
 
   /** Kills VMs a dead Yoke left behind (once per engine) and marks them interrupted. */
   reapOnce(): Promise<void> {
@@ -112,7 +116,7 @@ export class Machines {
       }
     }
     const accel = await probeAccel(this.host.home);
-    const machine = new Machine({
+    const machine = this.hypervisor.create({
       home: this.host.home,
       vmid,
       accel,

@@ -16,7 +16,7 @@ import { runChecks } from '../checks/run-checks';
 import { cpSparse } from '../tools/cp';
 import { debugfsPut } from '../tools/debugfs';
 import type { BuildRecord } from '../store/store';
-import type { Machine } from '../vm/machine';
+import type { VirtualMachine as Machine } from '../vm/hypervisor';
 import type { ApplianceSpec } from '../spec/types';
 import { resolveFrom } from './releases';
 import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from './guest-steps';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src-main/api/engine';
 import { debugfsCat, debugfsLs, debugfsPut } from '../../../src-main/tools/debugfs';
-import type { Machine } from '../../../src-main/vm/machine';
+import type { VirtualMachine as Machine } from '../../../src-main/vm/hypervisor';
 import { makeTestHome, removeTestHomes } from '../build/helpers';
 import { cli, makeAppliance } from './helpers';
 
