@@ -90,6 +90,10 @@ export type CheckResult = z.infer<typeof CheckResult>;
 export const CheckState = CheckResult.extend({ status: z.enum(['waiting', 'passed', 'failed']) });
 export type CheckState = z.infer<typeof CheckState>;
 
+/** A log line: when, how serious, what (the same shape live job.log events carry). */
+export const LogLine = z.object({ t: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), text: z.string() });
+export type LogLine = z.infer<typeof LogLine>;
+
 export const BuildStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type BuildStatus = z.infer<typeof BuildStatus>;
 /** The newest test run of a build: what a user means by "did it pass". */
@@ -369,7 +373,7 @@ export const commands = {
   'builds.log': {
     // The stored build log, as lines (the live log arrives as job.log events).
     request: z.object({ id: z.number().int(), tail: z.number().int().positive().optional() }).strict(),
-    response: z.object({ lines: z.array(z.string()), truncated: z.boolean() }),
+    response: z.object({ lines: z.array(LogLine), truncated: z.boolean() }),
   },
   'upgrades.matrix': {
     // Released builds (rows) against candidate builds (columns), with the latest upgrade run of each pair.
@@ -454,7 +458,7 @@ export const events = {
   // Lines are batched: one event carries many lines (see src-main/util/batcher.ts).
   'job.log': z.object({
     jobId: z.string(),
-    lines: z.array(z.object({ t: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), text: z.string() })),
+    lines: z.array(LogLine),
   }),
   'job.finished': z.object({
     jobId: z.string(),

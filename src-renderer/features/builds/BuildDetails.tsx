@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
 import { LogView } from '../../components/LogView';
 import { useCommand } from '../../components/useCommand';
-import { LogBuffer, parseStoredLine } from '../../lib/log-buffer';
+import { LogBuffer } from '../../lib/log-buffer';
 import { useNavigation } from '../../stores/navigation';
 import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
@@ -19,7 +19,7 @@ function BuildLog({ id }: { id: number }) {
   const log = useCommand('builds.log', { id, tail: LOG_TAIL });
   const buffer = useMemo(() => {
     const b = new LogBuffer();
-    if (log.value) b.append(log.value.lines.map(parseStoredLine));
+    if (log.value) b.append(log.value.lines);
     return b;
   }, [log.value]);
   if (log.status === 'error') return <ErrorNotice title="Could not read the build log">{log.error.message}</ErrorNotice>;
