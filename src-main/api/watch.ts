@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSummary } from './contract';
-import type { Engine } from './engine';
+import type { ApiContext as Engine } from './context';
 import { EngineError } from './errors';
 import { loadSpec, summarizeSpec } from '../spec/load';
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { zstdCompress } from '../tools/zstd';
-import { busyboxApplets, findStaticBusybox } from '../tools/busybox';
-import { baseTree, guestModulePath } from './base';
+import type { Base } from './bases/base';
 import { writeCpio, type CpioTree } from './cpio';
 import type { KernelInfo } from './kernel';
-import { ACPI_MODULES, type KernelModule } from './modules';
+import { guestModulePath, hardwareModules, type KernelModule, type ModuleIndex } from './modules';
+import type { HardwareVariant } from '../vm/hardware';
 import { applianceTree, type OverlayFile } from './rootfs';
 
 /** Writes a tree as a deterministic cpio and compresses it with multi-threaded zstd (the kernel has RD_ZSTD). */
@@ -22,11 +22,16 @@ export async function writeLayer(tree: CpioTree, out: string, epoch: number, sig
   }
 }
 
-/** `modules`: the closure for the declared hardware (build/modules.ts hardwareModules), in load order. */
-export async function buildBaseTree(kernel: KernelInfo, modules: KernelModule[], signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
-  const busybox = findStaticBusybox();
-  const applets = await busyboxApplets(busybox, { signal });
-  return { tree: baseTree({ busybox, applets, kernelVersion: kernel.version, modulesDir: kernel.modulesDir!, modules }), modules };
+/**
+ * The declared hardware's drivers (chosen from the kernel's own modules.alias, build/modules.ts),
+ * then what the base itself wants, each after its dependencies and softdeps.
+ */
+export function kernelModules(index: ModuleIndex, variants: readonly HardwareVariant[], base: Base): KernelModule[] {
+  return hardwareModules(index, variants, base.modulesWanted());
+}
+
+export async function buildBaseTree(kernel: KernelInfo, base: Base, modules: KernelModule[], signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
+  return { tree: await base.tree({ kernel, modules, signal }), modules };
 }
 
 export interface RootfsLayerInput {
@@ -39,6 +44,8 @@ export interface RootfsLayerInput {
   overlay: OverlayFile[];
   kernel: KernelInfo;
   modules: KernelModule[];
+  /** Modules init may load in the background (the base's late ones). */
+  lateModules: string[];
 }
 
 export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
@@ -49,7 +56,7 @@ export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
     data: i.data,
     consoleShell: i.consoleShell,
     overlay: i.overlay,
-    modules: i.modules.filter((m) => !ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
-    acpiModules: i.modules.filter((m) => ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
+    modules: i.modules.filter((m) => !i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
+    acpiModules: i.modules.filter((m) => i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
   });
 }

@@ -5,7 +5,7 @@
 // must be spelled out, softdeps first (ext4 fails with "Cannot load crc32c driver" otherwise).
 import fs from 'node:fs';
 import path from 'node:path';
-import { pciName, PLATFORM_DRIVERS, type HardwareVariant, type PciId } from '../vm/hardware';
+import { pciName, type HardwareVariant, type PciId } from '../vm/hardware';
 
 export interface KernelModule {
   name: string;
@@ -14,8 +14,10 @@ export interface KernelModule {
   depends: string[];
 }
 
-/** Only the power button needs these: loaded in the background, off the boot's critical path. */
-export const ACPI_MODULES = PLATFORM_DRIVERS;
+/** Guest path of a module as init loads it. */
+export function guestModulePath(kernelVersion: string, m: KernelModule): string {
+  return `/lib/modules/${kernelVersion}/${m.relPath}`;
+}
 
 /** The root filesystem is the initramfs; ext4 is for the data disk (a module in Debian's generic kernel). */
 export const FILESYSTEM_MODULES = ['ext4'];
@@ -246,8 +248,9 @@ export function moduleClosure(index: ModuleIndex, wanted: WantedModule[]): Kerne
 
 /**
  * What the initramfs must load for these hardware variants: the driver bound to each PCI id the
- * guest sees, the class drivers, ext4, and the ACPI button. A PCI id no driver of this kernel
- * claims fails the build naming the profile, the device and the kernel.
+ * guest sees, the class drivers and ext4 (the base adds its own wants, e.g. the ACPI button). A
+ * PCI id no driver of this kernel claims fails the build naming the profile, the device and the
+ * kernel.
  */
 export function hardwareModuleNames(index: ModuleIndex, variants: readonly HardwareVariant[], extra: string[] = FILESYSTEM_MODULES): WantedModule[] {
   const wanted: WantedModule[] = [];
@@ -266,7 +269,6 @@ export function hardwareModuleNames(index: ModuleIndex, variants: readonly Hardw
     for (const c of v.classDrivers) wanted.push({ name: c, why: `hardware profile ${v.name}` });
   }
   for (const e of extra) wanted.push({ name: e, why: 'the data disk filesystem' });
-  for (const p of PLATFORM_DRIVERS) wanted.push({ name: p, why: 'the ACPI power button (clean power-off)' });
   return wanted;
 }
 
@@ -275,7 +277,7 @@ export function namedModules(index: ModuleIndex, names: string[], why: string): 
   return moduleClosure(index, names.map((name) => ({ name, why })));
 }
 
-/** The ordered module list for these variants (the base layer's modules). */
-export function hardwareModules(index: ModuleIndex, variants: readonly HardwareVariant[]): KernelModule[] {
-  return moduleClosure(index, hardwareModuleNames(index, variants));
+/** The ordered module list for these variants plus `baseWants` (the base's own modules, by name). */
+export function hardwareModules(index: ModuleIndex, variants: readonly HardwareVariant[], baseWants: string[] = []): KernelModule[] {
+  return moduleClosure(index, [...hardwareModuleNames(index, variants), ...baseWants.map((name) => ({ name, why: 'the base userland' }))]);
 }

@@ -155,9 +155,6 @@ export const HARDWARE_VARIANTS: readonly HardwareVariant[] = [
   },
 ];
 
-/** Drivers every profile needs whatever the bus: the ACPI power button and its event device (clean power-off). */
-export const PLATFORM_DRIVERS = ['button', 'evdev'];
-
 export function hardwareVariant(name: string): HardwareVariant {
   const v = HARDWARE_VARIANTS.find((x) => x.name === name);
   if (!v) {

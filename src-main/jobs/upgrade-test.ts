@@ -5,27 +5,25 @@
 // upgrade.verify. Every result carries the phase it ran in.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Engine } from '../api/engine';
-import type { CheckResult } from '../api/contract';
+import type { JobContext } from './context';
+import type { CheckResult, UpgradeMethod } from '../api/contract';
 import { EngineError } from '../api/errors';
-import { requireSpec } from '../api/spec-gate';
-import { buildWithin } from '../api/build-job';
-import { bootFilesOf, specOfBuild } from '../api/build-inputs';
-import { launchBuildVm } from '../api/vm-service';
-import type { JobHandle, JobOutcome } from '../api/jobs';
+import { requireSpec } from '../spec/require';
+import { buildWithin } from './build-job';
+import { bootFilesOf, specOfBuild } from './build-files';
+import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { cpSparse } from '../tools/cp';
 import { debugfsPut } from '../tools/debugfs';
 import type { BuildRecord } from '../store/store';
-import type { Machine } from '../vm/machine';
+import type { VirtualMachine as Machine } from '../vm/hypervisor';
 import type { ApplianceSpec } from '../spec/types';
-import { resolveFrom } from './history';
+import { resolveFrom } from './releases';
 import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from './guest-steps';
-import { launchUpgradeVm } from './upgrade-vm';
-import { UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from './updater-script';
-import { fullPackageOf } from './package-files';
+import { UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
+import { fullPackageOf } from '../build/updates/package-files';
 
-export type UpgradeMethod = 'swap' | 'package';
+export type { UpgradeMethod } from '../api/contract';
 
 export interface UpgradeTestOptions {
   /** The appliance folder; NEW is built from it unless toBuildId is given. */
@@ -62,7 +60,7 @@ export interface UpgradeReport {
 
 
 interface PairContext {
-  engine: Engine;
+  engine: JobContext;
   job: JobHandle;
   oldBuild: BuildRecord;
   newBuild: BuildRecord;
@@ -70,10 +68,12 @@ interface PairContext {
   method: UpgradeMethod;
   runDir: string;
   record(r: CheckResult): void;
+  /** Progress within this pair (0..1), shown as the whole job's figure. */
+  progress(phase: string, fraction: number, message: string): void;
 }
 
 async function checksIn(p: PairContext, vm: Machine, spec: ApplianceSpec, phase: UpgradePhase): Promise<void> {
-  await runChecks(vm, spec.checks, { services: spec.services, signal: p.job.signal, phase, onCheck: (s) => s.status !== 'running' && p.record(s) });
+  await runChecks(vm, spec.checks, { services: spec.services, signal: p.job.signal, phase, onCheck: (s) => s.status !== 'waiting' && p.record(s as CheckResult) });
 }
 
 function saveConsole(file: string, ...parts: string[]): void {
@@ -82,12 +82,12 @@ function saveConsole(file: string, ...parts: string[]): void {
 
 /** Boot OLD on the pair's data disk, its checks, the seed commands, a clean power-off. */
 async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<void> {
-  const live = await launchBuildVm(p.engine, { buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
   const vm = live.machine;
   try {
-    p.job.progress('old', 0.1, `build #${p.oldBuild.id} ${p.oldBuild.version}: checks`);
+    p.progress('old', 0.1, `build #${p.oldBuild.id} ${p.oldBuild.version}: checks`);
     await checksIn(p, vm, live.spec, 'old');
-    p.job.progress('seed', 0.3, `seeding ${p.newSpec.upgrade.seed.length} commands`);
+    p.progress('seed', 0.3, `seeding ${p.newSpec.upgrade.seed.length} commands`);
     await runGuestCommands(vm, p.newSpec.upgrade.seed, 'seed', p.record);
     p.record(await cleanPowerOff(vm, 'seed'));
   } finally {
@@ -98,15 +98,15 @@ async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<vo
 
 /** Swap: NEW's OS with OLD's data disk, as a test boot. */
 async function swapHalf(p: PairContext, data: string, newLog: string): Promise<void> {
-  const live = await launchBuildVm(p.engine, { buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
   await newChecks(p, live.machine, newLog);
 }
 
 async function newChecks(p: PairContext, vm: Machine, newLog: string): Promise<void> {
   try {
-    p.job.progress('upgraded', 0.7, `build #${p.newBuild.id} ${p.newBuild.version}: checks`);
+    p.progress('upgraded', 0.7, `build #${p.newBuild.id} ${p.newBuild.version}: checks`);
     await checksIn(p, vm, p.newSpec, 'upgraded');
-    p.job.progress('verify', 0.9, `verifying with ${p.newSpec.upgrade.verify.length} commands`);
+    p.progress('verify', 0.9, `verifying with ${p.newSpec.upgrade.verify.length} commands`);
     await runGuestCommands(vm, p.newSpec.upgrade.verify, 'verify', p.record);
     await vm.stop({ graceMs: 10_000 });
   } finally {
@@ -127,8 +127,8 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   await cpSparse(bootFilesOf(p.engine.store().getBuild(p.oldBuild.id)!).osDisk, os, { signal: p.job.signal });
   const started = Date.now();
   await debugfsPut(data, UPDATES_DIR_ON_DATA, [{ src: pkg, name: path.basename(pkg) }], { signal: p.job.signal });
-  p.job.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}`);
-  const first = await launchUpgradeVm(p.engine, { buildId: p.oldBuild.id, osDisk: os, dataDisk: data, direct: true, log: (l, t) => p.job.log(l, t) });
+  p.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}`);
+  const first = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: true, log: (l, t) => p.job.log(l, t) });
   const before = fs.existsSync(oldLog) ? fs.readFileSync(oldLog, 'utf8') : '';
   let applied: CheckResult;
   try {
@@ -147,14 +147,14 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
     fs.writeFileSync(newLog, '');
     return;
   }
-  const second = await launchUpgradeVm(p.engine, { buildId: p.newBuild.id, osDisk: os, dataDisk: data, direct: false, log: (l, t) => p.job.log(l, t) });
+  const second = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, log: (l, t) => p.job.log(l, t) });
   await newChecks(p, second.machine, newLog);
 }
 
-async function runPair(engine: Engine, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean): Promise<UpgradePairReport> {
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }): Promise<UpgradePairReport> {
   const store = engine.store();
   const started = Date.now();
-  const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id });
+  const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
   const runDir = path.join(engine.home, 'runs', String(runId));
   fs.mkdirSync(runDir, { recursive: true });
   const consoleLogs = { old: path.join(runDir, 'old-console.log'), new: path.join(runDir, 'new-console.log') };
@@ -163,9 +163,11 @@ async function runPair(engine: Engine, job: JobHandle, oldBuild: BuildRecord, ne
     checks.push(r);
     store.addCheckResult(runId, r);
     job.log(r.status === 'passed' ? 'info' : 'error', `[${r.phase}] ${r.name}: ${r.status} — ${r.message}`);
-    engine.emit('test.check', { jobId: job.id, name: r.name, kind: r.kind, state: r.status, elapsedMs: r.durationMs, message: r.message, phase: r.phase });
+    engine.emit('test.check', { jobId: job.id, runId, ...r });
   };
-  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, runDir, record };
+  const progress = (phase: string, f: number, message: string) => job.progress(phase, pair.start + (pair.span * (pair.index + f)) / pair.of, message);
+  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, runDir, record, progress };
+  engine.emit('upgrade.pair', { jobId: job.id, runId, fromBuildId: oldBuild.id, toBuildId: newBuild.id, method, index: pair.index, of: pair.of });
   const data = path.join(runDir, 'data.raw');
   job.log('info', `upgrade #${oldBuild.id} ${oldBuild.version} -> #${newBuild.id} ${newBuild.version} (${method}), run ${runId}`);
   let status: 'passed' | 'failed' = 'failed';
@@ -191,7 +193,7 @@ async function runPair(engine: Engine, job: JobHandle, oldBuild: BuildRecord, ne
   return { from: { id: oldBuild.id, version: oldBuild.version }, to: { id: newBuild.id, version: newBuild.version }, method, runId, status, checks, consoleLogs, durationMs: Date.now() - started };
 }
 
-export async function runUpgradeTest(engine: Engine, o: UpgradeTestOptions, job: JobHandle): Promise<UpgradeReport> {
+export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, job: JobHandle): Promise<UpgradeReport> {
   const method = o.method ?? 'swap';
   const store = engine.store();
   let appliance: string;
@@ -203,33 +205,29 @@ export async function runUpgradeTest(engine: Engine, o: UpgradeTestOptions, job:
   // OLD builds are named before NEW is built, so a wrong --from costs no build.
   const olds = resolveFrom(store, appliance, o.from, o.toBuildId);
   if (o.toBuildId === undefined) job.log('info', 'building the NEW version');
-  const toId = o.toBuildId ?? (await buildWithin(engine, path.resolve(o.dir ?? '.'), job, 'building the NEW version'));
+  // Building NEW (when it has to be built) is the first fifth of the job; the pairs share the rest.
+  const start = o.toBuildId === undefined ? 0.2 : 0;
+  const toId = o.toBuildId ?? (await buildWithin(engine, path.resolve(o.dir ?? '.'), job, 'building the NEW version', start));
   job.setBuildId(toId);
   const newBuild = store.getBuildRecord(toId)!;
   if (newBuild.status !== 'succeeded') throw new EngineError('invalid-request', `--to ${toId}: build #${toId} ${newBuild.status}; only a succeeded build can be upgraded to.`);
   const newSpec = specOfBuild(store.getBuild(toId)!);
   const pairs: UpgradePairReport[] = [];
-  for (const old of olds.filter((b) => b.id !== toId)) {
-    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk));
+  const todo = olds.filter((b) => b.id !== toId);
+  for (const [index, old] of todo.entries()) {
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }));
   }
   return { to: { id: newBuild.id, version: newBuild.version }, pairs };
 }
 
-export function startUpgradeTest(engine: Engine, o: UpgradeTestOptions): { jobId: string; done: Promise<JobOutcome>; report: Promise<UpgradeReport> } {
-  let resolveReport!: (r: UpgradeReport) => void;
-  let rejectReport!: (e: unknown) => void;
-  const report = new Promise<UpgradeReport>((res, rej) => ((resolveReport = res), (rejectReport = rej)));
-  report.catch(() => undefined);
-  const { jobId, done } = engine.jobs.start('upgrade', `Upgrade test from ${o.from}`, async (job) => {
-    try {
-      const r = await runUpgradeTest(engine, o, job);
-      resolveReport(r);
-      const failed = r.pairs.filter((x) => x.status === 'failed');
-      return { buildId: r.to.id, ...(failed.length ? { failed: failed.map((f) => `#${f.from.id} ${f.from.version}: ${f.checks.filter((c) => c.status === 'failed').map((c) => c.name).join(', ')}`).join('; ') } : {}) };
-    } catch (e) {
-      rejectReport(e);
-      throw e;
-    }
+export function startUpgradeTest(engine: JobContext, o: UpgradeTestOptions): { jobId: string; done: Promise<JobOutcome> } {
+  return engine.jobs.start('upgrade', `Upgrade test from ${o.from}`, async (job) => {
+    const r = await runUpgradeTest(engine, o, job);
+    const failed = r.pairs.filter((x) => x.status === 'failed');
+    return {
+      buildId: r.to.id,
+      runIds: r.pairs.map((p) => p.runId),
+      ...(failed.length ? { failed: failed.map((f) => `#${f.from.id} ${f.from.version}: ${f.checks.filter((c) => c.status === 'failed').map((c) => c.name).join(', ')}`).join('; ') } : {}),
+    };
   });
-  return { jobId, done, report };
 }

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applianceKey, keyFile } from '../../../src-main/upgrade/keys';
-import { manifestText, parseManifest, unpackPackage, writePackage } from '../../../src-main/upgrade/package';
-import { guestHelper } from '../../../src-main/upgrade/update-stages';
-import { generateUpdater } from '../../../src-main/upgrade/updater-script';
-import { debugfsPutScript } from '../../../src-main/tools/debugfs';
-import { zstdPatchFromArgs } from '../../../src-main/tools/zstd';
+import { applianceKey, keyFile } from '../../../../src-main/build/updates/keys';
+import { manifestText, parseManifest, unpackPackage, writePackage } from '../../../../src-main/build/updates/package';
+import { guestHelper } from '../../../../src-main/build/updates/update-stages';
+import { generateUpdater } from '../../../../src-main/build/updates/updater-script';
+import { debugfsPutScript } from '../../../../src-main/tools/debugfs';
+import { zstdPatchFromArgs } from '../../../../src-main/tools/zstd';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-upgrade-unit-'));
 

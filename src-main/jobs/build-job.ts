@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import type { Engine } from './engine';
-import type { EventPayload, Req } from './contract';
-import { EngineError } from './errors';
-import { requireSpec } from './spec-gate';
-import { saveSpecSnapshot } from './build-inputs';
+import type { JobContext } from './context';
+import type { EventPayload, Req } from '../api/contract';
+import type { StageStatus } from '../api/contract';
+import { EngineError } from '../api/errors';
+import { requireSpec } from '../spec/require';
+import { saveSpecSnapshot } from './build-files';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
 import type { ApplianceSpec } from '../spec/types';
 import type { ArtifactKind } from '../store/store';
-import type { JobHandle } from './jobs';
-import { updateOptions } from '../upgrade/build-updates';
+import type { JobHandle, JobOutcome } from './jobs';
+import { runHook } from '../tools/hook';
+import { updateOptions } from './update-options';
 
 /** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
 function storeKind(a: BuildArtifact): ArtifactKind | null {
@@ -51,13 +52,9 @@ function openLog(home: string, buildId: number): { path: string; write(level: st
 async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: BuildResult, job: JobHandle, log: (text: string) => void): Promise<void> {
   for (const hook of spec.hooks.postBuild) {
     job.log('info', `hook post-build: ${hook}`);
-    const child = execa(path.resolve(spec.dir, hook), [], {
+    await runHook(path.resolve(spec.dir, hook), {
       cwd: spec.dir,
-      reject: false,
-      all: true,
-      buffer: false,
-      stdin: 'ignore',
-      cancelSignal: job.signal,
+      signal: job.signal,
       env: {
         YOKE_BUILD_ID: String(buildId),
         YOKE_APPLIANCE: spec.name,
@@ -65,11 +62,9 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
         YOKE_BUILD_DIR: result.buildDir,
         YOKE_INPUTS_HASH: result.inputsHash,
       },
+      // Lines stream into the build log as the hook prints them (a chatty hook is the live log's worst case).
+      onLine: log,
     });
-    // Lines stream into the build log as the hook prints them (a chatty hook is the live log's worst case).
-    for await (const line of child.iterable({ from: 'all' })) log(String(line));
-    const r = await child;
-    if (r.exitCode !== 0) throw new Error(`post-build hook ${hook} failed (exit ${r.exitCode ?? r.signal})`);
   }
 }
 
@@ -94,7 +89,7 @@ function newestChange(dir: string): number {
  * The newest succeeded build of this appliance folder when nothing in the folder changed since
  * it was made (so `yoke test` / `yoke boot` don't add a build row per run), else null.
  */
-export function upToDateBuild(engine: Engine, spec: ApplianceSpec): number | null {
+export function upToDateBuild(engine: JobContext, spec: ApplianceSpec): number | null {
   const latest = engine.store().latestBuild(spec.name, 'succeeded');
   if (!latest || latest.version !== spec.version || latest.dir !== spec.dir) return null;
   if (!latest.buildDir || !fs.existsSync(latest.buildDir)) return null;
@@ -102,7 +97,7 @@ export function upToDateBuild(engine: Engine, spec: ApplianceSpec): number | nul
 }
 
 /** Starts a build job: the spec is checked first (spec errors never create a build row). */
-export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; buildId: number; done: Promise<import('./jobs').JobOutcome> } {
+export function startBuild(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number; done: Promise<JobOutcome> } {
   const spec = requireSpec(req.dir);
   const store = engine.store();
   const parent = store.latestBuild(spec.name, 'succeeded');
@@ -138,6 +133,7 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
         onLog: say,
         onProgress: (stage, fraction, msg) => job.progress(stage, fraction, msg),
         onStage: (s) => {
+          job.stage({ name: s.name, status: s.status as StageStatus, cacheHit: s.cacheHit, durationMs: Math.round(s.durationMs) });
           if (s.status === 'running') return;
           say('info', `stage ${s.name}: ${s.status}${s.cacheHit ? ' (cached)' : ''} in ${Math.round(s.durationMs)} ms`);
           store.addStage({ buildId, name: s.name, status: s.status, cacheHit: s.cacheHit, durationMs: Math.round(s.durationMs) });
@@ -173,14 +169,20 @@ export function startBuild(engine: Engine, req: BuildRequest): { jobId: string; 
  * Runs a build inside another job (test, upgrade test): its log and progress flow into that
  * job, cancelling that job cancels the build. Resolves with the build id; throws when it failed.
  */
-export async function buildWithin(engine: Engine, dir: string, job: JobHandle, what = 'the build'): Promise<number> {
+export async function buildWithin(engine: JobContext, dir: string, job: JobHandle, what = 'the build', share = 0.5): Promise<number> {
   const b = startBuild(engine, { dir });
+  job.setBuildId(b.buildId);
   const forward = engine.on((event, payload) => {
     if ((payload as { jobId?: string }).jobId !== b.jobId) return;
     if (event === 'job.log') for (const l of (payload as EventPayload<'job.log'>).lines) job.log(l.level, l.text);
+    if (event === 'job.stage') {
+      const { jobId: _inner, buildId: _b, ...s } = payload as EventPayload<'job.stage'>;
+      job.stage(s);
+    }
     if (event === 'job.progress') {
+      // The build is the first `share` of the outer job's progress.
       const p = payload as EventPayload<'job.progress'>;
-      job.progress(`build: ${p.stage}`, p.fraction, p.message);
+      job.progress('build', p.fraction === null ? null : p.fraction * share, p.message ?? p.phase);
     }
   });
   const onAbort = () => engine.jobs.cancel(b.jobId);
@@ -193,6 +195,7 @@ export async function buildWithin(engine: Engine, dir: string, job: JobHandle, w
   return b.buildId;
 }
 
-export function startBuildJob(engine: Engine, req: BuildRequest): { jobId: string } {
-  return { jobId: startBuild(engine, req).jobId };
+export function startBuildJob(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number } {
+  const { jobId, buildId } = startBuild(engine, req);
+  return { jobId, buildId };
 }

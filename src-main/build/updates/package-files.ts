@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildDetail } from '../api/contract';
-import { EngineError } from '../api/errors';
+import type { BuildDetail } from '../../api/contract';
+import { EngineError } from '../../api/errors';
 
 /** Update packages live in the build folder under updates/. */
 export const UPDATES_SUBDIR = 'updates';

@@ -2,12 +2,12 @@
 // keep results, console log and a screenshot with the build, power off.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Engine } from './engine';
-import type { CheckResult, Req, Res } from './contract';
-import { EngineError } from './errors';
-import { requireSpec } from './spec-gate';
+import type { JobContext } from './context';
+import type { CheckResult, Req, Res } from '../api/contract';
+import { EngineError } from '../api/errors';
+import { requireSpec } from '../spec/require';
 import { buildWithin, upToDateBuild } from './build-job';
-import { launchBuildVm, type LiveVm } from './vm-service';
+import type { LiveVm } from './machines';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { waitUntilReady } from '../vm/ready';
@@ -21,7 +21,6 @@ export interface TestOptions {
   buildId?: number;
   /** Leave the VM running after the checks (the caller stops it). */
   keepRunning?: boolean;
-  onVm?(live: LiveVm): void;
 }
 
 export interface TestRunReport {
@@ -30,10 +29,11 @@ export interface TestRunReport {
   checks: CheckResult[];
   consoleLog: string;
   screenshot: string | null;
+  vmId: string | null;
 }
 
 /** The build to test: the given one, else the newest build of DIR if nothing changed since, else a new build. */
-async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<number> {
+async function buildToTest(engine: JobContext, o: TestOptions, job: JobHandle): Promise<number> {
   if (o.buildId !== undefined) {
     if (!engine.store().getBuildRecord(o.buildId)) throw new EngineError('not-found', `no build #${o.buildId}`);
     return o.buildId;
@@ -48,7 +48,7 @@ async function buildToTest(engine: Engine, o: TestOptions, job: JobHandle): Prom
   return buildWithin(engine, spec.dir, job);
 }
 
-export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): Promise<TestRunReport> {
+export async function runTest(engine: JobContext, o: TestOptions, job: JobHandle): Promise<TestRunReport> {
   const buildId = await buildToTest(engine, o, job);
   job.setBuildId(buildId);
   const store = engine.store();
@@ -60,9 +60,8 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
   let screenshot: string | null = null;
   const consoleLog = path.join(runDir, 'console.log');
   try {
-    job.progress('boot', 0, `booting build #${buildId}`);
-    live = await launchBuildVm(engine, { buildId, purpose: 'test', log: (level, text) => job.log(level, text) });
-    o.onVm?.(live);
+    job.progress('boot', 0.5, `booting build #${buildId}`);
+    live = await engine.machines.launch({ buildId, purpose: 'test', log: (level, text) => job.log(level, text) });
     const vm = live.machine;
     job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
     // The console arrives in arbitrary chunks (often a character at a time): log whole lines.
@@ -73,30 +72,33 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
       for (const line of lines) if (line.trim()) job.log('debug', `console: ${clean(line)}`);
     });
     const total = live.spec.checks.length;
-    for (const c of live.spec.checks) engine.emit('test.check', { jobId: job.id, name: c.name, kind: c.kind, state: 'waiting', elapsedMs: 0 });
-    job.progress('boot', 0.5, 'waiting for the control channel');
+    const waiting = (c: { name: string; kind: string; line?: number }, message = 'waiting for the VM to boot') =>
+      engine.emit('test.check', { jobId: job.id, runId, name: c.name, kind: c.kind, status: 'waiting', message, durationMs: 0, ...(c.line ? { line: c.line } : {}) });
+    for (const c of live.spec.checks) waiting(c);
+    job.progress('boot', 0.6, 'waiting for the control channel');
     const ready = await waitUntilReady(vm, BOOT_TIMEOUT_MS, job.signal);
     if (job.signal.aborted) throw new EngineError('failed', 'cancelled');
     if (ready.ok) job.log('info', `VM ready in ${(ready.ms / 1000).toFixed(2)} s`);
     else job.log('error', `VM never became ready: ${ready.reason}`);
+    job.progress('checks', 0.7, 'running the checks');
     const results = !ready.ok
-      ? live.spec.checks.map((c): CheckResult => ({ name: c.name, kind: c.kind, status: 'failed', message: `not run: ${ready.reason}`, durationMs: 0 }))
+      ? live.spec.checks.map((c): CheckResult => ({ name: c.name, kind: c.kind, status: 'failed', message: `not run: ${ready.reason}`, durationMs: 0, ...(c.line ? { line: c.line } : {}) }))
       : await runChecks(vm, live.spec.checks, {
       services: live.spec.services,
       signal: job.signal,
       onCheck: (s) => {
-        if (s.status === 'running') {
-          engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: 'waiting', elapsedMs: 0 });
+        if (s.status === 'waiting') {
+          engine.emit('test.check', { jobId: job.id, runId, ...s });
           return;
         }
-        checks.push(s);
-        job.progress('checks', checks.length / Math.max(1, total), `${checks.length}/${total}`);
+        checks.push(s as CheckResult);
+        job.progress('checks', 0.7 + 0.3 * (checks.length / Math.max(1, total)), `${checks.length}/${total}`);
         job.log(s.status === 'passed' ? 'info' : 'error', `check ${s.name}: ${s.status} — ${s.message}`);
-        engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: s.status, elapsedMs: s.durationMs, message: s.message });
+        engine.emit('test.check', { jobId: job.id, runId, ...s });
       },
     });
     stopConsole();
-    if (!ready.ok) for (const r of results) engine.emit('test.check', { jobId: job.id, name: r.name, kind: r.kind, state: 'failed', elapsedMs: 0, message: r.message });
+    if (!ready.ok) for (const r of results) engine.emit('test.check', { jobId: job.id, runId, ...r });
     for (const r of results) store.addCheckResult(runId, r);
     if (vm.isRunning) {
       screenshot = path.join(runDir, 'screenshot.png');
@@ -113,7 +115,7 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
     }
     fs.writeFileSync(consoleLog, vm.console.output);
     store.finishTestRun(runId, { status: failed.length ? 'failed' : 'passed', consoleLog, screenshot });
-    return { buildId, runId, checks: results, consoleLog, screenshot };
+    return { buildId, runId, checks: results, consoleLog, screenshot, vmId: vm.vmid };
   } catch (e) {
     if (live) {
       await live.machine.kill();
@@ -124,28 +126,22 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
   }
 }
 
-export function startTest(engine: Engine, o: TestOptions): { jobId: string; done: Promise<JobOutcome>; report: Promise<TestRunReport> } {
-  let resolveReport!: (r: TestRunReport) => void;
-  let rejectReport!: (e: unknown) => void;
-  const report = new Promise<TestRunReport>((res, rej) => ((resolveReport = res), (rejectReport = rej)));
-  report.catch(() => undefined);
+export function startTest(engine: JobContext, o: TestOptions): { jobId: string; done: Promise<JobOutcome> } {
   const title = o.buildId !== undefined ? `Test build #${o.buildId}` : `Test ${path.basename(path.resolve(o.dir ?? '.'))}`;
-  const { jobId, done } = engine.jobs.start('test', title, async (job) => {
-    try {
-      const r = await runTest(engine, o, job);
-      resolveReport(r);
-      const failed = r.checks.filter((c) => c.status === 'failed');
-      return { buildId: r.buildId, ...(failed.length ? { failed: `${failed.length} of ${r.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}` } : {}) };
-    } catch (e) {
-      rejectReport(e);
-      throw e;
-    }
+  return engine.jobs.start('test', title, async (job) => {
+    const r = await runTest(engine, o, job);
+    const failed = r.checks.filter((c) => c.status === 'failed');
+    return {
+      buildId: r.buildId,
+      runIds: [r.runId],
+      ...(o.keepRunning && r.vmId ? { vmId: r.vmId } : {}),
+      ...(failed.length ? { failed: `${failed.length} of ${r.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}` } : {}),
+    };
   });
-  return { jobId, done, report };
 }
 
-export function startTestJob(engine: Engine, req: Req<'test.start'>): Res<'test.start'> {
+export function startTestJob(engine: JobContext, req: Req<'test.start'>): Res<'test.start'> {
   if (req.buildId === undefined && !req.dir) throw new EngineError('invalid-request', 'test.start needs a dir or a buildId');
   if (req.dir) requireSpec(req.dir); // spec errors answer the request instead of failing a job
-  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId }).jobId };
+  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning }).jobId };
 }

@@ -11,7 +11,7 @@
 // kernel that does not boot on this machine.
 // The OS disk's FAT is written by the kernel's own vfat driver (modules shipped in the updater
 // layer); syslinux.cfg is replaced by writing a new file and renaming it over the old one.
-import { shQuote } from '../build/init';
+import { shQuote } from '../init';
 
 /** Where packages are dropped, relative to the data disk's root (the guest sees <data mount>/updates). */
 export const UPDATES_DIR_ON_DATA = '/updates';

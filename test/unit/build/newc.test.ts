@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseNewc } from '../../../src-main/api/newc';
+import { parseNewc } from '../../../src-main/build/newc';
 
 // The archives are made by GNU cpio itself, not by Yoke's writer, so the parser is checked
 // against the format as the rest of the world writes it.

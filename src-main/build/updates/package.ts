@@ -5,8 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { writeTar } from '../build/tar';
-import { hashFileSync as sha256Of } from '../build/hash';
+import { writeTar } from '../tar';
+import { hashFileSync as sha256Of } from '../hash';
 
 export const PACKAGE_FORMAT = 1;
 

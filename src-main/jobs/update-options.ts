@@ -1,14 +1,14 @@
-import type { Engine } from '../api/engine';
+import type { JobContext } from './context';
 import { EngineError } from '../api/errors';
-import { applianceKey } from './keys';
-import { fullPackageOf } from './package-files';
-import type { UpdateBuildOptions } from './update-stages';
+import { applianceKey } from '../build/updates/keys';
+import { fullPackageOf } from '../build/updates/package-files';
+import type { UpdateBuildOptions } from '../build/updates/update-stages';
 
 /**
  * What a build job passes to the pipeline for updates: the appliance's key (made on its first
  * build) and the older build a diff package is made against (--diff-from, else the parent).
  */
-export function updateOptions(engine: Engine, appliance: string, diffFrom: number | undefined, parentId: number | undefined): UpdateBuildOptions {
+export function updateOptions(engine: JobContext, appliance: string, diffFrom: number | undefined, parentId: number | undefined): UpdateBuildOptions {
   const diffFromId = diffFrom ?? parentId;
   const key = applianceKey(engine.home, appliance);
   if (diffFromId === undefined) return { key };

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { loadSpec, formatProblem } from '../spec/load';
-import type { ApplianceSpec } from '../spec/types';
-import { EngineError } from './errors';
+import { loadSpec, formatProblem } from './load';
+import type { ApplianceSpec } from './types';
+import { EngineError } from '../api/errors';
 
 /** Loads an appliance for work that needs a valid spec; every problem is reported at once. */
 export function requireSpec(dir: string): ApplianceSpec {

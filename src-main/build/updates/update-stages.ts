@@ -3,28 +3,22 @@
 // the OS disk's files. They run only when the build is given `updates` (the engine always does).
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashInputs, type CacheEntry } from '../build/cache';
+import { hashInputs, type CacheEntry } from '../cache';
 // Memoised by file identity within the process: warm rebuilds must not re-read the kernel and layers.
-import { hashFileSync as sha256Of } from '../build/hash';
-import { CpioTree } from '../build/cpio';
-import { writeLayer } from '../build/layers';
-import { namedModules } from '../build/modules';
-import { guestModulePath } from '../build/base';
-import { KERNEL_CMDLINE } from '../build/osdisk';
-import type { BuildContext } from '../build/stages';
-import type { Stage } from '../build/runner';
-import { resourcesDir } from '../util/resources';
-import { zstdPatchFrom } from '../tools/zstd';
-import type { ApplianceKey } from './keys';
+import { hashFileSync as sha256Of } from '../hash';
+import { CpioTree } from '../cpio';
+import { writeLayer } from '../layers';
+import { guestModulePath, namedModules } from '../modules';
+import { KERNEL_CMDLINE } from '../osdisk';
+import type { BuildContext } from '../context';
+import type { Stage } from '../runner';
+import { resourcesDir } from '../../util/resources';
+import { zstdPatchFrom } from '../../tools/zstd';
 import { fileEntry, unpackPackage, writePackage, type PackageFile } from './package';
 import { diffPackageName, fullPackageName } from './package-files';
 import { generateUpdater, GUEST_PATHS } from './updater-script';
 
-export interface UpdateBuildOptions {
-  key: ApplianceKey;
-  /** Also make a diff package against this older build's full package. */
-  diffFrom?: { buildId: number; version: string; fullPackage: string };
-}
+export type { UpdateBuildOptions } from './options';
 
 export const FAT_MODULES = ['vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'];
 export const UPDATER_LAYER = 'updater.zst';

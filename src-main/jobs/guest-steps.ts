@@ -1,7 +1,7 @@
 // The upgrade's own steps, reported like checks so one list shows the whole path: the seed
 // and verify commands of appliance.yaml, and the power-off between the two boots.
 import type { CheckResult } from '../api/contract';
-import type { Machine } from '../vm/machine';
+import type { VirtualMachine as Machine } from '../vm/hypervisor';
 
 export type UpgradePhase = 'old' | 'seed' | 'upgraded' | 'verify';
 

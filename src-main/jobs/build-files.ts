@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildDetail } from './contract';
-import { EngineError } from './errors';
+import type { BuildDetail } from '../api/contract';
+import { EngineError } from '../api/errors';
 import type { ApplianceSpec } from '../spec/types';
 import { loadSpec } from '../spec/load';
 

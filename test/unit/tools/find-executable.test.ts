@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExecutable, searchDirs } from '../../../src-main/host/find-executable';
+import { findExecutable, searchDirs } from '../../../src-main/tools/find-executable';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-path-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
