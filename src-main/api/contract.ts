@@ -300,6 +300,8 @@ export const commands = {
         buildId: z.number().int().optional(),
         // Leave the VM running after the checks; job.finished names it (vmId) and the caller stops it.
         keepRunning: z.boolean().optional(),
+        // Boot on this hardware from the exported disks: a variant (virtualbox-sata), a family (vmware) or "all" the spec declares.
+        hardware: z.string().optional(),
       })
       .strict(),
     response: JobRef,
@@ -467,6 +469,8 @@ export const events = {
     buildId: z.number().int().optional(),
     // Test and upgrade runs the job recorded (look them up with runs.get / upgrades.run.get).
     runIds: z.array(z.number().int()).optional(),
+    // The hardware variant each of runIds booted on (test.start with hardware), same order.
+    hardware: z.array(z.string()).optional(),
     // A VM the job left running (test.start with keepRunning).
     vmId: z.string().optional(),
   }),

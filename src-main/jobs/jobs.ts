@@ -28,6 +28,8 @@ export interface JobResult {
   buildId?: number;
   /** Test or upgrade runs the job recorded, in order. */
   runIds?: number[];
+  /** The hardware variant each of runIds booted on (test --hardware), in the same order. */
+  hardware?: string[];
   /** A VM the job left running (test --keep-running). */
   vmId?: string;
   /** Set when the work finished but its verdict is a failure (checks failed). */
@@ -78,7 +80,7 @@ export class Jobs {
       try {
         const r = (await work(handle)) ?? {};
         buildId = r.buildId ?? buildId;
-        const facts = { ...(buildId !== undefined ? { buildId } : {}), ...(r.runIds?.length ? { runIds: r.runIds } : {}), ...(r.vmId ? { vmId: r.vmId } : {}) };
+        const facts = { ...(buildId !== undefined ? { buildId } : {}), ...(r.runIds?.length ? { runIds: r.runIds } : {}), ...(r.hardware?.length ? { hardware: r.hardware } : {}), ...(r.vmId ? { vmId: r.vmId } : {}) };
         outcome = r.failed ? { status: 'failed', error: r.failed, ...facts } : { status: 'succeeded', ...facts };
       } catch (e) {
         const facts = buildId !== undefined ? { buildId } : {};

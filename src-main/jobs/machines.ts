@@ -14,6 +14,9 @@ import { reapStrays, isQemuOf } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
 import { CONTROL_FLAG } from '../build/init';
+import type { HardwareVariant } from '../vm/hardware';
+import { assertEmulatable } from '../vm/hardware-support';
+import { prepareExportedDisks } from '../vm/exported-disks';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../tools/find-executable';
 
@@ -56,6 +59,11 @@ export interface LaunchOptions {
    * upgrade boots); otherwise the disk's own boot loader runs, as in a shipped appliance.
    */
   direct?: boolean;
+  /**
+   * Boot on this hardware (vm/hardware.ts) from the build's exported disks, as a customer of
+   * that hypervisor receives them (vm/exported-disks.ts), through the disk's boot loader.
+   */
+  hardware?: HardwareVariant;
   log?: LogFn;
 }
 
@@ -106,6 +114,20 @@ export class Machines {
     const scratch: string[] = [];
     let dataDisk = o.dataDisk ?? null;
     const test = o.purpose !== 'boot';
+    let osDisk = o.osDisk;
+    if (o.hardware) {
+      try {
+        await assertEmulatable(o.hardware);
+      } catch (e) {
+        throw new EngineError('unavailable', (e as Error).message);
+      }
+      const ova = build.artifacts.find((a) => a.kind === 'ova')?.path ?? null;
+      const got = await prepareExportedDisks({ family: o.hardware.family, appliance: build.appliance, ova, rawOs: files.osDisk, rawData: o.dataDisk ? null : files.dataDisk, dir: stateDir });
+      o.log?.('info', `hardware ${o.hardware.name} (${o.hardware.title}): booting ${got.source}`);
+      osDisk = got.osDisk;
+      dataDisk = o.dataDisk ?? got.dataDisk;
+      scratch.push(got.osDisk, ...(got.dataDisk ? [got.dataDisk] : []));
+    }
     if (!dataDisk && files.dataDisk) {
       if (o.snapshot) dataDisk = files.dataDisk;
       else {
@@ -124,9 +146,11 @@ export class Machines {
       cpus: spec.vm.cpus,
       // The build's OS disk is replaced whole on upgrade and never written by the appliance: a
       // snapshot, unless the caller hands a private copy for the updater to write.
-      osDisk: o.osDisk ? { path: o.osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
+      osDisk: osDisk ? { path: osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
+      hardware: o.hardware,
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
-      ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
+      // A hardware boot goes through the exported disk's own boot loader (its copy carries the control flag).
+      ...((o.direct ?? (test && !o.hardware)) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
       forwards: spec.network.forward,
       control: test,
       purpose: o.purpose,

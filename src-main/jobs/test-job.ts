@@ -12,6 +12,8 @@ import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { waitUntilReady } from '../vm/ready';
 import { clean } from '../vm/console';
+import { selectVariants, type HardwareVariant } from '../vm/hardware';
+import { specOfBuild } from './build-files';
 
 /** How long a test VM may take to boot before its checks run (TCG on a busy machine is slow). */
 const BOOT_TIMEOUT_MS = 180_000;
@@ -21,6 +23,10 @@ export interface TestOptions {
   buildId?: number;
   /** Leave the VM running after the checks (the caller stops it). */
   keepRunning?: boolean;
+  /** `--hardware`: a variant (virtualbox-sata), a family (vmware) or "all" declared by the build's spec. */
+  hardware?: string;
+  /** The one variant this run boots on (set per run when `hardware` is given). */
+  variant?: HardwareVariant;
 }
 
 export interface TestRunReport {
@@ -61,7 +67,7 @@ export async function runTest(engine: JobContext, o: TestOptions, job: JobHandle
   const consoleLog = path.join(runDir, 'console.log');
   try {
     job.progress('boot', 0.5, `booting build #${buildId}`);
-    live = await engine.machines.launch({ buildId, purpose: 'test', log: (level, text) => job.log(level, text) });
+    live = await engine.machines.launch({ buildId, purpose: 'test', hardware: o.variant, log: (level, text) => job.log(level, text) });
     const vm = live.machine;
     job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
     // The console arrives in arbitrary chunks (often a character at a time): log whole lines.
@@ -127,15 +133,28 @@ export async function runTest(engine: JobContext, o: TestOptions, job: JobHandle
 }
 
 export function startTest(engine: JobContext, o: TestOptions): { jobId: string; done: Promise<JobOutcome> } {
-  const title = o.buildId !== undefined ? `Test build #${o.buildId}` : `Test ${path.basename(path.resolve(o.dir ?? '.'))}`;
+  const title = `${o.buildId !== undefined ? `Test build #${o.buildId}` : `Test ${path.basename(path.resolve(o.dir ?? '.'))}`}${o.hardware ? ` on ${o.hardware}` : ''}`;
   return engine.jobs.start('test', title, async (job) => {
-    const r = await runTest(engine, o, job);
-    const failed = r.checks.filter((c) => c.status === 'failed');
+    // One run per hardware variant, all on the same build (built at most once).
+    let variants: (HardwareVariant | undefined)[] = [undefined];
+    let buildId = o.buildId;
+    if (o.hardware) {
+      buildId = await buildToTest(engine, o, job);
+      const spec = specOfBuild(engine.store().getBuild(buildId)!);
+      variants = selectVariants(o.hardware, spec.vm.hardware ?? ['virtio']);
+      job.log('info', `hardware: ${variants.map((v) => v!.name).join(', ')}`);
+    }
+    const reports: { variant?: HardwareVariant; r: TestRunReport }[] = [];
+    for (const variant of variants) reports.push({ variant, r: await runTest(engine, { ...o, buildId, variant }, job) });
+    const failed = reports.flatMap(({ variant, r }) => r.checks.filter((c) => c.status === 'failed').map((c) => (variant ? `${c.name} (${variant.name})` : c.name)));
+    const total = reports.reduce((n, { r }) => n + r.checks.length, 0);
+    const last = reports[reports.length - 1].r;
     return {
-      buildId: r.buildId,
-      runIds: [r.runId],
-      ...(o.keepRunning && r.vmId ? { vmId: r.vmId } : {}),
-      ...(failed.length ? { failed: `${failed.length} of ${r.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}` } : {}),
+      buildId: last.buildId,
+      runIds: reports.map(({ r }) => r.runId),
+      ...(o.hardware ? { hardware: reports.map(({ variant }) => variant!.name) } : {}),
+      ...(o.keepRunning && last.vmId ? { vmId: last.vmId } : {}),
+      ...(failed.length ? { failed: `${failed.length} of ${total} checks failed: ${failed.join(', ')}` } : {}),
     };
   });
 }
@@ -143,5 +162,12 @@ export function startTest(engine: JobContext, o: TestOptions): { jobId: string; 
 export function startTestJob(engine: JobContext, req: Req<'test.start'>): Res<'test.start'> {
   if (req.buildId === undefined && !req.dir) throw new EngineError('invalid-request', 'test.start needs a dir or a buildId');
   if (req.dir) requireSpec(req.dir); // spec errors answer the request instead of failing a job
-  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning }).jobId };
+  if (req.hardware !== undefined) {
+    try {
+      selectVariants(req.hardware, ['virtio']);
+    } catch (e) {
+      throw new EngineError('invalid-request', (e as Error).message);
+    }
+  }
+  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning, hardware: req.hardware }).jobId };
 }

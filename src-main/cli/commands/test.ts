@@ -14,15 +14,19 @@ export { parseBuildId } from '../shared';
 export const testCommand: CliCommand = {
   name: 'test',
   summary: "boot a build and run the appliance's checks",
-  usage: `Usage: yoke test [DIR] [--build ID] [--junit FILE] [--keep-running] [--verbose]
+  usage: `Usage: yoke test [DIR] [--build ID] [--hardware NAME|all] [--junit FILE] [--keep-running] [--verbose]
 
   DIR             appliance folder (default: current folder); built first when it changed
   --build ID      test this build instead
+  --hardware H    boot the exported disks on that hardware: virtio, virtualbox-ide,
+                  virtualbox-sata, vmware-ide, vmware-pvscsi, a family (virtualbox, vmware),
+                  or all (every variant of the families the spec declares); one run each
   --junit FILE    also write the results as JUnit XML
   --keep-running  leave the VM running after the checks, until Ctrl-C
   --verbose       print every log line, including the VM's console`,
   options: {
     build: { type: 'string' },
+    hardware: { type: 'string' },
     junit: { type: 'string' },
     'keep-running': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
@@ -35,7 +39,8 @@ export const testCommand: CliCommand = {
     try {
       let outcome;
       try {
-        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning }), { verbose: Boolean(args.values.verbose) });
+        const hardware = args.values.hardware === undefined ? undefined : String(args.values.hardware);
+        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning, ...(hardware !== undefined ? { hardware } : {}) }), { verbose: Boolean(args.values.verbose) });
       } catch (e) {
         return refused(ctx, 'test', e);
       }
@@ -50,22 +55,39 @@ export const testCommand: CliCommand = {
         }
         return EXIT_FAILED;
       }
-      const run = await engine.request('runs.get', { id: runId });
-      const build = await engine.request('builds.get', { id: run.buildId });
+      // One run per hardware variant with --hardware; JUnit and JSON cover them all.
+      const runs = await Promise.all((outcome.runIds ?? [runId]).map((id) => engine.request('runs.get', { id })));
+      const names = outcome.hardware ?? [];
+      const build = await engine.request('builds.get', { id: runs[0].buildId });
+      const label = (i: number) => (names[i] ? ` [${names[i]}]` : '');
+      const allChecks = runs.flatMap((r, i) => r.checks.map((c) => ({ ...c, name: `${c.name}${label(i)}` })));
       if (args.values.junit) {
         const file = path.resolve(String(args.values.junit));
-        fs.writeFileSync(file, junitXml(`${build.appliance} ${build.version} (build #${build.id})`, run.checks));
+        fs.writeFileSync(file, junitXml(`${build.appliance} ${build.version} (build #${build.id})`, allChecks));
       }
+      const run = runs[0];
       if (ctx.json) {
-        ctx.out(JSON.stringify({ build: buildJson(build), run: { id: run.id, status: run.status }, checks: run.checks, consoleLog: run.consoleLog, screenshot: run.screenshot }) + '\n');
+        ctx.out(
+          JSON.stringify({
+            build: buildJson(build),
+            run: { id: run.id, status: run.status },
+            checks: run.checks,
+            consoleLog: run.consoleLog,
+            screenshot: run.screenshot,
+            ...(names.length ? { runs: runs.map((r, i) => ({ hardware: names[i], id: r.id, status: r.status, checks: r.checks, consoleLog: r.consoleLog, screenshot: r.screenshot })) } : {}),
+          }) + '\n',
+        );
       } else {
-        for (const c of run.checks) {
-          const mark = c.status === 'passed' ? '✓' : '✗';
-          ctx.out(printable(`${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}`) + '\n');
-        }
+        runs.forEach((r, i) => {
+          if (names[i]) ctx.out(`${names[i]} (run #${r.id}):\n`);
+          for (const c of r.checks) {
+            const mark = c.status === 'passed' ? '✓' : '✗';
+            ctx.out(printable(`${names[i] ? '  ' : ''}${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}`) + '\n');
+          }
+        });
       }
-      const failed = run.checks.filter((c) => c.status === 'failed').length;
-      ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${run.checks.length - failed} passed, ${failed} failed; console log ${run.consoleLog}\n`);
+      const failed = allChecks.filter((c) => c.status === 'failed').length;
+      ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${allChecks.length - failed} passed, ${failed} failed; console log ${runs.map((r) => r.consoleLog).join(', ')}\n`);
       if (outcome.vmId) {
         const vm = (await engine.request('vms.list', {})).find((v) => v.id === outcome.vmId);
         if (vm) {
