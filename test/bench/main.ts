@@ -1,6 +1,6 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,ui,upgrade]`.
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,hardware,ui,upgrade]`.
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Engine } from '../../src-main/api/engine';
 import { startBuild } from '../../src-main/jobs/build-job';
 import { startTest } from '../../src-main/jobs/test-job';
+import { HARDWARE_VARIANTS } from '../../src-main/vm/hardware';
 import { takeToolTime } from '../../src-main/tools/tool-time';
 import { makeTestHome, removeTestHomes } from '../integration/build/helpers';
 import { sampleApplianceDir } from '../../src-main/util/resources';
@@ -164,10 +165,34 @@ async function benchBoot(home: string): Promise<void> {
   }
 }
 
+/** Boot to all checks passed on each hardware profile, from the exported disks (`yoke test --hardware`). */
+async function benchHardware(home: string): Promise<void> {
+  process.stderr.write('hardware profiles (sample, exported disks, one run each)\n');
+  const engine = new Engine({ home, face: 'cli' });
+  try {
+    const b = startBuild(engine, { dir: sampleApplianceDir() });
+    await b.done;
+    for (const v of HARDWARE_VARIANTS) {
+      const t0 = performance.now();
+      let lastCheck = 0;
+      const off = engine.on((event, p) => {
+        if (event === 'test.check' && (p as { status: string }).status !== 'waiting') lastCheck = performance.now();
+      });
+      const outcome = await startTest(engine, { buildId: b.buildId, hardware: v.name }).done;
+      off();
+      if (outcome.status !== 'succeeded') throw new Error(`bench test on ${v.name} failed: ${outcome.error}`);
+      row(`yoke test --hardware ${v.name}: to all checks passed (disks prepared, boot, checks)`, lastCheck - t0, null, '');
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
 async function main(): Promise<void> {
   let home: string | null = null;
-  if (want('build') || want('boot')) home = await benchBuild();
+  if (want('build') || want('boot') || want('hardware')) home = await benchBuild();
   if (want('boot') && home) await benchBoot(home);
+  if (want('hardware') && home) await benchHardware(home);
   if (want('upgrade')) {
     process.stderr.write('upgrade test (sample 1.0.0 -> 1.1.0, swap)\n');
     const uhome = await makeTestHome('yoke-bench-upgrade-');
