@@ -337,6 +337,16 @@ export const commands = {
     request: z.object({ id: z.number().int() }).strict(),
     response: BuildDetail,
   },
+  'builds.screenshot': {
+    // The VM's screen at the end of the build's newest test run (PNG, base64); null when none was taken.
+    request: z.object({ id: z.number().int() }).strict(),
+    response: z.object({ png: z.string().nullable() }),
+  },
+  'vms.screen': {
+    // What a running VM's screen shows now (PNG, base64): the console a hypervisor window would show.
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ png: z.string() }),
+  },
   'vms.list': {
     request: Empty,
     response: z.array(VmSummary),

@@ -74,6 +74,13 @@ export function createHandlers(engine: ApiContext): Handlers {
       const current = upToDateBuild(engine, spec);
       return current !== null ? { buildId: current } : startBuildJob(engine, { dir: spec.dir });
     },
+    'builds.screenshot': (req) => {
+      const b = engine.store().getBuild(req.id);
+      if (!b) throw new EngineError('not-found', `no build #${req.id}`);
+      const shot = b.artifacts.filter((a) => a.kind === 'screenshot').pop();
+      return { png: shot && fs.existsSync(shot.path) ? fs.readFileSync(shot.path).toString('base64') : null };
+    },
+    'vms.screen': (req) => engine.machines.screen(req.id),
     'vms.list': () => engine.machines.list(),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
     'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false),

@@ -195,6 +195,19 @@ export class Machines {
     return out;
   }
 
+  /** A screenshot of a running VM's screen (QMP screendump), as base64 PNG. */
+  async screen(id: string): Promise<Res<'vms.screen'>> {
+    const live = this.vms.get(id);
+    if (!live) throw new EngineError('not-found', `no running VM ${id} in this Yoke (a VM another Yoke process runs shows its screen there)`);
+    const png = path.join(vmStateDir(this.host.home, id), `screen-${process.pid}.png`);
+    try {
+      await live.machine.screenshot(png);
+      return { png: fs.readFileSync(png).toString('base64') };
+    } finally {
+      fs.rmSync(png, { force: true });
+    }
+  }
+
   async stop(id: string, force: boolean): Promise<Res<'vms.stop'>> {
     const live = this.vms.get(id);
     if (live) {

@@ -1,4 +1,6 @@
 import type { ApplianceSummary } from '../../../src-main/api/contract';
+import { invoke } from '../../api/client';
+import { VmScreen } from '../../components/VmScreen';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDuration } from '../../components/format';
 import { LogView } from '../../components/LogView';
@@ -96,7 +98,12 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
               <h3 className="panel-title checks-title">Checks</h3>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
               <ChecksList checks={run.checks} live={live} />
-              {screenshot ? <p className="muted small mono">Screenshot: {screenshot.path}</p> : null}
+              {screenshot && run.buildId !== null ? (
+                <>
+                  <h3 className="panel-title">Screen</h3>
+                  <VmScreen load={() => invoke('builds.screenshot', { id: run.buildId! })} stamp={screenshot.path} label="The VM's screen at the end of the test" />
+                </>
+              ) : null}
             </>
           ) : null}
         </aside>

@@ -4,6 +4,7 @@ import { invoke, subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ScreenHeader } from '../../components/ScreenHeader';
+import { VmScreen } from '../../components/VmScreen';
 import { formatDuration } from '../../components/format';
 import { useCommand } from '../../components/useCommand';
 import { useNow } from '../../components/useNow';
@@ -16,7 +17,7 @@ function vmLabel(vm: VmSummary | undefined, id: string): string {
   return vm ? `${vm.appliance} ${vm.version}` : id;
 }
 
-function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: string, force: boolean): void; onTerminal(id: string): void }) {
+function VmTable({ rows, onStop, onTerminal, onScreen }: { rows: VmSummary[]; onStop(id: string, force: boolean): void; onTerminal(id: string): void; onScreen(id: string): void }) {
   const now = useNow(1000, rows.length > 0);
   return (
     <table className="grid" aria-label="Virtual machines">
@@ -75,6 +76,9 @@ function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: s
                 <button type="button" className="button small" onClick={() => onTerminal(vm.id)}>
                   Terminal
                 </button>
+                <button type="button" className="button small" onClick={() => onScreen(vm.id)}>
+                  Screen
+                </button>
                 <button type="button" className="button small" onClick={() => onStop(vm.id, false)}>
                   Stop
                 </button>
@@ -93,6 +97,8 @@ function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: s
 export function VmsScreen() {
   const vms = useCommand('vms.list', {});
   const [stopError, setStopError] = useState<string | null>(null);
+  // The VM whose screen is shown under the table, and a counter that fetches it again.
+  const [screen, setScreen] = useState<{ id: string; n: number } | null>(null);
   const { tabs, active, openTerminal, closeTerminal } = useVmsSelection();
   const { reload } = vms;
   useEffect(() => subscribe('vms.changed', () => reload()), [reload]);
@@ -145,8 +151,19 @@ export function VmsScreen() {
               </EmptyState>
             )
           ) : (
-            <VmTable rows={rows} onStop={(id, force) => void stop(id, force)} onTerminal={openTerminal} />
+            <VmTable rows={rows} onStop={(id, force) => void stop(id, force)} onTerminal={openTerminal} onScreen={(id) => setScreen((s) => ({ id, n: (s?.n ?? 0) + 1 }))} />
           )}
+          {screen && byId.has(screen.id) ? (
+            <div className="vm-screen-panel">
+              <h3 className="panel-title">
+                Screen: {vmLabel(byId.get(screen.id), screen.id)}{' '}
+                <button type="button" className="button small" onClick={() => setScreen({ id: screen.id, n: screen.n + 1 })}>
+                  Refresh
+                </button>
+              </h3>
+              <VmScreen load={() => invoke('vms.screen', { id: screen.id })} stamp={`${screen.id}:${screen.n}`} label={`The screen of ${vmLabel(byId.get(screen.id), screen.id)}`} />
+            </div>
+          ) : null}
         </section>
       ) : (
         <section className="panel flush terminal-panel" role="tabpanel" aria-label={`Terminal: ${vmLabel(byId.get(active), active)}`}>

@@ -91,6 +91,10 @@ test('Test boots the build and every check turns passed', async ({ app }) => {
   await expect(checks.getByRole('listitem')).toHaveCount(sample.checks.length);
   for (const item of await checks.getByRole('listitem').all()) await expect(item).toContainText('passed');
   await expect(app.getByRole('status').filter({ hasText: 'Test: Succeeded' })).toBeVisible();
+  // The VM's screen at the end of the test: the VGA console (720×400 text mode), not a blank boot banner.
+  const screen = app.getByRole('img', { name: "The VM's screen at the end of the test" });
+  await expect(screen).toBeVisible({ timeout: 30_000 });
+  expect(await screen.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([720, 400]);
   await screenshot(app, 'test-checks');
 
   // The results are stored with the build.
@@ -121,6 +125,10 @@ test('Boot a build: its serial console streams into Terminal, keystrokes reach i
   await expect(vms.getByRole('link', { name: /^127\.0\.0\.1:\d+$/ })).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:\d+\/$/);
   await expect(vms).toContainText(/\d+(\.\d+)? s/);
   await screenshot(app, 'vms');
+  // Its screen, as the hypervisor window would show it.
+  await vms.getByRole('button', { name: 'Screen', exact: true }).click();
+  await expect(app.getByRole('img', { name: /^The screen of / })).toBeVisible({ timeout: 30_000 });
+  await screenshot(app, 'vm-screen');
 
   await vms.getByRole('button', { name: 'Terminal', exact: true }).click();
   const rows = app.locator('.xterm-rows');
