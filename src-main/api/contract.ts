@@ -424,6 +424,8 @@ export const commands = {
         dir: z.string().min(1).optional(),
         method: UpgradeMethod.optional(),
         keepDisks: z.boolean().optional(),
+        // Boot both halves on this hardware variant (or a family's first) from the exported disks; swap only.
+        hardware: z.string().optional(),
       })
       .strict(),
     response: JobRef,

@@ -3,7 +3,7 @@ import type { Req, Res } from './contract';
 import { EngineError } from './errors';
 import { releasedBuilds, resolveFrom } from '../jobs/releases';
 import { requireSpec } from '../spec/require';
-import { startUpgradeTest } from '../jobs/upgrade-test';
+import { startUpgradeTest, upgradeHardware } from '../jobs/upgrade-test';
 
 const CANDIDATES = 10;
 
@@ -50,6 +50,7 @@ export function runUpgrades(engine: Engine, req: Req<'upgrades.run'>): Res<'upgr
   // A wrong --from (or a spec error in dir) is refused now, before a job or a build exists.
   const appliance = req.toBuildId !== undefined ? store.getBuildRecord(req.toBuildId)!.appliance : requireSpec(req.dir!).name;
   resolveFrom(store, appliance, from, req.toBuildId);
-  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks });
+  upgradeHardware(req.hardware, req.method ?? 'swap'); // refused now, not as a failed job
+  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, hardware: req.hardware });
   return { jobId };
 }

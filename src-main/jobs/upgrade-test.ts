@@ -23,6 +23,7 @@ import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from '
 import { UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
 import { fullPackageOf } from '../build/updates/package-files';
 
+import { selectVariants, type HardwareVariant } from '../vm/hardware';
 export type { UpgradeMethod } from '../api/contract';
 
 export interface UpgradeTestOptions {
@@ -34,6 +35,8 @@ export interface UpgradeTestOptions {
   method?: UpgradeMethod;
   /** Keep each pair's data disk after a passed pair too (it is always kept after a failure). */
   keepDataDisk?: boolean;
+  /** Boot both halves on this hardware variant, from each build's exported disks (swap only). */
+  hardware?: string;
 }
 
 export interface BuildRef {
@@ -66,6 +69,7 @@ interface PairContext {
   newBuild: BuildRecord;
   newSpec: ApplianceSpec;
   method: UpgradeMethod;
+  hardware?: HardwareVariant;
   runDir: string;
   record(r: CheckResult): void;
   /** Progress within this pair (0..1), shown as the whole job's figure. */
@@ -82,7 +86,7 @@ function saveConsole(file: string, ...parts: string[]): void {
 
 /** Boot OLD on the pair's data disk, its checks, the seed commands, a clean power-off. */
 async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<void> {
-  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, log: (l, t) => p.job.log(l, t) });
   const vm = live.machine;
   try {
     p.progress('old', 0.1, `build #${p.oldBuild.id} ${p.oldBuild.version}: checks`);
@@ -98,7 +102,7 @@ async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<vo
 
 /** Swap: NEW's OS with OLD's data disk, as a test boot. */
 async function swapHalf(p: PairContext, data: string, newLog: string): Promise<void> {
-  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, log: (l, t) => p.job.log(l, t) });
   await newChecks(p, live.machine, newLog);
 }
 
@@ -151,7 +155,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   await newChecks(p, second.machine, newLog);
 }
 
-async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }): Promise<UpgradePairReport> {
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, hardware?: HardwareVariant): Promise<UpgradePairReport> {
   const store = engine.store();
   const started = Date.now();
   const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
@@ -166,7 +170,7 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
     engine.emit('test.check', { jobId: job.id, runId, ...r });
   };
   const progress = (phase: string, f: number, message: string) => job.progress(phase, pair.start + (pair.span * (pair.index + f)) / pair.of, message);
-  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, runDir, record, progress };
+  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, hardware, runDir, record, progress };
   engine.emit('upgrade.pair', { jobId: job.id, runId, fromBuildId: oldBuild.id, toBuildId: newBuild.id, method, index: pair.index, of: pair.of });
   const data = path.join(runDir, 'data.raw');
   job.log('info', `upgrade #${oldBuild.id} ${oldBuild.version} -> #${newBuild.id} ${newBuild.version} (${method}), run ${runId}`);
@@ -193,8 +197,27 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
   return { from: { id: oldBuild.id, version: oldBuild.version }, to: { id: newBuild.id, version: newBuild.version }, method, runId, status, checks, consoleLogs, durationMs: Date.now() - started };
 }
 
+/**
+ * `--hardware` for an upgrade test: one variant (a family means its first, e.g. vmware-ide). Swap
+ * only: the package method's updater rewrites a private OS disk across both boots, which the
+ * exported-disk boot would replace.
+ */
+export function upgradeHardware(choice: string | undefined, method: UpgradeMethod): HardwareVariant | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'all') throw new EngineError('invalid-request', '--hardware all is for yoke test; an upgrade test takes one hardware variant or family.');
+  let v: HardwareVariant;
+  try {
+    v = selectVariants(choice, [])[0];
+  } catch (e) {
+    throw new EngineError('invalid-request', (e as Error).message);
+  }
+  if (method !== 'swap') throw new EngineError('invalid-request', `--hardware needs --method swap (the package method's updater writes the OS disk the hardware boot takes from the exports).`);
+  return v;
+}
+
 export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, job: JobHandle): Promise<UpgradeReport> {
   const method = o.method ?? 'swap';
+  const hardware = upgradeHardware(o.hardware, method);
   const store = engine.store();
   let appliance: string;
   if (o.toBuildId !== undefined) {
@@ -215,7 +238,7 @@ export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, 
   const pairs: UpgradePairReport[] = [];
   const todo = olds.filter((b) => b.id !== toId);
   for (const [index, old] of todo.entries()) {
-    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }));
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, hardware));
   }
   return { to: { id: newBuild.id, version: newBuild.version }, pairs };
 }

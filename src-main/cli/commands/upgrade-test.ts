@@ -37,19 +37,22 @@ async function pairOf(engine: Engine, runId: number): Promise<UpgradePairJson> {
 export const upgradeTestCommand: CliCommand = {
   name: 'upgrade-test',
   summary: 'prove a new build upgrades older ones, keeping their data',
-  usage: `Usage: yoke upgrade-test [DIR] --from VERSION|BUILD|released [--to BUILD] [--method swap|package] [--verbose]
+  usage: `Usage: yoke upgrade-test [DIR] --from VERSION|BUILD|released [--to BUILD] [--method swap|package] [--hardware NAME] [--verbose]
 
   DIR              appliance folder (default: current folder); built first (cached) unless --to is given
   --from WHAT      the OLD build(s): a version (its newest build), a build number, or "released" (every released build)
   --to BUILD       upgrade to this build instead of building DIR
   --method HOW     swap: boot NEW's OS disk with OLD's data disk (default)
                    package: install NEW's full update package inside OLD and reboot
+  --hardware NAME  boot both halves on this hardware from each build's exported disks
+                   (virtualbox-ide, virtualbox-sata, vmware-ide, vmware-pvscsi, virtio; swap only)
   --keep-disks     keep each pair's disks under runs/<id>/ even when it passed
   --verbose        print every log line`,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
     method: { type: 'string' },
+    hardware: { type: 'string' },
     'keep-disks': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
   },
@@ -67,7 +70,7 @@ export const upgradeTestCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']) }),
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.hardware !== undefined ? { hardware: String(args.values.hardware) } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {
