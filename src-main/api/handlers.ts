@@ -77,8 +77,14 @@ export function createHandlers(engine: ApiContext): Handlers {
     'builds.screenshot': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
-      const shot = b.artifacts.filter((a) => a.kind === 'screenshot').pop();
-      return { png: shot && fs.existsSync(shot.path) ? fs.readFileSync(shot.path).toString('base64') : null };
+      // Newest test run of this build that kept a screenshot (runs are listed newest first).
+      const store = engine.store();
+      for (const r of store.listRuns({ appliance: b.appliance })) {
+        if (r.buildId !== b.id || r.kind !== 'test') continue;
+        const shot = store.getTestRun(r.id)?.screenshot;
+        if (shot && fs.existsSync(shot)) return { png: fs.readFileSync(shot).toString('base64') };
+      }
+      return { png: null };
     },
     'vms.screen': (req) => engine.machines.screen(req.id),
     'vms.list': () => engine.machines.list(),

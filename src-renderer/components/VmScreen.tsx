@@ -6,7 +6,7 @@ import { invoke } from '../api/client';
  * window would show (kernel and init messages, the console shell). `load` fetches it; `stamp`
  * changing fetches again.
  */
-export function VmScreen({ load, stamp, label }: { load: () => ReturnType<typeof invoke<'builds.screenshot'>> | ReturnType<typeof invoke<'vms.screen'>>; stamp: string | number; label: string }) {
+export function VmScreen({ load, stamp, label, title }: { load: () => ReturnType<typeof invoke<'builds.screenshot'>> | ReturnType<typeof invoke<'vms.screen'>>; stamp: string | number; label: string; title?: string }) {
   const [png, setPng] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -25,5 +25,10 @@ export function VmScreen({ load, stamp, label }: { load: () => ReturnType<typeof
   }, [stamp]);
   if (error) return <p className="muted small">No screen: {error}</p>;
   if (!png) return null;
-  return <img className="vm-screen" src={`data:image/png;base64,${png}`} alt={label} />;
+  return (
+    <>
+      {title ? <h3 className="panel-title">{title}</h3> : null}
+      <img className="vm-screen" src={`data:image/png;base64,${png}`} alt={label} />
+    </>
+  );
 }

@@ -55,7 +55,8 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const fraction = !forThis || run.status === 'idle' ? 0 : run.fraction;
   const pct = fraction === null ? null : Math.round(fraction * 100);
   const elapsed = forThis && run.startedAt ? (run.finishedAt ?? now) - run.startedAt : null;
-  const screenshot = run.detail?.artifacts.find((a) => a.kind === 'screenshot');
+  // A finished test of this appliance: its VM's screen at the end is stored with the run.
+  const testedBuild = forThis && run.kind === 'test' && !busy && run.finishedAt !== null ? run.buildId : null;
 
   return (
     <div className="buildview">
@@ -98,11 +99,8 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
               <h3 className="panel-title checks-title">Checks</h3>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
               <ChecksList checks={run.checks} live={live} />
-              {screenshot && run.buildId !== null ? (
-                <>
-                  <h3 className="panel-title">Screen</h3>
-                  <VmScreen load={() => invoke('builds.screenshot', { id: run.buildId! })} stamp={screenshot.path} label="The VM's screen at the end of the test" />
-                </>
+              {testedBuild !== null ? (
+                <VmScreen load={() => invoke('builds.screenshot', { id: testedBuild })} stamp={`${testedBuild}:${run.finishedAt}`} label="The VM's screen at the end of the test" title="Screen" />
               ) : null}
             </>
           ) : null}
