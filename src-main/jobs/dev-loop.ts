@@ -21,6 +21,8 @@ import { affectedServices, diffSnapshots, guestPath, needsReboot, putCommands, r
 /** Editors save in bursts (write a temp file, rename, chmod): one cycle per burst. */
 export const DEV_DEBOUNCE_MS = 40;
 const BOOT_TIMEOUT_MS = 180_000;
+/** Below this, a sync is not worth a round trip to ask the guest for its free space. */
+const SPACE_CHECK_BYTES = 256 * 1024;
 
 type Cycle = Omit<EventPayload<'dev.cycle'>, 'jobId' | 'vmId' | 'diverged'>;
 
@@ -107,7 +109,7 @@ class DevLoop {
     const diff = diffSnapshots(this.snap, next);
     const bytes = diff.put.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
     const vm = this.live.machine;
-    if (bytes > 0) {
+    if (bytes > SPACE_CHECK_BYTES) {
       // Files go into the guest's root, which lives in RAM: refuse what does not fit rather than fill it.
       const df = await vm.execute(`df -k / | tail -n 1`, { timeoutMs: 10_000 });
       const availKiB = Number(df.stdout.trim().split(/\s+/)[3]);
