@@ -103,7 +103,7 @@ export const RunStatus = z.enum(['running', 'passed', 'failed', 'cancelled', 'in
 export type RunStatus = z.infer<typeof RunStatus>;
 export const UpgradeMethod = z.enum(['swap', 'package']);
 export type UpgradeMethod = z.infer<typeof UpgradeMethod>;
-export const JobKind = z.enum(['build', 'test', 'upgrade']);
+export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev']);
 export type JobKind = z.infer<typeof JobKind>;
 export const StageStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped']);
 export type StageStatus = z.infer<typeof StageStatus>;
@@ -190,6 +190,8 @@ export const VmSummary = z.object({
   status: z.string(),
   forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })),
   purpose: z.string(),
+  /** A development VM (yoke dev) that files were synced into: it no longer matches a clean build. */
+  diverged: z.boolean().optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
@@ -448,6 +450,12 @@ export const commands = {
     request: z.object({ a: z.number().int(), b: z.number().int() }).strict(),
     response: BuildComparison,
   },
+  'dev.start': {
+    // The live loop (yoke dev, the Live switch): build if needed, boot a development VM, run the
+    // checks, then sync every edit into it and run them again. Runs until job.cancel.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: JobRef,
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),
@@ -491,6 +499,27 @@ export const events = {
   'appliance.changed': z.object({ dir: z.string(), summary: ApplianceSummary }),
   'builds.changed': z.object({ id: z.number().int() }),
   'vm.console': z.object({ id: z.string(), data: z.string() }),
+  // The live loop's VM is up (again, after a rebuild): where its ports are.
+  'dev.ready': z.object({ jobId: z.string(), vmId: z.string(), buildId: z.number().int(), forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })) }),
+  // One cycle of the live loop: what changed, what was done about it, and the checks after it.
+  'dev.cycle': z.object({
+    jobId: z.string(),
+    vmId: z.string(),
+    // passed/failed: the checks' verdict; invalid: the spec has errors (the VM keeps the last good state)
+    status: z.enum(['passed', 'failed', 'invalid']),
+    checks: z.array(CheckResult),
+    /** Appliance files the cycle applied (relative to the appliance folder), deletions included. */
+    changed: z.array(z.string()),
+    /** Services restarted because files they use changed. */
+    restarted: z.array(z.string()),
+    /** Set when the change could not be applied live: why the loop rebuilt and rebooted. */
+    rebuilt: z.string().optional(),
+    problems: z.array(Problem).optional(),
+    /** From the change being seen to the checks finished. */
+    ms: z.number(),
+    /** The VM differs from a clean build of these inputs until a full build + test passes. */
+    diverged: z.boolean(),
+  }),
   // An upgrade test started a pair (one cell of the matrix): which OLD build, which run records it.
   'upgrade.pair': z.object({ jobId: z.string(), runId: z.number().int(), fromBuildId: z.number().int(), toBuildId: z.number().int(), method: UpgradeMethod, index: z.number().int(), of: z.number().int() }),
   // A check of a running test or upgrade run: waiting (message: what it saw last), then its result.

@@ -9,6 +9,7 @@ import { runDoctor } from '../host/doctor';
 import { sampleApplianceDir } from '../util/resources';
 import { startBuildJob, upToDateBuild } from '../jobs/build-job';
 import { startTestJob } from '../jobs/test-job';
+import { startDev } from '../jobs/dev-loop';
 import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
@@ -87,6 +88,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       return { png: null };
     },
     'vms.screen': (req) => engine.machines.screen(req.id),
+    'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
     'vms.list': () => engine.machines.list(),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
     'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false),

@@ -146,7 +146,7 @@ export const rootfsStage: Stage<BuildContext> = {
     const basePaths = new Set(ctx.base!.meta.paths as string[]);
     const modules = ctx.base!.meta.modules as KernelModule[];
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
-    const layer = { name: spec.name, version: spec.version, services: spec.services, data, consoleShell: spec.vm.console !== 'none' };
+    const layer = { name: spec.name, version: spec.version, services: spec.services.map((s) => ({ name: s.name, run: s.run })), data, consoleShell: spec.vm.console !== 'none' };
     const lateModules = baseFor(spec.base.userland).lateModules();
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
     const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, lateModules });

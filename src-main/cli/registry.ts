@@ -8,7 +8,8 @@ import { serveCommand } from './commands/serve';
 import { releaseCommand } from './commands/release';
 import { upgradeTestCommand } from './commands/upgrade-test';
 import { historyCommand } from './commands/history';
+import { devCommand } from './commands/dev';
 import { lintOvaCommand } from './commands/lint-ova';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, releaseCommand, upgradeTestCommand, historyCommand, lintOvaCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, devCommand, bootCommand, releaseCommand, upgradeTestCommand, historyCommand, lintOvaCommand, doctorCommand, serveCommand];

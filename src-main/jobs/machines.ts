@@ -38,7 +38,9 @@ export interface LiveVm {
   machine: VirtualMachine;
   buildId: number;
   spec: ApplianceSpec;
-  purpose: 'test' | 'boot' | 'upgrade';
+  purpose: 'test' | 'boot' | 'upgrade' | 'dev';
+  /** A dev VM that files were synced into (yoke dev): no longer what a clean build boots. */
+  diverged?: boolean;
   startedAt: string;
   viewer?: Viewer;
   /** Files made for this VM only (fresh data disk), removed when it stops. */
@@ -86,12 +88,19 @@ export class Machines {
 
   /** Kills VMs a dead Yoke left behind (once per engine) and marks them interrupted. */
   reapOnce(): Promise<void> {
-      this.reaped ??= reapStrays(this.host.home, (vmid) => {
+    this.reaped ??= reapStrays(this.host.home, (vmid) => {
       this.host.store().updateVm(vmid, { status: 'interrupted' });
     }).then(() => undefined);
     return this.reaped;
   }
 
+  /** Marks a live VM as diverged from a clean build (or matching one again). */
+  setDiverged(id: string, diverged: boolean): void {
+    const live = this.vms.get(id);
+    if (!live || live.diverged === diverged) return;
+    live.diverged = diverged;
+    this.host.emit('vms.changed', {});
+  }
 
   /**
    * Boots a build. Test boots start the build's kernel and initrd directly with the control
@@ -304,6 +313,7 @@ function summary(vmid: string, live: LiveVm): VmSummary {
     status: 'running',
     forwards: live.machine.forwards,
     purpose: live.purpose,
+    ...(live.purpose === 'dev' ? { diverged: Boolean(live.diverged) } : {}),
   };
 }
 
