@@ -149,7 +149,7 @@ export const ovaStage: Stage<BuildContext> = {
     const signer = ctx.signing ? crypto.createHash('sha256').update(ctx.signing.keyPem + ctx.signing.certPem).digest('hex') : null;
     const parts = { stage: 'ova', name: spec.name, version: spec.version, description: spec.description, vm: spec.vm, disks: vmdks.map((d) => d.entry.key), sizes, signer };
     const [entry, hit] = await cached(ctx, parts, async (tmp) => {
-      await writeOva({
+      const digests = await writeOva({
         name: spec.name,
         version: spec.version,
         description: spec.description,
@@ -161,7 +161,7 @@ export const ovaStage: Stage<BuildContext> = {
         signing: ctx.signing,
       });
       // The importers' rules, checked on the file as written: a finding fails the build, never a customer's import.
-      const findings = await lintOva(path.join(tmp, `${spec.name}-${spec.version}.ova`), { signal: ctx.signal });
+      const findings = await lintOva(path.join(tmp, `${spec.name}-${spec.version}.ova`), { signal: ctx.signal, digests });
       if (findings.length > 0) throw new Error(`The OVA breaks import rules:\n${findings.map(formatFinding).join('\n')}`);
     });
     ctx.ovaEntry = entry;

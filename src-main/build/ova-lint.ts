@@ -179,8 +179,12 @@ function vmdkCapacityOf(file: string, m: TarMember | undefined): number | null {
   return b.toString('latin1', 0, 4) === 'KDMV' ? Number(b.readBigUInt64LE(12)) * 512 : null;
 }
 
-/** Lints the OVA at `file`; [] when both importers should take it. */
-export async function lintOva(file: string, opts: { signal?: AbortSignal } = {}): Promise<OvaFinding[]> {
+/**
+ * Lints the OVA at `file`; [] when both importers should take it. `digests`: the members'
+ * SHA-256 as the writer computed them (the build passes them, so gigabytes of disks are not read
+ * again); otherwise each member is hashed here.
+ */
+export async function lintOva(file: string, opts: { signal?: AbortSignal; digests?: Map<string, string> } = {}): Promise<OvaFinding[]> {
   const base = path.basename(file);
   let members: TarMember[];
   try {
@@ -227,7 +231,7 @@ export async function lintOva(file: string, opts: { signal?: AbortSignal } = {})
 
   // Digests, and vmdks that end at their end-of-stream marker.
   const digests = new Map<string, string>();
-  for (const m of members) if (!m.name.endsWith('.mf') && !m.name.endsWith('.cert')) digests.set(m.name, await hashRange(file, m));
+  for (const m of members) if (!m.name.endsWith('.mf') && !m.name.endsWith('.cert')) digests.set(m.name, opts.digests?.get(m.name) ?? (await hashRange(file, m)));
   if (mfIndex >= 0) {
     const mf = members[mfIndex];
     out.push(...checkManifest(mf.name, readMember(file, mf).toString('utf8'), digests));
