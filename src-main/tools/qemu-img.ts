@@ -68,3 +68,12 @@ export async function qemuImgVersion(): Promise<string> {
   const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: ['--version'], timeoutMs: 10_000 });
   return r.stdout.split('\n')[0].trim();
 }
+
+/** Any image qemu-img reads, as a sparse raw file (a customer's exported data disk, say). */
+export function qemuImgToRawArgs(input: string, inputFormat: string, output: string): string[] {
+  return ['convert', '-q', '-f', inputFormat, '-O', 'raw', '-S', '4k', input, output];
+}
+
+export async function qemuImgToRaw(input: string, inputFormat: string, output: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgToRawArgs(input, inputFormat, output), signal: opts.signal, timeoutMs: 600_000 });
+}

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import type { RunDetail } from '../../api/contract';
@@ -45,12 +46,15 @@ export const upgradeTestCommand: CliCommand = {
   --method HOW     swap: boot NEW's OS disk with OLD's data disk (default)
                    package: install NEW's full update package inside OLD and reboot
   --keep-disks     keep each pair's disks under runs/<id>/ even when it passed
+  --data FILE      OLD boots on a copy of this data disk (a customer's, as their hypervisor exports it:
+                   raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data) instead of a fresh one
   --verbose        print every log line`,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
     method: { type: 'string' },
     'keep-disks': { type: 'boolean' },
+    data: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   },
   async run(ctx, args) {
@@ -67,7 +71,7 @@ export const upgradeTestCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']) }),
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {
