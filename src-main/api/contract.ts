@@ -302,6 +302,8 @@ export const commands = {
         buildId: z.number().int().optional(),
         // Leave the VM running after the checks; job.finished names it (vmId) and the caller stops it.
         keepRunning: z.boolean().optional(),
+        // A customer's data disk (raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data): tested on a copy.
+        data: z.string().min(1).optional(),
         // Boot on this hardware from the exported disks: a variant (virtualbox-sata), a family (vmware) or "all" the spec declares.
         hardware: z.string().optional(),
       })
@@ -355,7 +357,7 @@ export const commands = {
   },
   'vms.boot': {
     // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
-    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional() }).strict(),
+    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional(), data: z.string().min(1).optional() }).strict(),
     response: z.object({ vmId: z.string() }),
   },
   'vms.attach': {
@@ -426,6 +428,8 @@ export const commands = {
         dir: z.string().min(1).optional(),
         method: UpgradeMethod.optional(),
         keepDisks: z.boolean().optional(),
+        // OLD boots on a copy of this data disk instead of its own fresh one (a customer's data).
+        data: z.string().min(1).optional(),
         // Boot both halves on this hardware variant (or a family's first) from the exported disks; swap only.
         hardware: z.string().optional(),
       })

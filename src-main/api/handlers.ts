@@ -91,7 +91,7 @@ export function createHandlers(engine: ApiContext): Handlers {
     'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
     'vms.list': () => engine.machines.list(),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
-    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false),
+    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data),
     'vms.attach': (req) => engine.machines.attach(req.id),
     'vms.detach': (req) => engine.machines.detach(req.id),
     'vms.input': (req) => engine.machines.input(req.id, req.data),

@@ -14,6 +14,7 @@ import { bootFilesOf, specOfBuild } from './build-files';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { cpSparse } from '../tools/cp';
+import { importDataDisk } from '../build/data-import';
 import { debugfsPut } from '../tools/debugfs';
 import type { BuildRecord } from '../store/store';
 import type { VirtualMachine as Machine } from '../vm/hypervisor';
@@ -35,6 +36,8 @@ export interface UpgradeTestOptions {
   method?: UpgradeMethod;
   /** Keep each pair's data disk after a passed pair too (it is always kept after a failure). */
   keepDataDisk?: boolean;
+  /** OLD boots on a converted copy of this customer data disk instead of its own fresh one. */
+  dataFrom?: string;
   /** Boot both halves on this hardware variant, from each build's exported disks (swap only). */
   hardware?: string;
 }
@@ -155,7 +158,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   await newChecks(p, second.machine, newLog);
 }
 
-async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, hardware?: HardwareVariant): Promise<UpgradePairReport> {
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, dataFrom?: string, hardware?: HardwareVariant): Promise<UpgradePairReport> {
   const store = engine.store();
   const started = Date.now();
   const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
@@ -178,7 +181,11 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
   try {
     const oldFiles = bootFilesOf(store.getBuild(oldBuild.id)!);
     if (!oldFiles.dataDisk) throw new EngineError('failed', `build #${oldBuild.id} has no data disk; an upgrade test keeps OLD's data disk, so disks.data must be set.`);
-    await cpSparse(oldFiles.dataDisk, data, { signal: job.signal });
+    if (dataFrom) {
+      const oldSpec = specOfBuild(store.getBuild(oldBuild.id)!);
+      const imported = await importDataDisk(dataFrom, data, { label: oldSpec.disks.data?.label ?? 'data', sizeBytes: oldSpec.disks.data?.sizeBytes ?? 64 * 1048576, signal: job.signal });
+      job.log('info', `data disk: a copy of ${dataFrom} (${imported.format})`);
+    } else await cpSparse(oldFiles.dataDisk, data, { signal: job.signal });
     await oldHalf(p, data, consoleLogs.old);
     if (method === 'swap') await swapHalf(p, data, consoleLogs.new);
     else await packageHalf(p, data, consoleLogs.old, consoleLogs.new);
@@ -238,7 +245,7 @@ export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, 
   const pairs: UpgradePairReport[] = [];
   const todo = olds.filter((b) => b.id !== toId);
   for (const [index, old] of todo.entries()) {
-    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, hardware));
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, o.dataFrom, hardware));
   }
   return { to: { id: newBuild.id, version: newBuild.version }, pairs };
 }

@@ -49,15 +49,6 @@ export async function qemuImgMap(image: string, opts: { signal?: AbortSignal } =
   return (JSON.parse(r.stdout) as MapExtent[]).map((e) => ({ start: e.start, length: e.length, zero: e.zero }));
 }
 
-/** An exported disk back to a sparse raw image (a hardware test boots the OVA's vmdk this way: qemu reads streamOptimized very slowly). */
-export function qemuImgToRawArgs(input: string, inputFormat: DiskFormat, output: string): string[] {
-  return ['convert', '-q', '-f', inputFormat, '-O', 'raw', '-S', '4k', input, output];
-}
-
-export async function qemuImgToRaw(input: string, inputFormat: DiskFormat, output: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgToRawArgs(input, inputFormat, output), signal: opts.signal, timeoutMs: 900_000 });
-}
-
 export async function qemuImgConvert(input: string, output: string, format: DiskFormat, opts: { signal?: AbortSignal } = {}): Promise<void> {
   await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgConvertArgs(input, output, format), signal: opts.signal, timeoutMs: 600_000 });
 }
@@ -76,4 +67,13 @@ export async function qemuImgInfo(image: string, format?: string, opts: { signal
 export async function qemuImgVersion(): Promise<string> {
   const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: ['--version'], timeoutMs: 10_000 });
   return r.stdout.split('\n')[0].trim();
+}
+
+/** Any image qemu-img reads, as a sparse raw file (a customer's exported data disk, say). */
+export function qemuImgToRawArgs(input: string, inputFormat: string, output: string): string[] {
+  return ['convert', '-q', '-f', inputFormat, '-O', 'raw', '-S', '4k', input, output];
+}
+
+export async function qemuImgToRaw(input: string, inputFormat: string, output: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgToRawArgs(input, inputFormat, output), signal: opts.signal, timeoutMs: 600_000 });
 }

@@ -14,10 +14,11 @@ export { parseBuildId } from '../shared';
 export const testCommand: CliCommand = {
   name: 'test',
   summary: "boot a build and run the appliance's checks",
-  usage: `Usage: yoke test [DIR] [--build ID] [--hardware NAME|all] [--junit FILE] [--keep-running] [--verbose]
+  usage: `Usage: yoke test [DIR] [--build ID] [--data FILE] [--hardware NAME|all] [--junit FILE] [--keep-running] [--verbose]
 
   DIR             appliance folder (default: current folder); built first when it changed
   --build ID      test this build instead
+  --data FILE     test on a copy of this data disk (raw, qcow2, vmdk, vhd, vdi as a hypervisor exports it, or a tar(.zst) of the data); FILE is never written
   --hardware H    boot the exported disks on that hardware: virtio, virtualbox-ide,
                   virtualbox-sata, vmware-ide, vmware-pvscsi, a family (virtualbox, vmware),
                   or all (every variant of the families the spec declares); one run each
@@ -26,6 +27,7 @@ export const testCommand: CliCommand = {
   --verbose       print every log line, including the VM's console`,
   options: {
     build: { type: 'string' },
+    data: { type: 'string' },
     hardware: { type: 'string' },
     junit: { type: 'string' },
     'keep-running': { type: 'boolean' },
@@ -40,7 +42,12 @@ export const testCommand: CliCommand = {
       let outcome;
       try {
         const hardware = args.values.hardware === undefined ? undefined : String(args.values.hardware);
-        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning, ...(hardware !== undefined ? { hardware } : {}) }), { verbose: Boolean(args.values.verbose) });
+        outcome = await runJob(
+          engine,
+          ctx,
+          () => engine.request('test.start', { dir, buildId, keepRunning, ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(hardware !== undefined ? { hardware } : {}) }),
+          { verbose: Boolean(args.values.verbose) },
+        );
       } catch (e) {
         return refused(ctx, 'test', e);
       }

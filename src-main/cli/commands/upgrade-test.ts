@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import type { RunDetail } from '../../api/contract';
@@ -47,6 +48,8 @@ export const upgradeTestCommand: CliCommand = {
   --hardware NAME  boot both halves on this hardware from each build's exported disks
                    (virtualbox-ide, virtualbox-sata, vmware-ide, vmware-pvscsi, virtio; swap only)
   --keep-disks     keep each pair's disks under runs/<id>/ even when it passed
+  --data FILE      OLD boots on a copy of this data disk (a customer's, as their hypervisor exports it:
+                   raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data) instead of a fresh one
   --verbose        print every log line`,
   options: {
     from: { type: 'string' },
@@ -54,6 +57,7 @@ export const upgradeTestCommand: CliCommand = {
     method: { type: 'string' },
     hardware: { type: 'string' },
     'keep-disks': { type: 'boolean' },
+    data: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   },
   async run(ctx, args) {
@@ -70,7 +74,7 @@ export const upgradeTestCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.hardware !== undefined ? { hardware: String(args.values.hardware) } : {}) }),
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(args.values.hardware !== undefined ? { hardware: String(args.values.hardware) } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {
