@@ -341,6 +341,11 @@ export const commands = {
     request: z.object({ id: z.number().int() }).strict(),
     response: BuildDetail,
   },
+  'hardware.list': {
+    // The hardware profiles `test.start` can boot on (vm.hardware families and their variants).
+    request: Empty,
+    response: z.array(z.object({ name: z.string(), family: z.string(), title: z.string() })),
+  },
   'builds.screenshot': {
     // The VM's screen at the end of the build's newest test run (PNG, base64); null when none was taken.
     request: z.object({ id: z.number().int() }).strict(),

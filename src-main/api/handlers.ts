@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { ApiContext, Handlers } from './context';
 import type { RunDetail } from './contract';
 import { EngineError } from './errors';
+import { HARDWARE_VARIANTS } from '../vm/hardware';
 import { loadSpec, summarizeSpec } from '../spec/load';
 import { requireSpec } from '../spec/require';
 import { runDoctor } from '../host/doctor';
@@ -75,6 +76,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       const current = upToDateBuild(engine, spec);
       return current !== null ? { buildId: current } : startBuildJob(engine, { dir: spec.dir });
     },
+    'hardware.list': () => HARDWARE_VARIANTS.map((v) => ({ name: v.name, family: v.family, title: v.title })),
     'builds.screenshot': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);

@@ -42,7 +42,8 @@ interface RunState {
   /** The live log: a mutable buffer held by reference; logVersion changes when it grows. */
   log: LogBuffer;
   logVersion: number;
-  start(kind: 'build' | 'test', dir: string, appliance: string): Promise<void>;
+  /** `hardware`: a test boots the exported disks on that hardware profile (test.start hardware). */
+  start(kind: 'build' | 'test', dir: string, appliance: string, hardware?: string): Promise<void>;
   cancel(): Promise<void>;
 }
 
@@ -67,7 +68,7 @@ export const useRun = create<RunState>((set, get) => ({
   log: new LogBuffer(),
   logVersion: 0,
 
-  async start(kind, dir, appliance) {
+  async start(kind, dir, appliance, hardware) {
     askNotificationPermission();
     const log = get().log;
     log.clear();
@@ -75,7 +76,7 @@ export const useRun = create<RunState>((set, get) => ({
       kind,
       dir,
       jobId: null,
-      title: `${kind === 'build' ? 'Build' : 'Test'} ${appliance}`,
+      title: `${kind === 'build' ? 'Build' : 'Test'} ${appliance}${kind === 'test' && hardware ? ` on ${hardware}` : ''}`,
       status: 'starting',
       error: null,
       startedAt: Date.now(),
@@ -88,7 +89,7 @@ export const useRun = create<RunState>((set, get) => ({
       detail: null,
       logVersion: get().logVersion + 1,
     });
-    const r = kind === 'build' ? await invoke('build.start', { dir }) : await invoke('test.start', { dir });
+    const r = kind === 'build' ? await invoke('build.start', { dir }) : await invoke('test.start', { dir, ...(hardware ? { hardware } : {}) });
     if (!r.ok) {
       set({ status: 'failed', error: r.error.message, finishedAt: Date.now() });
       return;

@@ -1,6 +1,8 @@
 import type { ApplianceSummary } from '../../../src-main/api/contract';
 import { invoke } from '../../api/client';
 import { VmScreen } from '../../components/VmScreen';
+import { useCommand } from '../../components/useCommand';
+import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDuration } from '../../components/format';
 import { LogView } from '../../components/LogView';
@@ -22,9 +24,12 @@ export function BuildActions({ summary, onStart }: { summary: ApplianceSummary; 
   const run = useRun();
   const busy = run.status === 'starting' || run.status === 'running';
   const name = summary.name ?? summary.dir;
+  const profiles = useCommand('hardware.list', {});
+  // '' is the quick test boot (the build's kernel started directly); a profile boots the exported disks on that hardware.
+  const [hardware, setHardware] = useState('');
   const start = (kind: 'build' | 'test') => {
     onStart();
-    void run.start(kind, summary.dir, name);
+    void run.start(kind, summary.dir, name, kind === 'test' ? hardware || undefined : undefined);
   };
   return (
     <>
@@ -34,6 +39,14 @@ export function BuildActions({ summary, onStart }: { summary: ApplianceSummary; 
       <button type="button" className="button" disabled={busy || !summary.valid} onClick={() => start('test')}>
         Test
       </button>
+      <select aria-label="Test on hardware" value={hardware} disabled={busy} onChange={(e) => setHardware(e.target.value)}>
+        <option value="">Test boot (direct)</option>
+        {(profiles.value ?? []).map((p) => (
+          <option key={p.name} value={p.name} title={p.title}>
+            {p.name}
+          </option>
+        ))}
+      </select>
       <button type="button" className="button" disabled={!busy || !run.jobId} onClick={() => void run.cancel()}>
         Cancel
       </button>

@@ -103,6 +103,22 @@ test('Test boots the build and every check turns passed', async ({ app }) => {
   await expect(stored.getByRole('listitem')).toHaveCount(sample.checks.length);
 });
 
+test('Test on VMware hardware boots the OVA disks (pvscsi + vmxnet3) and every check passes', async ({ app }) => {
+  test.setTimeout(300_000);
+  await openSample(app);
+  const pick = app.getByRole('combobox', { name: 'Test on hardware' });
+  await expect(pick.getByRole('option', { name: 'vmware-pvscsi' })).toHaveCount(1);
+  await pick.selectOption('vmware-pvscsi');
+  await app.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(app.getByRole('log', { name: 'Build log' })).toContainText('hardware vmware-pvscsi', { timeout: 120_000 });
+  const checks = app.getByRole('list', { name: 'Checks' });
+  await expect(app.getByRole('status').filter({ hasText: /Test: (Succeeded|Failed)/ })).toBeVisible({ timeout: 240_000 });
+  await expect(checks.getByRole('listitem')).toHaveCount(sample.checks.length);
+  for (const item of await checks.getByRole('listitem').all()) await expect(item).toContainText('passed');
+  await expect(app.getByRole('img', { name: "The VM's screen at the end of the test" })).toBeVisible({ timeout: 30_000 });
+  await pick.selectOption('');
+});
+
 async function bootLatest(app: Page): Promise<void> {
   await openLatestBuild(app);
   await app.getByRole('button', { name: 'Boot', exact: true }).click();
