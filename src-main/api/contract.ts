@@ -103,7 +103,23 @@ export const RunStatus = z.enum(['running', 'passed', 'failed', 'cancelled', 'in
 export type RunStatus = z.infer<typeof RunStatus>;
 export const UpgradeMethod = z.enum(['swap', 'package']);
 export type UpgradeMethod = z.infer<typeof UpgradeMethod>;
-export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev']);
+export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev', 'canary']);
+
+const CanaryAnswer = z.object({ status: z.number().int(), contentType: z.string(), bytes: z.number(), ms: z.number(), error: z.string().optional() });
+/** What `yoke canary` found: the same requests against OLD and NEW, and its verdict. */
+export const CanaryReport = z.object({
+  from: z.object({ id: z.number().int(), version: z.string() }),
+  to: z.object({ id: z.number().int(), version: z.string() }),
+  requests: z.number().int(),
+  skipped: z.array(z.object({ request: z.string(), why: z.string() })),
+  differences: z.array(z.object({ request: z.string(), old: CanaryAnswer, new: CanaryAnswer, why: z.string() })),
+  /** Error lines NEW's services and console printed during the replay that OLD's did not. */
+  newErrors: z.array(z.string()),
+  /** Bodies that changed without holding the candidate (text, not behaviour). */
+  changedBodies: z.number().int(),
+  verdict: z.enum(['promote', 'hold']),
+});
+export type CanaryReport = z.infer<typeof CanaryReport>;
 export type JobKind = z.infer<typeof JobKind>;
 export const StageStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped']);
 export type StageStatus = z.infer<typeof StageStatus>;
@@ -445,6 +461,28 @@ export const commands = {
     // checks, then sync every edit into it and run them again. Runs until job.cancel.
     request: z.object({ dir: z.string().min(1) }).strict(),
     response: JobRef,
+  },
+  'canary.start': {
+    // Boots OLD and NEW side by side on copies of one data disk, replays recorded requests (a HAR
+    // file or an access log) against both and compares the answers; canary.get reads the verdict.
+    request: z
+      .object({
+        dir: z.string().min(1).optional(),
+        toBuildId: z.number().int().optional(),
+        from: z.string().min(1),
+        requests: z.string().min(1),
+        data: z.string().min(1).optional(),
+        // Regular expressions blanked in bodies before they are compared (dates and ids always are).
+        ignore: z.array(z.string()).optional(),
+        // Hold on any body difference, not only on status, type, JSON shape, latency and new errors.
+        bodies: z.boolean().optional(),
+      })
+      .strict(),
+    response: JobRef,
+  },
+  'canary.get': {
+    request: z.object({ jobId: z.string() }).strict(),
+    response: CanaryReport,
   },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),

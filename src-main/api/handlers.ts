@@ -10,6 +10,7 @@ import { sampleApplianceDir } from '../util/resources';
 import { startBuildJob, upToDateBuild } from '../jobs/build-job';
 import { startTestJob } from '../jobs/test-job';
 import { startDev } from '../jobs/dev-loop';
+import { readCanaryReport, startCanary } from '../jobs/canary-job';
 import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
@@ -76,6 +77,8 @@ export function createHandlers(engine: ApiContext): Handlers {
       return current !== null ? { buildId: current } : startBuildJob(engine, { dir: spec.dir });
     },
     'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
+    'canary.start': (req) => ({ jobId: startCanary(engine, req).jobId }),
+    'canary.get': (req) => readCanaryReport(engine.home, req.jobId),
     'vms.list': () => engine.machines.list(),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
     'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data),
