@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fileCommand,
-  listeningPorts,
-  parseMounts,
-  programOf,
-  readCommand,
-  readFile,
-  readMount,
-  readPort,
-  sameMode,
-  serviceCommand,
-  stdoutMatches,
-} from '../../../src-main/checks/guest-probes';
+import { readCommand, stdoutMatches } from '../../../src-main/checks/kinds/command';
+import { fileCommand, readFile, sameMode } from '../../../src-main/checks/kinds/file';
+import { parseMounts, readMount } from '../../../src-main/checks/kinds/mount';
+import { listeningPorts, readPort } from '../../../src-main/checks/kinds/port';
+import { programOf, serviceCommand } from '../../../src-main/checks/kinds/service';
 
 const ok = (stdout: string, exitCode = 0, stderr = '') => ({ stdout, stderr, exitCode });
 const base = { name: 'c', timeoutMs: 1000, line: 1 };
