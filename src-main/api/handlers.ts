@@ -14,6 +14,7 @@ import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { createAppliance } from './wizard';
+import { checkKindsInfo } from '../checks/kinds';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
@@ -107,6 +108,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, summary.dir);
       return summary;
     },
+    'checks.kinds': () => ({ kinds: checkKindsInfo() }),
     'appliance.watch': (req) => watchAppliance(engine, req.dir),
     'appliance.unwatch': (req) => unwatchAppliance(engine, req.dir),
     'builds.compare': (req) => compareBuilds(engine, req.a, req.b),

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
-import type { DiskFormat } from '../tools/qemu-img';
+import type { DiskFormat } from './formats';
 import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';

@@ -7,7 +7,7 @@ import { describeValue } from './describe';
 import { DURATION_HINT, DURATION_PATTERN } from './duration';
 import { SIZE_HINT, SIZE_PATTERN } from './size';
 import { CHECK_KIND_LIST, CHECK_KINDS } from '../checks/kinds';
-import { OUTPUT_FORMATS } from './types';
+import { OUTPUT_FORMATS } from '../build/formats';
 import { expected, guestPath, port, strict, text, why } from './zod-rules';
 
 export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';

@@ -2,8 +2,8 @@
 // Every other part of Yoke reads this shape, never the YAML.
 import type { KindCheck } from '../checks/kinds';
 
-export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
+import type { OutputFormat } from '../build/formats';
+export type { OutputFormat } from '../build/formats';
 
 export type { CheckKindName as CheckKind } from '../checks/kinds';
 

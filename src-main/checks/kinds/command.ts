@@ -63,6 +63,7 @@ export const command = defineKind({
     { name: 'stdout', label: 'Expected output (or /regex/)', type: 'text', required: false },
     { name: 'exit-code', label: 'Exit code', type: 'number', required: false },
   ],
+  example: { run: 'cat /etc/hostname', stdout: '/./', 'exit-code': 0 },
   wizardValue: (f) => {
     const run = textField(f, 'run') ?? '';
     const extra = { ...opt('stdout', textField(f, 'stdout')), ...opt('exit-code', numberField(f, 'exit-code')) };

@@ -66,6 +66,7 @@ export const file = defineKind({
     { name: 'contains', label: 'Contains', type: 'text', required: false },
     { name: 'mode', label: 'Mode (octal)', type: 'text', required: false },
   ],
+  example: { path: '/etc/motd', contains: 'hello', mode: '0644' },
   wizardValue: (f) => {
     const p = textField(f, 'path') ?? '';
     const extra = { ...opt('contains', textField(f, 'contains')), ...opt('mode', textField(f, 'mode')) };

@@ -87,6 +87,7 @@ export const httpKind = defineKind({
     { name: 'status', label: 'Status', type: 'number', required: false },
     { name: 'contains', label: 'Body contains', type: 'text', required: false },
   ],
+  example: { port: 80, path: '/', status: 200, contains: 'hello' },
   wizardValue: (f) => ({
     port: numberField(f, 'port') ?? 0,
     path: textField(f, 'path') ?? '/',

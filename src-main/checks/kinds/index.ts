@@ -28,8 +28,8 @@ export function checkKind(name: string): AnyCheckKind | undefined {
 export const allCheckKinds = (): readonly AnyCheckKind[] => CHECK_KIND_LIST as readonly AnyCheckKind[];
 
 /** What the wizard's check editor draws, per kind (the contract's checks.kinds answer). */
-export function checkKindsInfo(): { kind: string; label: string; fields: WizardField[] }[] {
-  return allCheckKinds().map((k) => ({ kind: k.kind, label: k.label, fields: k.fields.map((f) => ({ ...f })) }));
+export function checkKindsInfo(): { kind: string; label: string; fields: (WizardField & { example?: string })[] }[] {
+  return allCheckKinds().map((k) => ({ kind: k.kind, label: k.label, fields: k.fields.map((f) => ({ ...f, ...(k.example[f.name] !== undefined ? { example: String(k.example[f.name]) } : {}) })) }));
 }
 
 /** Why a wizard check cannot be written (unknown kind, unknown or missing field, a number that is not one), or null. */

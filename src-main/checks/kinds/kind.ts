@@ -60,6 +60,8 @@ export interface CheckKind<K extends string = string, Raw = unknown, C extends {
   /** The wizard's label for the kind, and its fields. */
   label: string;
   fields: WizardField[];
+  /** Fields of a typical check of this kind, for the wizard's placeholders and the registry's round-trip test (needs a service 'web' and a forward of guest port 80). */
+  example: WizardFields;
   /** The YAML value the wizard writes after "- KIND:" (a scalar for the short form, a mapping for the long). */
   wizardValue(fields: WizardFields): string | number | Record<string, string | number>;
   /** Rules between this check and the rest of the spec (a named service exists, a port is forwarded). */

@@ -61,6 +61,7 @@ export const mount = defineKind({
     { name: 'path', label: 'Guest path', type: 'text', required: true },
     { name: 'fstype', label: 'Filesystem type', type: 'text', required: false },
   ],
+  example: { path: '/data', fstype: 'ext4' },
   wizardValue: (f) => {
     const fstype = textField(f, 'fstype');
     const p = textField(f, 'path') ?? '';

@@ -32,5 +32,6 @@ export const port = defineKind({
   retry: 'guest',
   label: 'Something listens on a guest port',
   fields: [{ name: 'port', label: 'Guest TCP port', type: 'number', required: true }],
+  example: { port: 80 },
   wizardValue: (f) => numberField(f, 'port') ?? 0,
 });

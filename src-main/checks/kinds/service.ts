@@ -52,6 +52,7 @@ export const service = defineKind({
   retry: 'guest',
   label: 'A service is running',
   fields: [{ name: 'service', label: 'Service name', type: 'text', required: true }],
+  example: { service: 'web' },
   wizardValue: (f) => textField(f, 'service') ?? '',
   crossCheck(value, { serviceNames }) {
     if (typeof value !== 'string' || serviceNames.includes(value)) return [];
