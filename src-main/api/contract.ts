@@ -257,7 +257,14 @@ const JobRef = z.object({ jobId: z.string() });
 export const commands = {
   'app.info': {
     request: Empty,
-    response: z.object({ version: z.string(), home: z.string(), face: z.enum(['electron', 'web', 'cli']), sample: z.string() }),
+    response: z.object({
+      version: z.string(),
+      home: z.string(),
+      face: z.enum(['electron', 'web', 'cli']),
+      sample: z.string(),
+      // The output formats the engine builds (its format table), with labels for people.
+      formats: z.array(z.object({ name: z.string(), label: z.string() })),
+    }),
   },
   'host.doctor': {
     request: z.object({ refresh: z.boolean().optional() }).strict(),

@@ -15,6 +15,7 @@ import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { createAppliance } from './wizard';
 import { checkKindsInfo } from '../checks/kinds';
+import { formatLabels } from '../build/formats';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
@@ -48,7 +49,7 @@ function runDetail(engine: ApiContext, id: number): RunDetail {
 
 export function createHandlers(engine: ApiContext): Handlers {
   return {
-    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir() }),
+    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir(), formats: formatLabels() }),
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
