@@ -28,12 +28,12 @@ export interface MapExtent {
 }
 
 export async function qemuImgMap(image: string, opts: { signal?: AbortSignal } = {}): Promise<MapExtent[]> {
-  const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgMapArgs(image), signal: opts.signal, timeoutMs: 60_000 });
+  const r = await runTool({ tool: 'qemu-img', argv: qemuImgMapArgs(image), signal: opts.signal, timeoutMs: 60_000 });
   return (JSON.parse(r.stdout) as MapExtent[]).map((e) => ({ start: e.start, length: e.length, zero: e.zero }));
 }
 
 export async function qemuImgConvert(input: string, output: string, target: QemuImgTarget, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgConvertArgs(input, output, target), signal: opts.signal, timeoutMs: 600_000 });
+  await runTool({ tool: 'qemu-img', argv: qemuImgConvertArgs(input, output, target), signal: opts.signal, timeoutMs: 600_000 });
 }
 
 export interface QemuImgInfo {
@@ -43,11 +43,11 @@ export interface QemuImgInfo {
 }
 
 export async function qemuImgInfo(image: string, format?: string, opts: { signal?: AbortSignal } = {}): Promise<QemuImgInfo> {
-  const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: qemuImgInfoArgs(image, format), signal: opts.signal, timeoutMs: 60_000 });
+  const r = await runTool({ tool: 'qemu-img', argv: qemuImgInfoArgs(image, format), signal: opts.signal, timeoutMs: 60_000 });
   return JSON.parse(r.stdout) as QemuImgInfo;
 }
 
 export async function qemuImgVersion(): Promise<string> {
-  const r = await runTool({ tool: 'qemu-img', aptPackage: 'qemu-utils', argv: ['--version'], timeoutMs: 10_000 });
+  const r = await runTool({ tool: 'qemu-img', argv: ['--version'], timeoutMs: 10_000 });
   return r.stdout.split('\n')[0].trim();
 }

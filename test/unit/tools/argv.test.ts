@@ -3,7 +3,8 @@ import { aptCacheDependsArgs, aptGetDownloadArgs, parseAptCacheDepends } from '.
 import { busyboxListArgs, parseAppletList } from '../../../src-main/tools/busybox';
 import { cpSparseArgs } from '../../../src-main/tools/cp';
 import { dpkgDebExtractArgs } from '../../../src-main/tools/dpkg-deb';
-import { debugfsPinScript, debugfsWriteArgs, mke2fsArgs } from '../../../src-main/tools/mke2fs';
+import { debugfsPinScript, debugfsWriteArgs } from '../../../src-main/tools/debugfs';
+import { mke2fsArgs } from '../../../src-main/tools/mke2fs';
 import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
 import { mcopyArgs, mdirArgs, mtoolsImage } from '../../../src-main/tools/mtools';
 import { formatOf } from '../../../src-main/build/formats';
