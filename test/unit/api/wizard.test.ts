@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateApplianceRequest } from '../../../src-main/api/contract';
 import { EngineError } from '../../../src-main/api/errors';
+import { CHECK_KINDS } from '../../../src-main/checks/kinds';
 import { applianceYaml, createAppliance, validateAnswers } from '../../../src-main/api/wizard';
 import { loadSpec } from '../../../src-main/spec/load';
 
@@ -97,7 +98,7 @@ describe('applianceYaml', () => {
     expect(text).toContain('  - mount: /data\n');
     const dir = path.join(tmpDir(), 'new');
     const withCheck = (c: CreateApplianceRequest['checks'][number]) => ({ ...web, dir, checks: [c] });
-    expect(() => createAppliance(withCheck({ kind: 'ping', fields: { host: 'x' } }))).toThrow(/Check 1: unknown check kind 'ping'; the kinds are service, port, http, mount, file, command/);
+    expect(() => createAppliance(withCheck({ kind: 'ping', fields: { host: 'x' } }))).toThrow(`Check 1: unknown check kind 'ping'; the kinds are ${CHECK_KINDS.join(', ')}.`);
     expect(() => createAppliance(withCheck({ kind: 'port', fields: {} }))).toThrow(/a port check needs guest tcp port \(port\)/);
     expect(() => createAppliance(withCheck({ kind: 'port', fields: { port: 'eighty' } }))).toThrow(/must be a number, found 'eighty'/);
     expect(() => createAppliance(withCheck({ kind: 'file', fields: { path: '/x', owner: 'root' } }))).toThrow(/a file check has no field 'owner'/);
