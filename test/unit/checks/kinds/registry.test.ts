@@ -92,4 +92,20 @@ describe('check kind registry', () => {
       '5: http check on guest port 8080, but network.forward has no { guest: 8080 }; add it so the host can reach the port',
     ]);
   });
+
+  it.each(allCheckKinds().map((k) => k.kind))('%s: probes through the target only, and reports a failure it sees', async (kind) => {
+    const k = checkKind(kind)!;
+    const check = load(applianceYaml(answers([{ kind, fields: k.example }]))).spec!.checks[0];
+    const ran: string[] = [];
+    const target = {
+      run: async (cmd: string) => (ran.push(cmd), { stdout: '', stderr: 'no', exitCode: 1 }),
+      hostPort: () => undefined,
+      serviceRun: () => undefined,
+      attempt: 0,
+    };
+    const r = await k.probe(check, target);
+    expect(r.ok).toBe(false);
+    expect(r.detail.length).toBeGreaterThan(5);
+    expect(ran.length).toBe(k.retry === 'guest' ? 1 : 0);
+  });
 });
