@@ -213,15 +213,15 @@ export type VmSummary = z.infer<typeof VmSummary>;
 
 // ---------- new appliance, compare (wizard, compare view) ----------
 
-export const WizardCheck = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('service'), service: z.string() }),
-  z.object({ kind: z.literal('port'), port: z.number().int() }),
-  z.object({ kind: z.literal('http'), port: z.number().int(), path: z.string(), status: z.number().int(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('mount'), path: z.string() }),
-  z.object({ kind: z.literal('file'), path: z.string(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('command'), run: z.string(), stdout: z.string().optional() }),
-]);
+// A check as the wizard collects it: a kind and its fields by name. The kinds and their fields
+// come from the engine (checks.kinds), which validates the answer against its registry.
+export const WizardCheck = z.object({ kind: z.string(), fields: z.record(z.string(), z.union([z.string(), z.number()])) }).strict();
 export type WizardCheck = z.infer<typeof WizardCheck>;
+
+export const CheckKindField = z.object({ name: z.string(), label: z.string(), type: z.enum(['text', 'number']), required: z.boolean(), example: z.string().optional() });
+export type CheckKindField = z.infer<typeof CheckKindField>;
+export const CheckKindInfo = z.object({ kind: z.string(), label: z.string(), fields: z.array(CheckKindField) });
+export type CheckKindInfo = z.infer<typeof CheckKindInfo>;
 
 export const CreateApplianceRequest = z
   .object({
@@ -273,7 +273,14 @@ const JobRef = z.object({ jobId: z.string() });
 export const commands = {
   'app.info': {
     request: Empty,
-    response: z.object({ version: z.string(), home: z.string(), face: z.enum(['electron', 'web', 'cli']), sample: z.string() }),
+    response: z.object({
+      version: z.string(),
+      home: z.string(),
+      face: z.enum(['electron', 'web', 'cli']),
+      sample: z.string(),
+      // The output formats the engine builds (its format table), with labels for people.
+      formats: z.array(z.object({ name: z.string(), label: z.string() })),
+    }),
   },
   'host.doctor': {
     request: z.object({ refresh: z.boolean().optional() }).strict(),
@@ -442,6 +449,11 @@ export const commands = {
     // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
     request: CreateApplianceRequest,
     response: ApplianceSummary,
+  },
+  'checks.kinds': {
+    // The check kinds the engine knows, with the fields the wizard's check editor draws for each.
+    request: Empty,
+    response: z.object({ kinds: z.array(CheckKindInfo) }),
   },
   'appliance.watch': {
     // Re-validate on every save; answers the current summary, then emits appliance.changed.

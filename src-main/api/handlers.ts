@@ -15,6 +15,8 @@ import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { createAppliance } from './wizard';
+import { checkKindsInfo } from '../checks/kinds';
+import { formatLabels } from '../build/formats';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
@@ -48,7 +50,7 @@ function runDetail(engine: ApiContext, id: number): RunDetail {
 
 export function createHandlers(engine: ApiContext): Handlers {
   return {
-    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir() }),
+    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir(), formats: formatLabels() }),
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
@@ -110,6 +112,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, summary.dir);
       return summary;
     },
+    'checks.kinds': () => ({ kinds: checkKindsInfo() }),
     'appliance.watch': (req) => watchAppliance(engine, req.dir),
     'appliance.unwatch': (req) => unwatchAppliance(engine, req.dir),
     'builds.compare': (req) => compareBuilds(engine, req.a, req.b),
