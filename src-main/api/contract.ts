@@ -441,6 +441,8 @@ export const commands = {
         keepDisks: z.boolean().optional(),
         // OLD boots on a copy of this data disk instead of its own fresh one (a customer's data).
         data: z.string().min(1).optional(),
+        // Only every `of`-th pair, starting at `index` (1-based): CI jobs split a matrix this way.
+        shard: z.object({ index: z.number().int().positive(), of: z.number().int().positive() }).refine((s) => s.index <= s.of, 'shard index must be between 1 and of').optional(),
       })
       .strict(),
     response: JobRef,

@@ -52,6 +52,6 @@ export function runUpgrades(engine: Engine, req: Req<'upgrades.run'>): Res<'upgr
   // A wrong --from (or a spec error in dir) is refused now, before a job or a build exists.
   const appliance = req.toBuildId !== undefined ? store.getBuildRecord(req.toBuildId)!.appliance : requireSpec(req.dir!).name;
   resolveFrom(store, appliance, from, req.toBuildId);
-  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data });
+  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, shard: req.shard });
   return { jobId };
 }
