@@ -498,6 +498,16 @@ export const commands = {
     request: z.object({ jobId: z.string() }).strict(),
     response: CanaryReport,
   },
+  'builds.export': {
+    // The build with its artifacts, stages, checks, logs and test runs, as one tar file.
+    request: z.object({ id: z.number().int(), file: z.string().min(1) }).strict(),
+    response: z.object({ bytes: z.number(), files: z.number().int() }),
+  },
+  'builds.import': {
+    // A build exported elsewhere (a CI runner): every file's SHA-256 checked first; all or nothing.
+    request: z.object({ file: z.string().min(1) }).strict(),
+    response: BuildSummary,
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),

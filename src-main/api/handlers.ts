@@ -11,6 +11,7 @@ import { startBuildJob, upToDateBuild } from '../jobs/build-job';
 import { startTestJob } from '../jobs/test-job';
 import { startDev } from '../jobs/dev-loop';
 import { readCanaryReport, startCanary } from '../jobs/canary-job';
+import { exportBuild, importBuild } from '../jobs/build-transfer';
 import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
@@ -81,6 +82,12 @@ export function createHandlers(engine: ApiContext): Handlers {
     'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
     'canary.start': (req) => ({ jobId: startCanary(engine, req).jobId }),
     'canary.get': (req) => readCanaryReport(engine.home, req.jobId),
+    'builds.export': (req) => exportBuild(engine.home, engine.store(), req.id, path.resolve(req.file)),
+    'builds.import': async (req) => {
+      const b = await importBuild(engine.home, engine.store(), path.resolve(req.file));
+      engine.emit('builds.changed', { id: b.id });
+      return b;
+    },
     'vms.list': () => engine.machines.list(),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
     'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data),

@@ -10,6 +10,7 @@ import { upgradeTestCommand } from './commands/upgrade-test';
 import { historyCommand } from './commands/history';
 import { devCommand } from './commands/dev';
 import { canaryCommand } from './commands/canary';
+import { exportCommand, importCommand } from './commands/transfer';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, devCommand, bootCommand, releaseCommand, upgradeTestCommand, canaryCommand, historyCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, devCommand, bootCommand, releaseCommand, upgradeTestCommand, canaryCommand, historyCommand, exportCommand, importCommand, doctorCommand, serveCommand];
