@@ -12,7 +12,7 @@ import { newVmId, SHARED_QMP, vmStateDir, type LogFn } from '../vm/machine';
 import { QmpClient } from '../vm/qmp';
 import { backupDataDisk } from '../vm/data-backup';
 import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
-import { reapStrays, isQemuOf } from '../vm/reaper';
+import { reapStrays, qemuAlive } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
 import { importDataDisk } from '../build/data-import';
@@ -334,11 +334,4 @@ function summary(vmid: string, live: LiveVm): VmSummary {
   };
 }
 
-function processAlive(pid: number | null, vmid: string): boolean {
-  if (!pid) return false;
-  try {
-    return isQemuOf(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), vmid);
-  } catch {
-    return false;
-  }
-}
+const processAlive = qemuAlive;
