@@ -21,7 +21,23 @@ const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const S_IFCHR = 0o020000;
 
+/** The largest file a newc archive can hold: its size field is 8 hex digits. */
+export const NEWC_MAX_FILE_SIZE = 0xffffffff;
+
+export class CpioLimitError extends Error {}
+
+/** What to tell someone whose file does not fit, naming the file. */
+export function tooBigForNewc(file: string, size: number): string {
+  const gib = (size / 1024 ** 3).toFixed(1);
+  return (
+    `${file} is ${gib} GiB (${size} bytes); the image's root filesystem (a newc initramfs) holds files of at most 4 GiB - 1 byte. ` +
+    'Add it to rootfs.exclude and put it on the data disk at run time, or split it into smaller files.'
+  );
+}
+
 function hex8(n: number): string {
+  // A ninth digit would shift every later field and silently lose the rest of the archive.
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CpioLimitError(`a newc header field cannot hold ${n}`);
   return n.toString(16).padStart(8, '0');
 }
 
@@ -78,6 +94,11 @@ function header(ino: number, mode: number, nlink: number, mtime: number, size: n
 
 /** Writes the archive to `file`; returns its size in bytes. */
 export function writeCpio(entries: CpioEntry[], file: string, mtime: number): number {
+  // Checked before a byte is written, so a refused archive never exists half-written.
+  for (const e of entries) {
+    const size = e.type === 'file' ? ('data' in e ? e.data.length : e.size) : 0;
+    if (size > NEWC_MAX_FILE_SIZE) throw new CpioLimitError(tooBigForNewc(e.type === 'file' && 'source' in e ? e.source : e.path, size));
+  }
   const fd = fs.openSync(file, 'w');
   let offset = 0;
   const write = (b: Buffer) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CpioTree } from './cpio';
+import { CpioTree, NEWC_MAX_FILE_SIZE, tooBigForNewc } from './cpio';
 import { globToRegExp, isExcluded } from './glob';
 import { generateFstab, generateInit } from './init';
 
@@ -68,6 +68,7 @@ export function walkOverlay(overlay: string, exclude: string[]): OverlayFile[] {
         } catch {
           throw new RootfsError(`The overlay file ${abs} is not readable by you. Make it readable (chmod a+r) or add it to rootfs.exclude.`);
         }
+        if (l.size > NEWC_MAX_FILE_SIZE) throw new RootfsError(`The overlay file ${tooBigForNewc(abs, l.size)}`);
         out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size });
       } else {
         throw new RootfsError(`${abs} is a device, socket or pipe; an overlay may hold only files, folders and symlinks. Remove it or exclude it.`);

@@ -3,11 +3,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CpioTree, normalizeCpioPath, writeCpio } from '../../../src-main/build/cpio';
+import { CpioLimitError, CpioTree, normalizeCpioPath, writeCpio } from '../../../src-main/build/cpio';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-cpio-'));
 
 describe('cpio writer', () => {
+  // Issue 15 item 2: a size of 2^32 became 9 hex digits and shifted every later header field.
+  it('refuses a file of 4 GiB before writing anything, naming the source file', () => {
+    const dir = tmp();
+    const src = path.join(dir, 'huge.bin');
+    fs.closeSync(fs.openSync(src, 'w'));
+    fs.truncateSync(src, 4 * 1024 ** 3); // sparse
+    const t = new CpioTree();
+    t.add({ path: 'a.txt', type: 'file', mode: 0o644, data: Buffer.from('a') });
+    t.add({ path: 'srv/huge.bin', type: 'file', mode: 0o644, source: src, size: fs.statSync(src).size });
+    const out = path.join(dir, 'a.cpio');
+    expect(() => writeCpio(t.sorted(), out, 0)).toThrow(CpioLimitError);
+    expect(() => writeCpio(t.sorted(), out, 0)).toThrow(new RegExp(`${src} is 4\\.0 GiB \\(4294967296 bytes\\)`));
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('writes an archive GNU cpio lists with sorted names, root owner, fixed times and every parent folder', () => {
     const dir = tmp();
     const src = path.join(dir, 'src.txt');

@@ -37,6 +37,19 @@ describe('overlay', () => {
     expect(() => checkHostSymlinks(files, () => false, () => true)).toThrow(/points to \/srv\/www\/index\.html, a file on this machine/);
   });
 
+  // Issue 15 item 2: newc's size field is 8 hex digits; a 4 GiB file made a "succeeded" build with a corrupt rootfs.
+  it('refuses an overlay file of 4 GiB or more, naming it, and takes one byte less', () => {
+    const dir = overlay();
+    const big = path.join(dir, 'srv/big.img');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 4 * 1024 ** 3); // sparse: no disk space used
+    expect(() => walkOverlay(dir, [])).toThrow(new RegExp(`The overlay file ${big} is 4\\.0 GiB .*at most 4 GiB - 1 byte.*rootfs\\.exclude`));
+    expect(walkOverlay(dir, ['srv/big.img']).some((f) => f.rel === 'srv/big.img')).toBe(false);
+    fs.truncateSync(big, 4 * 1024 ** 3 - 1);
+    expect(walkOverlay(dir, []).find((f) => f.rel === 'srv/big.img')?.size).toBe(4 * 1024 ** 3 - 1);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('lets an overlay /etc/fstab replace the generated one', () => {
     const base = { name: 'a', version: '1', services: [], data: { label: 'data', mount: '/data' }, modules: [] };
     const gen = applianceTree({ ...base, overlay: [] }).get('etc/fstab');
