@@ -38,6 +38,35 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
     expect(only(fixture(name))).toEqual([line, col, message]);
   });
 
+  // Issue 15 item 6: the mount point goes into /etc/fstab; a newline once added an fstab line mounting the disk over /etc.
+  it.each([
+    ['/data\n/etc', 'bad mount point'],
+    ['/my data', 'bad mount point'],
+    ['/data\t', 'bad mount point'],
+    ['//', 'bad mount point'],
+    ['//data', 'bad mount point'],
+    ['/data//x', 'bad mount point'],
+    ['/data/', 'bad mount point'],
+    ['/srv/../etc', 'bad mount point'],
+    ['/..', 'bad mount point'],
+    ['/./data', 'bad mount point'],
+    ['data', 'bad mount point'],
+    ['/', "the data disk cannot be mounted at '/'"],
+    ['/etc', 'the data disk cannot be mounted at /etc: the system needs that folder'],
+    ['/proc/x', 'the data disk cannot be mounted at /proc/x'],
+  ])('disks.data.mount %j is refused at its line', (mount, message) => {
+    const dir = tmpAppliance(`name: a\nversion: 1.0.0\ndisks:\n  data:\n    mount: ${JSON.stringify(mount)}\n`);
+    const [line, col, msg] = only(dir);
+    expect([line, col]).toEqual([5, 12]);
+    expect(msg).toContain(message);
+  });
+
+  it.each(['/data', '/var/lib/app', '/srv/.cache', '/mnt/data-1'])('disks.data.mount %s is accepted', (mount) => {
+    const r = loadSpec(tmpAppliance(`name: a\nversion: 1.0.0\ndisks:\n  data: { mount: ${mount} }\n`));
+    expect(r.problems).toEqual([]);
+    expect(r.spec!.disks.data!.mount).toBe(mount);
+  });
+
   it('missing overlay directory points at the overlay value', () => {
     const dir = fixture('missing-overlay');
     expect(only(dir)).toEqual([4, 12, `overlay directory 'files' not found in ${dir}; create it or fix the path`]);
