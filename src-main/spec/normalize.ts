@@ -49,7 +49,10 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
     },
     flavours: Object.fromEntries(Object.entries(raw.flavours ?? {}).map(([k, f]) => [k, { dataBytes: parseSize(f.data)! }])),
     vm: { memoryBytes: bytes(raw.vm?.memory, DEFAULTS.memory), cpus: raw.vm?.cpus ?? DEFAULTS.cpus, console: raw.vm?.console ?? 'shell' },
-    network: { forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })) },
+    network: {
+      forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })),
+      outbound: raw.network?.outbound ?? false,
+    },
     outputs: (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[],
     checks: nameUnique((raw.checks ?? []).map((c, i) => normalizeCheck(c, lineOfCheck(i)))),
     upgrade: { seed: raw.upgrade?.seed ?? [], verify: raw.upgrade?.verify ?? [] },

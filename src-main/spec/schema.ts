@@ -199,8 +199,17 @@ export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, 
     .meta({ title: 'Flavours', description: 'Same OS disk, different data disk sizes.' })
     .optional(),
   vm: Vm.optional(),
-  network: strict('a mapping with forward', {
+  network: strict('a mapping with forward and outbound', {
     forward: z.array(Forward, expected('a list of forwards like { guest: 80 }')).meta({ title: 'Forwarded guest TCP ports' }).optional(),
+    outbound: z
+      .boolean(expected('true or false'))
+      .meta({
+        title: 'Outbound network',
+        description:
+          "false (the default): the guest cannot open any connection out, not even to the host's own services through 10.0.2.2; forwarded ports still work. true: the guest may reach the host's loopback, the LAN and the internet.",
+        default: false,
+      })
+      .optional(),
   }).meta({ title: 'Network' }).optional(),
   outputs: z
     .array(outputEnum, expected(`a list of output formats (${OUTPUT_FORMATS.join(', ')})`))

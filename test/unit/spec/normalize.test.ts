@@ -50,6 +50,7 @@ describe('the normalized spec', () => {
     expect(s.flavours).toEqual({});
     expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1, console: 'shell' });
     expect(s.network.forward).toEqual([]);
+    expect(s.network.outbound).toBe(false); // issue 15 item 4: no outbound network unless asked for
     expect(s.outputs).toEqual(['raw', 'qcow2']);
     expect(s.checks).toEqual([]);
     expect(s.upgrade).toEqual({ seed: [], verify: [] });
