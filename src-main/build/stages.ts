@@ -15,7 +15,7 @@ import type { LogLevel, Stage } from './runner';
 import { BUSYBOX_PATH } from '../tools/busybox';
 import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
 import type { UpdateBuildOptions } from '../upgrade/update-stages';
-import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
+import { giveBuffer, hashFile, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
 import { CancelledError } from '../tools/run';
 
@@ -146,12 +146,13 @@ function copyHashing(from: string | string[], out: string): void {
   }
 }
 
-function overlayDigest(files: OverlayFile[]): string {
+/** Asynchronous like the walk: hashing a big overlay must not stall the UI served by the same process. */
+async function overlayDigest(files: OverlayFile[], signal?: AbortSignal): Promise<string> {
   const h = crypto.createHash('sha256');
   for (const f of files) {
     h.update(`${f.kind}\0${f.rel}\0${f.mode}\0${f.target ?? ''}\0`);
     // Content, not stat data: the key must match across processes; the memo only spares re-reading.
-    if (f.kind === 'file') h.update(hashFileSync(f.abs));
+    if (f.kind === 'file') h.update(await hashFile(f.abs, signal));
   }
   return h.digest('hex');
 }
@@ -164,7 +165,7 @@ export const inputsStage: Stage<BuildContext> = {
     ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
     ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
-    ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
+    ctx.overlay = spec.rootfs.overlay ? await walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude, ctx.signal) : [];
     const osBytes = spec.disks.os.sizeBytes;
     const big = ctx.overlay.find((f) => f.kind === 'file' && f.size > osBytes);
     if (big) {
@@ -178,7 +179,7 @@ export const inputsStage: Stage<BuildContext> = {
       ctx.warnings.push(text);
       ctx.log('warn', text);
     }
-    ctx.overlayDigest = overlayDigest(ctx.overlay);
+    ctx.overlayDigest = await overlayDigest(ctx.overlay, ctx.signal);
   },
 };
 

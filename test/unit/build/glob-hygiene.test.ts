@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, isExcluded } from '../../../src-main/build/glob';
+import { compileGlob, isExcluded, matchGlob, matchName } from '../../../src-main/build/glob';
 import { describeFinding, scanHygiene } from '../../../src-main/build/hygiene';
 
 describe('exclude globs', () => {
-  const g = (...p: string[]) => p.map(globToRegExp);
+  const g = (...p: string[]) => p.map(compileGlob);
   it.each([
     ['**/.git', '.git', true],
     ['**/.git', 'srv/app/.git/config', true],
@@ -15,8 +15,38 @@ describe('exclude globs', () => {
     ['a?c', 'abc', true],
     ['a?c', 'a/c', false],
     ['**/.git', 'srv/.github/x', false],
+    ['srv/**', 'srv', false],
+    ['srv/**', 'srv/a/b', true],
+    ['a/**/b', 'a/b', true],
+    ['a/**/b', 'a/x/y/b', true],
+    ['/srv/*.tmp', 'srv/a.tmp', true],
+    ['*.tmp', 'a.tmpx', false],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXbYY', false],
+    ['*', 'anything/at/all', true],
+    ['', 'anything', false],
+    ['/', 'anything', false],
   ])('%s matching %s is %s', (glob, rel, want) => {
     expect(isExcluded(rel, g(glob))).toBe(want);
+  });
+
+  // Issue 15 item 5: the RegExp this file used to build took 3 min 25 s for this pattern and name.
+  it.each([
+    ['*a*a*a*a*a*a*a*b', 'a'.repeat(100)],
+    ['**/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b', `${'a/'.repeat(50)}${'a'.repeat(255)}`],
+    ['**/a/**/a/**/a/**/a/**/b', `${'a/'.repeat(2000)}a`],
+    [`${'*'.repeat(40)}X`, 'a'.repeat(255)],
+  ])('a hostile pattern %s against a long path finishes in well under a second', (glob, rel) => {
+    const t0 = performance.now();
+    expect(isExcluded(rel, g(glob))).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('matches names with * and ? the way a shell does', () => {
+    expect(matchName('*.log', '.log')).toBe(true);
+    expect(matchName('a?c', 'ac')).toBe(false);
+    expect(matchName('**', '')).toBe(true);
+    expect(matchGlob(compileGlob('x/**/y/*'), 'x/y/z')).toBe(true);
   });
 });
 
