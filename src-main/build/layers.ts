@@ -24,7 +24,8 @@ export async function writeLayer(tree: CpioTree, out: string, epoch: number, sig
 
 export function kernelModules(kernel: KernelInfo): KernelModule[] {
   if (!kernel.modulesDir) {
-    throw new Error(`The kernel ${kernel.path} has no modules folder (lib/modules/${kernel.version}); the appliance needs virtio modules from it.`);
+    const where = kernel.source === 'spec' ? ' inside the appliance folder (modules are never read from outside it): put them at lib/modules/' + kernel.version + ' in the folder' : ` (lib/modules/${kernel.version})`;
+    throw new Error(`The kernel ${kernel.path} has no modules folder${where}; the appliance needs virtio modules from it.`);
   }
   return resolveModules(kernel.modulesDir, APPLIANCE_MODULES);
 }

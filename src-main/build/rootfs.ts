@@ -20,6 +20,9 @@ export interface OverlayFile {
   mode: number;
   size: number;
   target?: string;
+  /** Files only: the link count and inode, so the hygiene scan can spot a hard link to a file outside the overlay. */
+  nlink?: number;
+  inode?: string;
 }
 
 /** How many entries the walk handles between two turns of the event loop. */
@@ -83,7 +86,7 @@ export async function walkOverlay(overlay: string, exclude: string[], signal?: A
           throw new RootfsError(`The overlay file ${abs} is not readable by you. Make it readable (chmod a+r) or add it to rootfs.exclude.`);
         }
         if (l.size > NEWC_MAX_FILE_SIZE) throw new RootfsError(`The overlay file ${tooBigForNewc(abs, l.size)}`);
-        out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size });
+        out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size, nlink: l.nlink, inode: `${l.dev}:${l.ino}` });
       } else {
         throw new RootfsError(`${abs} is a device, socket or pipe; an overlay may hold only files, folders and symlinks. Remove it or exclude it.`);
       }

@@ -164,7 +164,7 @@ export const inputsStage: Stage<BuildContext> = {
     const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
     ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
-    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
+    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel, spec.dir);
     ctx.overlay = spec.rootfs.overlay ? await walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude, ctx.signal) : [];
     const osBytes = spec.disks.os.sizeBytes;
     const big = ctx.overlay.find((f) => f.kind === 'file' && f.size > osBytes);
@@ -172,7 +172,7 @@ export const inputsStage: Stage<BuildContext> = {
       const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
       throw new RootfsError(`The overlay file ${big.abs} (${mib(big.size)}) is bigger than the OS disk (${mib(osBytes)}). Raise disks.os.size, exclude the file, or put it on the data disk.`);
     }
-    const findings = scanHygiene(ctx.overlay.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file' })));
+    const findings = scanHygiene(ctx.overlay.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file', nlink: f.nlink, inode: f.inode })));
     for (const f of findings) {
       const text = describeFinding(f);
       if (ctx.strict) throw new RootfsError(`Strict build refused: ${text}`);

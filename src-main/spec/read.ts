@@ -22,7 +22,13 @@ export function readSpecText(dir: string): ReadOutcome {
   try {
     st = fs.statSync(file);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isSymlink(file)) return fail(`${SPEC_FILE} is a symlink to a file that does not exist; make it a plain file`);
     return fail(missingMessage(dir, e as NodeJS.ErrnoException));
+  }
+  // A symlink may stay inside the folder; one leading out is refused before a byte is read, so
+  // neither the build nor an error message can carry another file's content.
+  if (isSymlink(file) && !resolvesInside(dir, file)) {
+    return fail(`${SPEC_FILE} is a symlink to a file outside the appliance folder; copy the spec into the folder instead`);
   }
   if (st.isDirectory()) return fail(`${SPEC_FILE} is a directory; expected a YAML file`);
   if (!st.isFile()) return fail(`${SPEC_FILE} is not a regular file (a device, socket or pipe); expected a YAML file`);
@@ -57,6 +63,23 @@ export function readSpecText(dir: string): ReadOutcome {
   }
   const text = buf.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function resolvesInside(dir: string, file: string): boolean {
+  try {
+    const rel = path.relative(fs.realpathSync(dir), fs.realpathSync(file));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }
 
 /** Offset where flow brackets first nest too deep, or -1. Quotes are ignored: real specs never come close. */

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, isExcluded, matchGlob, matchName } from '../../../src-main/build/glob';
 import { describeFinding, scanHygiene } from '../../../src-main/build/hygiene';
+import { walkOverlay } from '../../../src-main/build/rootfs';
 
 describe('exclude globs', () => {
   const g = (...p: string[]) => p.map(compileGlob);
@@ -67,5 +71,21 @@ describe('hygiene scan', () => {
       '/srv/app/.env.production: a .env file (often holds secrets)',
     ]);
     expect(describeFinding(found[0])).toBe('/root/.bash_history looks like shell history; it would ship to every customer. Remove it or add it to rootfs.exclude.');
+  });
+
+  // Issue 15 item 10: an overlay hard link to /etc/shadow put the host's file into the image silently.
+  it('flags a hard link whose other names are outside the overlay, and not one shared inside it', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-hl-'));
+    const ov = path.join(outside, 'rootfs');
+    fs.mkdirSync(path.join(ov, 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'host-secret'), 'root:x:0:0\n');
+    fs.linkSync(path.join(outside, 'host-secret'), path.join(ov, 'etc', 'shadow'));
+    fs.writeFileSync(path.join(ov, 'etc', 'a'), 'a');
+    fs.linkSync(path.join(ov, 'etc', 'a'), path.join(ov, 'etc', 'b')); // both names in the overlay: fine
+    const files = await walkOverlay(ov, []);
+    const found = scanHygiene(files.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file', nlink: f.nlink, inode: f.inode })));
+    expect(found).toEqual([{ path: '/etc/shadow', why: expect.stringMatching(/^a hard link to a file outside the overlay \(2 links, 1 in the overlay\)/) }]);
+    expect(describeFinding(found[0])).toMatch(/\/etc\/shadow looks like a hard link .*Remove it or add it to rootfs\.exclude/);
+    fs.rmSync(outside, { recursive: true });
   });
 });

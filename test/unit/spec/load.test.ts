@@ -82,6 +82,22 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
     expect(only(dir)).toEqual([4, 11, `kernel image '/boot/vmlinuz' is an absolute path; write it relative to the appliance folder ${dir}`]);
   });
 
+  // Issue 15 item 10: appliance.yaml as a symlink out of the folder was followed, and its first bytes echoed.
+  it('appliance.yaml as a symlink leading out of the folder is refused without reading it', () => {
+    const dir = tmpAppliance();
+    const secret = path.join(path.dirname(dir), 'secret.txt');
+    fs.writeFileSync(secret, 'TOP-SECRET-BYTES and more\n');
+    fs.symlinkSync(secret, path.join(dir, 'appliance.yaml'));
+    const r = loadSpec(dir);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0].message).toBe('appliance.yaml is a symlink to a file outside the appliance folder; copy the spec into the folder instead');
+    expect(JSON.stringify(r)).not.toContain('TOP-SECRET');
+    // inside the folder a symlink is fine
+    const inside = tmpAppliance(undefined, { 'specs/real.yaml': 'name: a\nversion: 1.0.0\n' });
+    fs.symlinkSync('specs/real.yaml', path.join(inside, 'appliance.yaml'));
+    expect(loadSpec(inside).problems).toEqual([]);
+  });
+
   it('a symlink resolving outside the folder is refused', () => {
     const dir = tmpAppliance('name: a\nversion: 1.0.0\nrootfs:\n  overlay: files\n');
     const outside = path.join(path.dirname(dir), 'outside');
