@@ -1,5 +1,6 @@
 // From the validated spec as written to the normalized ApplianceSpec: defaults filled in,
 // sizes in bytes, paths absolute, checks named. Only called when there are no problems.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseDuration } from './duration';
 import type { RawAppliance, RawCheck } from './schema';
@@ -18,6 +19,16 @@ export const DEFAULTS = {
   overlay: 'rootfs',
 } as const;
 
+/** True when the folder has a rootfs/ (a folder, or a symlink to one): the overlay a spec gets without a rootfs: key. */
+export function hasDefaultOverlay(dir: string): boolean {
+  try {
+    fs.lstatSync(path.join(dir, DEFAULTS.overlay));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const bytes = (s: string | undefined, def: string): number => parseSize(s ?? def)!;
 
 export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: number) => number): ApplianceSpec {
@@ -32,7 +43,9 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
       userland: 'busybox',
     },
     rootfs: {
-      overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : null,
+      // Without a rootfs: key the folder's own rootfs/ is the overlay, as the schema documents
+      // (semantic.ts has already checked that it stays inside the folder).
+      overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : hasDefaultOverlay(dir) ? path.resolve(dir, DEFAULTS.overlay) : null,
       exclude: raw.rootfs?.exclude ?? [],
     },
     services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run })),

@@ -6,6 +6,7 @@ import type { Finding } from './finding';
 import { checkInsidePath } from './paths';
 import type { SpecPath } from './positions';
 import { CHECK_KINDS } from './types';
+import { hasDefaultOverlay } from './normalize';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -106,6 +107,11 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   if (typeof kernel === 'string' && kernel !== 'auto') {
     const r = checkInsidePath(dir, kernel, 'kernel image', 'file');
     if (!r.ok) out.push({ path: ['base', 'kernel'], message: r.message });
+  }
+  if (data.rootfs === undefined && hasDefaultOverlay(dir)) {
+    // No rootfs: key, but a rootfs/ the build will use: it must pass the same checks.
+    const r = checkInsidePath(dir, 'rootfs', 'overlay directory', 'dir');
+    if (!r.ok) out.push({ path: [], message: `${r.message} (the folder's rootfs/ is the overlay when appliance.yaml has no rootfs: key)` });
   }
   if (isObj(data.rootfs)) {
     const overlay = data.rootfs.overlay;
