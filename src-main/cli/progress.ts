@@ -1,5 +1,6 @@
 import type { Engine } from '../api/engine';
 import type { CliContext } from './types';
+import { printable } from './printable';
 
 /**
  * Follows one job's events on stderr: a one-line progress bar on a terminal, plain stage
@@ -20,11 +21,11 @@ export function followJob(engine: Engine, ctx: CliContext, jobId: string, opts: 
         const width = 24;
         const filled = Math.round(p.fraction * width);
         const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-        ctx.err(`\r\x1b[2K${bar} ${String(Math.round(p.fraction * 100)).padStart(3)}%  ${p.stage}${p.message ? `: ${p.message}` : ''}`.slice(0, 200));
+        ctx.err(`\r\x1b[2K${bar} ${String(Math.round(p.fraction * 100)).padStart(3)}%  ${p.stage}${p.message ? `: ${printable(p.message)}` : ''}`.slice(0, 200));
         barShown = true;
       } else if (p.stage !== lastStage) {
         // Without a terminal (CI logs), one line per stage: a bar redrawn in place would be noise.
-        ctx.err(`• ${p.stage}${p.message ? `: ${p.message}` : ''}\n`);
+        ctx.err(`• ${p.stage}${p.message ? `: ${printable(p.message)}` : ''}\n`);
       }
       lastStage = p.stage;
     } else if (event === 'job.log') {
@@ -32,7 +33,7 @@ export function followJob(engine: Engine, ctx: CliContext, jobId: string, opts: 
       const shown = lines.filter((l) => opts.verbose || l.level === 'warn' || l.level === 'error');
       if (shown.length === 0) return;
       clearBar();
-      ctx.err(shown.map((l) => (l.level === 'info' || l.level === 'debug' ? l.text : `${l.level}: ${l.text}`)).join('\n') + '\n');
+      ctx.err(shown.map((l) => printable(l.level === 'info' || l.level === 'debug' ? l.text : `${l.level}: ${l.text}`)).join('\n') + '\n');
     } else if (event === 'job.finished') {
       clearBar();
     }

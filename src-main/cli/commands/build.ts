@@ -5,6 +5,7 @@ import { startBuild } from '../../api/build-job';
 import { followJob, formatBytes, formatMs } from '../progress';
 import { appliancePositional, buildJson, interruptible } from '../shared';
 import { parseBuildId } from './test';
+import { printable } from '../printable';
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -42,7 +43,7 @@ export const buildCommand: CliCommand = {
         });
       } catch (e) {
         if (e instanceof EngineError && e.code === 'spec') {
-          ctx.err(`${e.message}\n`);
+          ctx.err(`${printable(e.message)}\n`);
           if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'spec', problems: (e.details as { problems: unknown }).problems } }) + '\n');
           return EXIT_USAGE;
         }
@@ -59,7 +60,7 @@ export const buildCommand: CliCommand = {
         for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
       }
       if (outcome.status !== 'succeeded') {
-        ctx.err(`build #${build.id} ${outcome.status}: ${outcome.error ?? ''}\n`);
+        ctx.err(`build #${build.id} ${outcome.status}: ${printable(outcome.error ?? '')}\n`);
         return EXIT_FAILED;
       }
       return EXIT_OK;

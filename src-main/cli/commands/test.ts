@@ -8,6 +8,7 @@ import { junitXml } from '../../checks/junit';
 import { followJob, formatMs } from '../progress';
 import { appliancePositional, buildJson, interruptible } from '../shared';
 import type { LiveVm } from '../../api/vm-service';
+import { printable } from '../printable';
 
 export function parseBuildId(v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -47,10 +48,10 @@ export const testCommand: CliCommand = {
         report = await t.report;
       } catch (e) {
         if (e instanceof EngineError && e.code === 'spec') {
-          ctx.err(`${e.message}\n`);
+          ctx.err(`${printable(e.message)}\n`);
           return EXIT_USAGE;
         }
-        ctx.err(`yoke test: ${(e as Error).message}\n`);
+        ctx.err(`yoke test: ${printable((e as Error).message)}\n`);
         if (ctx.json) ctx.out(JSON.stringify({ error: { message: (e as Error).message }, ...(outcome.buildId ? { build: buildJson(engine.store().getBuild(outcome.buildId)!) } : {}) }) + '\n');
         return EXIT_FAILED;
       }
@@ -64,7 +65,7 @@ export const testCommand: CliCommand = {
       } else {
         for (const c of report.checks) {
           const mark = c.status === 'passed' ? '✓' : '✗';
-          ctx.out(`${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}\n`);
+          ctx.out(`${mark} ${printable(c.name)}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${printable(c.message).replace(/\n/g, '\n    ')}` : ''}\n`);
         }
       }
       const failed = report.checks.filter((c) => c.status === 'failed').length;

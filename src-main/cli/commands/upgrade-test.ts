@@ -5,6 +5,7 @@ import { startUpgradeTest, type UpgradeMethod, type UpgradeReport } from '../../
 import { followJob, formatMs } from '../progress';
 import { appliancePositional, interruptible } from '../shared';
 import { parseBuildId } from './test';
+import { printable } from '../printable';
 
 const PHASES = ['old', 'seed', 'upgraded', 'verify'];
 
@@ -60,7 +61,7 @@ export const upgradeTestCommand: CliCommand = {
         report = await t.report;
       } catch (e) {
         const usage = e instanceof EngineError && (e.code === 'spec' || e.code === 'invalid-request');
-        ctx.err(usage && e instanceof EngineError && e.code === 'spec' ? `${e.message}\n` : `yoke upgrade-test: ${(e as Error).message}\n`);
+        ctx.err(printable(usage && e instanceof EngineError && e.code === 'spec' ? `${e.message}\n` : `yoke upgrade-test: ${(e as Error).message}\n`));
         if (ctx.json) ctx.out(JSON.stringify({ error: { code: e instanceof EngineError ? e.code : 'internal', message: (e as Error).message } }) + '\n');
         return usage ? EXIT_USAGE : EXIT_FAILED;
       }
@@ -71,11 +72,11 @@ export const upgradeTestCommand: CliCommand = {
         for (const phase of PHASES) {
           for (const c of p.checks.filter((x) => x.phase === phase || (phase === 'old' && !PHASES.includes(x.phase ?? '')))) {
             const mark = c.status === 'passed' ? '✓' : '✗';
-            lines.push(`  ${mark} [${c.phase}] ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n      ${c.message.replace(/\n/g, '\n      ')}` : ''}`);
+            lines.push(`  ${mark} [${c.phase}] ${printable(c.name)}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n      ${printable(c.message).replace(/\n/g, '\n      ')}` : ''}`);
           }
         }
         const failed = p.checks.filter((c) => c.status === 'failed');
-        if (failed.length) lines.push(`  failed: ${failed.map((c) => c.name).join(', ')}`);
+        if (failed.length) lines.push(`  failed: ${failed.map((c) => printable(c.name)).join(', ')}`);
         lines.push(`  console logs: ${p.consoleLogs.old} ${p.consoleLogs.new}`);
         (ctx.json ? ctx.err : ctx.out)(lines.join('\n') + '\n');
       }

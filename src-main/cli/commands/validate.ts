@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatProblem, loadSpec } from '../../spec/load';
 import { appliancePositional } from '../shared';
 import { EXIT_OK, EXIT_USAGE, type CliArgs, type CliCommand, type CliContext } from '../types';
+import { printable } from '../printable';
 
 export const validateCommand: CliCommand = {
   name: 'validate',
@@ -26,10 +27,10 @@ export const validateCommand: CliCommand = {
       const appliance = r.spec ? { name: r.spec.name, version: r.spec.version } : null;
       ctx.out(JSON.stringify({ valid, specFile: r.specFile, problems: r.problems, appliance }) + '\n');
     } else {
-      for (const p of r.problems) ctx.err(formatProblem(p, cwd) + '\n');
+      for (const p of r.problems) ctx.err(printable(formatProblem(p, cwd)) + '\n');
     }
     if (!valid || !r.spec) {
-      if (!ctx.json) ctx.err(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`);
+      if (!ctx.json) ctx.err(printable(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`));
       return EXIT_USAGE;
     }
     if (!ctx.json) {
