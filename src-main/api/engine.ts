@@ -7,6 +7,7 @@ import type { Store } from '../store/store';
 import { openStore } from '../store/store';
 import { reapOnce, stopAll } from './vm-service';
 import { unwatchAll } from './watch';
+import { sweepDeadBuildWork } from '../build/sweep';
 
 export type Face = 'electron' | 'web' | 'cli';
 
@@ -39,6 +40,7 @@ export class Engine {
     // A long-lived face (window, serve) reaps VMs a killed Yoke left behind as it starts;
     // CLI commands do it before their first boot.
     if (options.face !== 'cli') setImmediate(() => void reapOnce(this).catch(() => undefined));
+    void sweepDeadBuildWork(options.home).catch(() => undefined); // work folders of a killed Yoke
   }
 
   get home(): string {
