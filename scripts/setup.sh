@@ -17,7 +17,7 @@ fi
 APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
 # To compile the appliance's update helpers (resources/guest): static Ed25519 verifier and zstd un-patcher.
 APT_PACKAGES+=(gcc libc6-dev libsodium-dev libzstd-dev)
-if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
+if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium strace); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

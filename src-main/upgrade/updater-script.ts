@@ -118,8 +118,12 @@ stop_disks() {
 refuse() {
   say "refused \${1##*/}: $2"
   mkdir -p "$UPDATES/refused"
-  mv "$1" "$UPDATES/refused/" 2>/dev/null
+  # The reason is on disk before the package moves, and the move before anything else happens:
+  # a power cut must not leave a moved package without its reason (or retry a refused one).
   echo "$2" >"$UPDATES/refused/\${1##*/}.reason"
+  sync
+  mv "$1" "$UPDATES/refused/" 2>/dev/null
+  sync
   rm -rf $WORK
   return 1
 }

@@ -97,6 +97,16 @@ describe('the guest updater script', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  // Issue 15 item 13: a refused package's move was not synced; after a hard power-off it was retried with an empty reason.
+  it('writes and syncs the refusal reason before moving a refused package, and syncs the move', () => {
+    const fn = /^refuse\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    const at = (s: string) => fn.indexOf(s);
+    expect(at('.reason"')).toBeGreaterThan(0);
+    expect(at('sync')).toBeGreaterThan(at('.reason"'));
+    expect(at('mv "$1"')).toBeGreaterThan(at('sync'));
+    expect(fn.indexOf('sync', at('mv "$1"'))).toBeGreaterThan(at('mv "$1"'));
+  });
+
   it('looks for packages on the data disk and knows its own name and version', () => {
     expect(script).toContain("UPDATES='/data/updates'");
     expect(script).toContain("NAME='hello-web'");
