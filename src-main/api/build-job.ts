@@ -11,6 +11,7 @@ import type { ApplianceSpec } from '../spec/types';
 import type { ArtifactKind } from '../store/store';
 import type { JobHandle } from './jobs';
 import { updateOptions } from '../upgrade/build-updates';
+import { assertRunnable } from '../build/hook-check';
 
 /** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
 function storeKind(a: BuildArtifact): ArtifactKind | null {
@@ -51,6 +52,7 @@ function openLog(home: string, buildId: number): { path: string; write(level: st
 async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: BuildResult, job: JobHandle, log: (text: string) => void): Promise<void> {
   for (const hook of spec.hooks.postBuild) {
     job.log('info', `hook post-build: ${hook}`);
+    assertRunnable(spec.dir, hook);
     const child = execa(path.resolve(spec.dir, hook), [], {
       cwd: spec.dir,
       reject: false,
@@ -69,7 +71,10 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
     // Lines stream into the build log as the hook prints them (a chatty hook is the live log's worst case).
     for await (const line of child.iterable({ from: 'all' })) log(String(line));
     const r = await child;
-    if (r.exitCode !== 0) throw new Error(`post-build hook ${hook} failed (exit ${r.exitCode ?? r.signal})`);
+    if (r.exitCode !== 0) {
+      const how = r.exitCode !== undefined ? `exit ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : (r as { code?: string }).code ?? 'it could not be started';
+      throw new Error(`post-build hook ${hook} failed (${how})`);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -50,12 +51,21 @@ export async function walkOverlay(overlay: string, exclude: string[], signal?: A
   let handled = 0;
   const walk = async (relDir: string) => {
     const absDir = path.join(overlay, relDir);
-    let names: string[];
+    let raw: Buffer[];
     try {
-      names = (await fsp.readdir(absDir)).sort();
+      raw = await fsp.readdir(absDir, { encoding: 'buffer' });
     } catch (e) {
       throw new RootfsError(`Cannot read the overlay folder ${absDir} (${(e as NodeJS.ErrnoException).code}). Make it readable (chmod a+rx) or exclude it.`);
     }
+    // A name that is not UTF-8 would be decoded with U+FFFD and then not found ("ENOENT … bad��name").
+    const bad = raw.find((b) => !isUtf8(b));
+    if (bad) {
+      const shown = [...bad].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('');
+      throw new RootfsError(
+        `The overlay folder ${absDir} holds a file whose name is not UTF-8 ("${shown}"). An image's names must be UTF-8: rename it (convmv -f latin1 -t utf8 --notest can) or add its folder to rootfs.exclude.`,
+      );
+    }
+    const names = raw.map((b) => b.toString('utf8')).sort();
     for (const name of names) {
       if (++handled % YIELD_EVERY === 0) {
         await new Promise((r) => setImmediate(r));

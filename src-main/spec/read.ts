@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
+import { elidePath, tooLongPath } from './describe';
 import { formatSize } from './size';
 
 export const SPEC_FILE = 'appliance.yaml';
@@ -112,6 +113,7 @@ function readBounded(file: string): Buffer {
 }
 
 function missingMessage(dir: string, e: NodeJS.ErrnoException): string {
+  if (e.code === 'ENAMETOOLONG') return `the folder path ${elidePath(dir)} is too long (${tooLongPath(path.join(dir, SPEC_FILE)) ?? 'the system refused it'}); use a shorter path`;
   if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') return `cannot read ${SPEC_FILE} in ${dir}: ${e.message}`;
   let dirStat: fs.Stats | undefined;
   try {

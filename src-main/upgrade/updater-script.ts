@@ -42,6 +42,9 @@ export interface UpdaterInput {
   fatModules: string[];
 }
 
+/** The verifier (resources/guest/src/yoke-verify.c) reads at most this much manifest; bigger ones are refused as what they are, not as a bad signature. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
+
 export function generateUpdater(i: UpdaterInput): string {
   const updates = i.dataMount ? `${i.dataMount.replace(/\/+$/, '')}${UPDATES_DIR_ON_DATA}` : '';
   return `#!/bin/sh
@@ -154,6 +157,8 @@ apply_one() {
   pkg=$1
   rm -rf $WORK; mkdir -p $WORK
   tar -xf "$pkg" -C $WORK manifest manifest.sig 2>/dev/null || { refuse "$pkg" "not a Yoke update package (no manifest)"; return; }
+  msz=$(wc -c <$WORK/manifest)
+  [ "$msz" -le ${MAX_MANIFEST_BYTES} ] || { refuse "$pkg" "its manifest is $msz bytes, over the ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB an update package may carry (the signature was not even checked); make the package again with yoke build"; return; }
   $VERIFY $PUB $WORK/manifest.sig $WORK/manifest 2>/dev/null || { refuse "$pkg" "bad signature: not signed with $NAME's update key (tampered, or made for another appliance)"; return; }
   [ "$(field yoke-update)" = 1 ] || { refuse "$pkg" "unknown package format $(field yoke-update)"; return; }
   [ "$(field appliance)" = "$NAME" ] || { refuse "$pkg" "made for $(field appliance), this is $NAME"; return; }
