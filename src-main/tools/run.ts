@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
-import { findExecutable } from '../host/find-executable';
-import { findSetpriv } from '../vm/qemu-process';
+import { findExecutable } from './find-executable';
+import { findSetpriv } from './setpriv';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {

@@ -30,20 +30,8 @@ export function qemuLaunchCommand(qemuArgv: string[], opts: { binary?: string; s
   return { file: binary, args: qemuArgv };
 }
 
-/** setpriv from util-linux, when this is Linux and it is installed. */
-export function findSetpriv(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
-  if (platform !== 'linux') return null;
-  for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/bin'])) {
-    const p = path.join(dir || '.', 'setpriv');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      /* try the next directory */
-    }
-  }
-  return null;
-}
+// setpriv is found by the tools layer, which runs every other program the same way.
+export { findSetpriv } from '../tools/setpriv';
 
 export interface QemuExit {
   code: number | null;

@@ -6,8 +6,8 @@ import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Engine } from '../../src-main/api/engine';
-import { startBuild } from '../../src-main/api/build-job';
-import { startTest } from '../../src-main/api/test-job';
+import { startBuild } from '../../src-main/jobs/build-job';
+import { startTest } from '../../src-main/jobs/test-job';
 import { takeToolTime } from '../../src-main/tools/tool-time';
 import { makeTestHome, removeTestHomes } from '../integration/build/helpers';
 import { sampleApplianceDir } from '../../src-main/util/resources';
@@ -145,7 +145,7 @@ async function benchBoot(home: string): Promise<void> {
       const t0 = performance.now();
       let lastCheck = 0;
       const off = engine.on((event, p) => {
-        if (event === 'test.check' && (p as { state: string }).state !== 'waiting') lastCheck = performance.now();
+        if (event === 'test.check' && (p as { status: string }).status !== 'waiting') lastCheck = performance.now();
       });
       const t = startTest(engine, { buildId: b.buildId });
       const outcome = await t.done;

@@ -8,14 +8,14 @@ export type CheckItem = CheckView;
 
 /** The checks of a test: waiting ones count up live, finished ones show their verdict. */
 export function ChecksList({ checks, live }: { checks: readonly CheckItem[]; live: boolean }) {
-  const now = useNow(200, live && checks.some((c) => c.state === 'waiting'));
+  const now = useNow(200, live && checks.some((c) => c.status === 'waiting'));
   return (
     <ul className="checks" role="list" aria-label="Checks">
       {checks.map((c) => {
-        const ms = c.state === 'waiting' && live ? c.elapsedMs + Math.max(0, now - c.seenAt) : c.elapsedMs;
+        const ms = c.status === 'waiting' && live ? c.durationMs + Math.max(0, now - c.seenAt) : c.durationMs;
         return (
-          <li key={`${c.phase ?? ''}/${c.name}`} className={`check check-${c.state}`}>
-            <span className={`status status-${c.state}`}>{c.state}</span>
+          <li key={`${c.phase ?? ''}/${c.name}`} className={`check check-${c.status}`}>
+            <span className={`status status-${c.status}`}>{c.status}</span>
             <span className="check-name mono">{c.name}</span>
             {c.phase ? <span className="badge small">{c.phase}</span> : null}
             <span className="check-duration mono">{formatDuration(ms)}</span>

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
 import { LogView } from '../../components/LogView';
 import { useCommand } from '../../components/useCommand';
-import { LogBuffer, parseStoredLine } from '../../lib/log-buffer';
+import { LogBuffer } from '../../lib/log-buffer';
 import { useNavigation } from '../../stores/navigation';
 import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
@@ -19,7 +19,7 @@ function BuildLog({ id }: { id: number }) {
   const log = useCommand('builds.log', { id, tail: LOG_TAIL });
   const buffer = useMemo(() => {
     const b = new LogBuffer();
-    if (log.value) b.append(log.value.lines.map(parseStoredLine));
+    if (log.value) b.append(log.value.lines);
     return b;
   }, [log.value]);
   if (log.status === 'error') return <ErrorNotice title="Could not read the build log">{log.error.message}</ErrorNotice>;
@@ -123,7 +123,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       return null;
     });
 
-  const checks = b.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 }));
+  const checks = b.checks.map((c) => ({ ...c, seenAt: 0 }));
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
   return (

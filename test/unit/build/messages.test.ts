@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertRunnable } from '../../../src-main/build/hook-check';
+import { runHook } from '../../../src-main/tools/hook';
 import { walkOverlay } from '../../../src-main/build/rootfs';
 import { formatProblem, loadSpec } from '../../../src-main/spec/load';
 import { openStore } from '../../../src-main/store/store';
@@ -27,14 +27,17 @@ describe('messages that say what was wrong and what to do', () => {
     await expect(walkOverlay(dir, [])).rejects.toThrow(`The overlay folder ${dir}/srv holds a file whose name is not UTF-8 ("bad\\xe9name"). An image's names must be UTF-8: rename it`);
   });
 
-  it('a hook without its exec bit or without #! says so (was: failed (exit undefined))', () => {
+  it('a hook without its exec bit or without #! says so (was: failed (exit undefined))', async () => {
     const dir = tmp();
+    const lines: string[] = [];
+    const run = (f: string) => runHook(path.join(dir, f), { cwd: dir, env: {}, onLine: (l) => lines.push(l) });
     fs.writeFileSync(path.join(dir, 'publish.sh'), '#!/bin/sh\necho hi\n', { mode: 0o644 });
-    expect(() => assertRunnable(dir, 'publish.sh')).toThrow(/post-build hook publish\.sh is not executable; make it so with: chmod \+x .*publish\.sh$/);
+    await expect(run('publish.sh')).rejects.toThrow(/publish\.sh is not executable\. Make it executable \(chmod \+x\)/);
     fs.chmodSync(path.join(dir, 'publish.sh'), 0o755);
-    expect(() => assertRunnable(dir, 'publish.sh')).not.toThrow();
+    await run('publish.sh');
+    expect(lines).toEqual(['hi']);
     fs.writeFileSync(path.join(dir, 'bare.sh'), 'echo hi\n', { mode: 0o755 });
-    expect(() => assertRunnable(dir, 'bare.sh')).toThrow(/bare\.sh has no #! line.*start it with #!\/bin\/sh/);
+    await expect(run('bare.sh')).rejects.toThrow(/bare\.sh has no #! line.*Start it with #!\/bin\/sh/);
   });
 
   it('a path too long for the system is a short message (was: a 30 KB ENAMETOOLONG line)', () => {

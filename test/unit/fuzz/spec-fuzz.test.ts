@@ -219,7 +219,7 @@ describe(`fuzz (seed ${SEED})`, () => {
         const garbage = randomValue(r, 1);
         const bad = typeof garbage === 'object' && garbage !== null && !Array.isArray(garbage) ? { ...answers, ...garbage, dir: answers.dir } : garbage;
         try {
-          await engine.request('appliance.create', bad);
+          await engine.request('appliance.create', bad as never);
         } catch (e) {
           expect(e, `seed ${SEED + 1} case ${i}: ${String(e)}`).toBeInstanceOf(EngineError);
         }

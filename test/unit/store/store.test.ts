@@ -97,7 +97,7 @@ describe('builds', () => {
     s.finishTestRun(run, { status: 'passed' });
 
     expect(s.getBuild(id)).toEqual({
-      id, appliance: 'hello-web', version: '1.0.0', status: 'succeeded', createdAt: '2026-01-02T00:00:00.000Z',
+      id, appliance: 'hello-web', version: '1.0.0', status: 'succeeded', testStatus: 'passed', createdAt: '2026-01-02T00:00:00.000Z',
       durationMs: 450, bytes: 3072, released: false, error: null, inputsHash: 'abc', dir: '/apps/hello', logPath: '/h/b/1/build.log',
       stages: [
         { name: 'rootfs', status: 'succeeded', cacheHit: false, durationMs: 120 },
@@ -188,10 +188,11 @@ describe('appliances, VMs and crashes', () => {
     ]);
   });
 
-  it('tracks VMs and marks everything left running as interrupted after a crash', () => {
+  it('tracks VMs and marks builds and runs whose process died as interrupted', () => {
     const s = open(home());
-    const id = s.createBuild({ appliance: 'web', dir: '/w', version: '1.2.3' });
-    s.createTestRun({ buildId: id, kind: 'test' });
+    const id = s.createBuild({ appliance: 'web', dir: '/w', version: '1.2.3', ownerPid: 999_001 });
+    const mine = s.createBuild({ appliance: 'web', dir: '/w', version: '1.2.4' });
+    const run = s.createTestRun({ buildId: id, kind: 'test', ownerPid: 999_001 });
     s.recordVm({ id: 'vm-a', buildId: id, purpose: 'test', pid: 1234, stateDir: '/h/vms/a', accel: 'tcg', forwards: [{ guest: 80, host: 40080 }] });
     s.recordVm({ id: 'vm-b', purpose: 'boot', accel: 'tcg', forwards: [] });
     expect(s.updateVm('vm-b', { status: 'stopped' })).toBe(true);
@@ -201,9 +202,12 @@ describe('appliances, VMs and crashes', () => {
     expect(a).toMatchObject({ id: 'vm-a', buildId: id, appliance: 'web', version: '1.2.3', pid: 1234, stateDir: '/h/vms/a', forwards: [{ guest: 80, host: 40080 }] });
     expect(s.listVms().find((v) => v.id === 'vm-b')?.stoppedAt).not.toBeNull();
 
-    expect(s.markInterrupted()).toEqual({ builds: 1, testRuns: 1, vms: 1 });
-    expect(s.getBuild(id)).toMatchObject({ status: 'interrupted', error: 'Yoke stopped before this build finished.' });
-    expect(s.listVms({ status: 'running' })).toEqual([]);
-    expect(s.markInterrupted()).toEqual({ builds: 0, testRuns: 0, vms: 0 });
+    // Only this process is alive: the build and run owned by pid 999001 were left by a dead one.
+    const alive = (pid: number) => pid === process.pid;
+    expect(s.markInterrupted(alive)).toEqual({ builds: [{ id, buildDir: null }], testRuns: [run] });
+    expect(s.getBuild(id)).toMatchObject({ status: 'interrupted', testStatus: 'interrupted', error: 'The Yoke process running this build stopped before it finished.' });
+    expect(s.getBuild(id)?.interruptedAt).toMatch(/^\d{4}-/);
+    expect(s.getBuild(mine)?.status).toBe('running');
+    expect(s.markInterrupted(alive)).toEqual({ builds: [], testRuns: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { openBrowserCommand, redirectPage } from '../../../src-main/web/open-browser';
+import { openBrowserCommand, redirectPage } from '../../../src-main/tools/open-browser';
 
 describe('openBrowserCommand', () => {
   const url = 'http://127.0.0.1:7420/?token=abc&x=1';
