@@ -179,7 +179,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
       fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
       // On disk before it is published (the artifacts are mostly links to synced cache files, so cheap).
-      if (process.env.YOKE_NO_FSYNC !== '1') await syncTree(staging);
+      if (process.env.YOKE_NO_FSYNC !== '1') await syncTree(staging, { linkedAreDurable: true });
       // rename(2) replaces the empty reserved folder: the build dir appears complete in one step.
       fs.renameSync(staging, finalDir);
       staging = undefined;
