@@ -94,6 +94,8 @@ export function applianceYaml(r: CreateApplianceRequest): string {
     const n = doc.getIn(p, true) as Node | undefined;
     if (n) n.comment = ` ${comment}`;
   }
+  const dataDisk = doc.getIn(['disks', 'data'], true) as Node | undefined;
+  if (dataDisk) dataDisk.comment = r.dataSize === null ? ' no data disk; give it { size: 1G } to keep data across upgrades' : ' ext4, kept across upgrades';
   // Comments above a section: a trailing comment on an empty or block collection lands on its own line.
   const above = (key: string, comment: string, gap = true) => {
     const p = pairOf(top, key);
@@ -104,7 +106,7 @@ export function applianceYaml(r: CreateApplianceRequest): string {
   above('base', 'what the image starts from');
   above('rootfs', 'your files');
   above('services', r.services.length ? 'started in order by init, restarted if they exit' : 'none yet; each is { name, run: a shell command line }');
-  above('disks', r.dataSize === null ? "data: none means no data disk; give it { size: 1G } to keep data across upgrades" : 'the data disk is ext4, kept across upgrades');
+  above('disks', 'the OS disk and the data disk');
   above('flavours', 'same OS disk, other data disk sizes');
   above('vm', 'the virtual machine tests and boots use');
   above('network', r.forwards.length ? 'guest TCP ports reachable from the host (host port picked free when absent)' : 'no guest ports reachable from the host');
