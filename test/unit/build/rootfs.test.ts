@@ -68,6 +68,7 @@ describe('overlay', () => {
     const files = await walkOverlay(dir, ['*a*a*a*a*a*a*a*b', '**/a/**/a/**/a/**/b']);
     const took = performance.now() - t0;
     clearInterval(timer);
+    longestGap = Math.max(longestGap, performance.now() - last); // a synchronous call never lets the timer run at all
     expect(files).toHaveLength(2020);
     expect(took).toBeLessThan(5000);
     expect(longestGap).toBeLessThan(250);
