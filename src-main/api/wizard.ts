@@ -13,30 +13,28 @@ import { Document, isCollection, isScalar, parse, type Node, type Pair, type YAM
 import { z } from 'zod';
 import { CreateApplianceRequest, type ApplianceSummary, type Problem, type WizardCheck } from './contract';
 import { EngineError } from './errors';
+import { checkKind, wizardCheckProblem } from '../checks/kinds';
 import { formatProblem, loadSpec, summarizeSpec } from '../spec/load';
 import { SPEC_FILE } from '../spec/read';
 
 type Data = Record<string, unknown>;
 
+/** A check as data: its kind's key and the value the kind makes of the wizard's fields (checks/kinds/). */
 function checkData(c: WizardCheck): Data {
-  switch (c.kind) {
-    case 'service':
-      return { service: c.service };
-    case 'port':
-      return { port: c.port };
-    case 'http':
-      return { http: { port: c.port, path: c.path || '/', status: c.status, ...(c.contains ? { contains: c.contains } : {}) } };
-    case 'mount':
-      return { mount: c.path };
-    case 'file':
-      return { file: c.contains ? { path: c.path, contains: c.contains } : c.path };
-    case 'command':
-      return { command: c.stdout !== undefined && c.stdout !== '' ? { run: c.run, stdout: c.stdout } : c.run };
-  }
+  return { [c.kind]: checkKind(c.kind)!.wizardValue(c.fields) };
+}
+
+/** Checks the wizard's checks against the kind registry before any YAML is written. */
+function assertChecks(checks: WizardCheck[]): void {
+  checks.forEach((c, i) => {
+    const problem = wizardCheckProblem(c);
+    if (problem) throw new EngineError('invalid-request', `Check ${i + 1}: ${problem}.`);
+  });
 }
 
 /** The spec the answers describe, as data (what appliance.yaml must parse back to). */
 export function applianceData(r: CreateApplianceRequest): Data {
+  assertChecks(r.checks);
   const description = r.description?.trim();
   return {
     name: r.name,

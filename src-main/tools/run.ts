@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
+import { aptPackageOf } from './catalogue';
 import { findExecutable } from './find-executable';
 import { findSetpriv } from './setpriv';
 
@@ -9,8 +10,8 @@ import { findSetpriv } from './setpriv';
 export interface ToolCall {
   /** Executable name or path, e.g. "qemu-img". */
   tool: string;
-  /** Debian package that provides the tool, named in the error when it is missing. */
-  aptPackage: string;
+  /** Debian package named in the error when the tool is missing (default: resources/tools.json's). */
+  aptPackage?: string;
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;
@@ -101,7 +102,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   // it): setpriv sets the parent-death signal and execs the tool, as for qemu (vm/qemu-process.ts).
   const setpriv = setprivPath();
   // (Through setpriv a missing tool is setpriv's exit 127, not ENOENT: look first.)
-  if (setpriv && (!file.includes('/') || !fs.existsSync(file))) throw new ToolMissingError(call.tool, call.aptPackage);
+  if (setpriv && (!file.includes('/') || !fs.existsSync(file))) throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
   const [runFile, runArgv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...call.argv]] : [file, call.argv];
   const result = await execa(runFile, runArgv, {
     cwd: call.cwd,
@@ -119,7 +120,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   const stdout = String(result.stdout ?? '');
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || (result.failed && /ENOENT/.test(String(result.message)) && result.exitCode === undefined)) {
-    throw new ToolMissingError(call.tool, call.aptPackage);
+    throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
   }
   if (result.isCanceled || call.signal?.aborted) throw new CancelledError();
   if (result.timedOut) {

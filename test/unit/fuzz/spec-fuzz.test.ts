@@ -194,19 +194,29 @@ describe(`fuzz (seed ${SEED})`, () => {
           ...(r() < 0.5 ? { memory: s() } : {}),
           flavours: Array.from({ length: Math.floor(r() * 3) }, () => ({ name: s(), data: s() })),
           outputs: Array.from({ length: Math.floor(r() * 3) }, s),
-          checks: Array.from({ length: Math.floor(r() * 4) }, () =>
-            pick(r, [
-              { kind: 'service' as const, service: s() },
-              { kind: 'port' as const, port: Math.floor(r() * 70000) },
-              { kind: 'http' as const, port: 80, path: s(), status: Math.floor(r() * 700), contains: s() },
-              { kind: 'mount' as const, path: s() },
-              { kind: 'file' as const, path: s(), contains: s() },
-              { kind: 'command' as const, run: s(), stdout: s() },
+          checks: Array.from({ length: Math.floor(r() * 4) }, (): CreateApplianceRequest['checks'][number] =>
+            pick<CreateApplianceRequest['checks'][number]>(r, [
+              { kind: 'service', fields: { service: s() } },
+              { kind: 'port', fields: { port: Math.floor(r() * 70000) } },
+              { kind: 'http', fields: { port: 80, path: s(), status: Math.floor(r() * 700), contains: s() } },
+              { kind: 'mount', fields: { path: s() } },
+              { kind: 'file', fields: { path: s(), contains: s() } },
+              { kind: 'command', fields: { run: s(), stdout: s() } },
+              { kind: pick(r, HOSTILE), fields: { [pick(r, HOSTILE)]: s() } },
             ]),
           ),
         };
         // The property that matters: the YAML text means exactly the answers, nothing more.
-        const doc = parse(applianceYaml(answers), { uniqueKeys: false }) as Record<string, unknown>;
+        let text: string;
+        try {
+          text = applianceYaml(answers);
+        } catch (e) {
+          // A check the kind registry refuses is refused before any YAML is written.
+          expect(e, `seed ${SEED + 1} case ${i}: ${String(e)}`).toBeInstanceOf(EngineError);
+          expect((e as EngineError).code).toBe('invalid-request');
+          continue;
+        }
+        const doc = parse(text, { uniqueKeys: false }) as Record<string, unknown>;
         expect(Object.keys(doc).every((k) => TOP.includes(k)), `seed ${SEED + 1} case ${i}: ${Object.keys(doc)}`).toBe(true);
         if (new Set(answers.flavours.map((f) => f.name)).size === answers.flavours.length) {
           expect(doc, `seed ${SEED + 1} case ${i}`).toEqual(JSON.parse(JSON.stringify(applianceData(answers))));
