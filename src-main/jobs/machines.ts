@@ -152,6 +152,7 @@ export class Machines {
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
       ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
       forwards: spec.network.forward,
+      outbound: spec.network.outbound,
       control: test,
       purpose: o.purpose,
       buildId: build.id,

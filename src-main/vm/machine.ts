@@ -35,6 +35,8 @@ export interface MachineOptions {
   forwards?: { guest: number; host?: number }[];
   /** Adds the control shell's serial port (test boots only). */
   control?: boolean;
+  /** The spec's network.outbound: without it the guest cannot open connections out (qemu restrict=on). */
+  outbound?: boolean;
   purpose?: string;
   buildId?: number | null;
   appliance?: string;
@@ -181,6 +183,7 @@ export class Machine {
       initrd: o.initrd,
       append: o.append,
       forwards,
+      outbound: o.outbound,
       consoleSocket: sock('console.sock'),
       controlSocket: o.control ? sock('control.sock') : undefined,
       qmpSocket: sock('qmp.sock'),

@@ -30,6 +30,12 @@ export interface VmConfig {
   forwards: HostForward[];
   /** false: no network card at all. */
   network?: boolean;
+  /**
+   * true: the guest may open connections out (to the host's 127.0.0.1 through 10.0.2.2, the LAN,
+   * the internet). Otherwise qemu's restrict=on isolates it: a VM under test must not reach
+   * services on the host's loopback (it once reached `yoke serve`); forwards into it still work.
+   */
+  outbound?: boolean;
   consoleSocket: string;
   /** The second serial port, carrying the root shell of a test boot. */
   controlSocket?: string;
@@ -90,6 +96,7 @@ export function qemuArgs(cfg: VmConfig): string[] {
   if (cfg.network !== false) {
     const seen = new Set<number>();
     const net = ['user', 'id=net0'];
+    if (cfg.outbound !== true) net.push('restrict=on');
     for (const f of cfg.forwards) {
       checkPort(f.guest, 'Guest');
       checkPort(f.host, 'Host');
