@@ -53,6 +53,6 @@ export function runUpgrades(engine: Engine, req: Req<'upgrades.run'>): Res<'upgr
   const appliance = req.toBuildId !== undefined ? store.getBuildRecord(req.toBuildId)!.appliance : requireSpec(req.dir!).name;
   resolveFrom(store, appliance, from, req.toBuildId);
   upgradeHardware(req.hardware, req.method ?? 'swap'); // refused now, not as a failed job
-  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, hardware: req.hardware });
+  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, shard: req.shard, hardware: req.hardware });
   return { jobId };
 }

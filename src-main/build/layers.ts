@@ -11,7 +11,7 @@ import { applianceTree, type OverlayFile } from './rootfs';
 export async function writeLayer(tree: CpioTree, out: string, epoch: number, signal?: AbortSignal): Promise<{ entries: number; cpioBytes: number }> {
   const cpio = `${out}.cpio`;
   try {
-    const cpioBytes = writeCpio(tree.sorted(), cpio, epoch);
+    const cpioBytes = await writeCpio(tree.sorted(), cpio, epoch, signal);
     await zstdCompress(cpio, out, { level: 3, threads: 0, signal });
     return { entries: tree.size, cpioBytes };
   } catch (e) {

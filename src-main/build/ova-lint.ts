@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { xmllintValidate } from '../tools/xmllint';
 import { resourcesDir } from '../util/resources';
-import { vmdkStreamEndAt } from './exports';
+import { vmdkStreamEndAt } from './vmdk-stream';
 import { readTarIndex, TarFormatError, type TarMember } from './tar-index';
 
 export type Importer = 'VirtualBox' | 'VMware' | 'VirtualBox and VMware';

@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
 import { cpSparse } from '../tools/cp';
-import type { DiskFormat } from '../tools/qemu-img';
+import type { DiskFormat } from './formats';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
-import { isDiskFormat } from './exports';
+import { isDiskFormat, OUTPUT_FORMATS } from './formats';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
 import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
 import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';
+import { syncDir, syncTree } from './durable';
 
 export interface BuildArtifact {
   format: string;
@@ -103,7 +104,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const { spec, home } = opts;
   const outputs = opts.outputs ?? spec.outputs;
   for (const o of outputs) {
-    if (o !== 'ova' && !isDiskFormat(o)) throw new Error(`Unknown output "${o}"; choose from raw, qcow2, vmdk, vhd, vdi, ova.`);
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(o)) throw new Error(`Unknown output "${o}"; choose from ${OUTPUT_FORMATS.join(', ')}.`);
   }
   const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
   fs.mkdirSync(path.join(home, 'tmp'), { recursive: true });
@@ -177,9 +178,12 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       for (const u of c.updatePackages ?? []) await put(u.entry, u.name, `updates/${u.name}`, { format: 'yup', kind: u.kind });
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
       fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
+      // On disk before it is published (the artifacts are mostly links to synced cache files, so cheap).
+      if (process.env.YOKE_NO_FSYNC !== '1') await syncTree(staging, { linkedAreDurable: true });
       // rename(2) replaces the empty reserved folder: the build dir appears complete in one step.
       fs.renameSync(staging, finalDir);
       staging = undefined;
+      if (process.env.YOKE_NO_FSYNC !== '1') await syncDir(path.dirname(finalDir));
     },
     cleanup() {
       if (staging) fs.rmSync(staging, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 // Rules that span keys or touch the disk: duplicates, references between keys, paths.
 // Runs on the raw data even when the schema failed, so one run reports every problem;
 // each rule skips parts whose type is wrong (the schema already reported those).
-import { didYouMean, quoteList } from './describe';
 import type { Finding } from './finding';
 import { checkInsidePath } from './paths';
 import type { SpecPath } from './positions';
-import { CHECK_KINDS } from './types';
+import { allCheckKinds, CHECK_KINDS } from '../checks/kinds';
+import { hasDefaultOverlay } from './normalize';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -13,6 +13,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 // an out-of-range port is already reported; comparing it again would only repeat that
 const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+// Folders of the base system, and folders the init fills at boot (anything below them too).
+const SYSTEM_DIRS = ['/bin', '/sbin', '/etc', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/init'];
+const RUNTIME_DIRS = ['/proc', '/sys', '/dev', '/run'];
 
 export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPath) => number): Finding[] {
   if (!isObj(data)) return [];
@@ -62,17 +66,10 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
     if (typeof c.name === 'string') {
       firstSeen(seenCheckNames, c.name, ['checks', i, 'name'], (l) => `check name '${c.name}' is used twice (first at line ${l}); check names must be unique`);
     }
-    if (typeof c.service === 'string' && !serviceNames.includes(c.service)) {
-      const near = didYouMean(c.service, serviceNames);
-      const hint = near ? ` (did you mean '${near}'?)` : serviceNames.length ? ` (services: ${quoteList(serviceNames)})` : ' (there are no services)';
-      out.push({ path: ['checks', i, 'service'], message: `check names service '${c.service}', but no service has that name${hint}` });
-    }
-    const httpPort = obj(c.http).port;
-    if (isPort(httpPort) && !guestPorts.has(httpPort)) {
-      out.push({
-        path: ['checks', i, 'http', 'port'],
-        message: `http check on guest port ${httpPort}, but network.forward has no { guest: ${httpPort} }; add it so the host can reach the port`,
-      });
+    // each kind's own rules between its check and the rest of the spec (checks/kinds/)
+    for (const k of allCheckKinds()) {
+      if (!(k.kind in c) || !k.crossCheck) continue;
+      for (const f of k.crossCheck(c[k.kind], { serviceNames, guestPorts })) out.push({ path: ['checks', i, k.kind, ...f.path], message: f.message });
     }
   });
 
@@ -87,8 +84,14 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   if ((disks.data === 'none' || disks.data === false) && isObj(data.flavours) && Object.keys(data.flavours).length) {
     out.push({ path: ['flavours'], at: 'key', message: "flavours set data disk sizes, but disks.data is 'none'; remove flavours or add a data disk" });
   }
-  if (isObj(disks.data) && disks.data.mount === '/') {
-    out.push({ path: ['disks', 'data', 'mount'], message: "the data disk cannot be mounted at '/'; use a directory like /data" });
+
+  // The data disk over a folder the system itself needs hides it (an fstab line once mounted it over /etc).
+  const mount = isObj(disks.data) ? disks.data.mount : undefined;
+  if (typeof mount === 'string') {
+    const top = '/' + (mount.split('/')[1] ?? '');
+    if (SYSTEM_DIRS.includes(mount) || (RUNTIME_DIRS.includes(top) && mount !== top) || RUNTIME_DIRS.includes(mount)) {
+      out.push({ path: ['disks', 'data', 'mount'], message: `the data disk cannot be mounted at ${mount}: the system needs that folder; use a folder of its own like /data or /var/lib/app` });
+    }
   }
 
   // paths inside the folder
@@ -96,6 +99,11 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   if (typeof kernel === 'string' && kernel !== 'auto') {
     const r = checkInsidePath(dir, kernel, 'kernel image', 'file');
     if (!r.ok) out.push({ path: ['base', 'kernel'], message: r.message });
+  }
+  if (data.rootfs === undefined && hasDefaultOverlay(dir)) {
+    // No rootfs: key, but a rootfs/ the build will use: it must pass the same checks.
+    const r = checkInsidePath(dir, 'rootfs', 'overlay directory', 'dir');
+    if (!r.ok) out.push({ path: [], message: `${r.message} (the folder's rootfs/ is the overlay when appliance.yaml has no rootfs: key)` });
   }
   if (isObj(data.rootfs)) {
     const overlay = data.rootfs.overlay;

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
+import { aptPackageOf } from './catalogue';
 import { findExecutable } from './find-executable';
+import { findSetpriv } from './setpriv';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {
   /** Executable name or path, e.g. "qemu-img". */
   tool: string;
-  /** Debian package that provides the tool, named in the error when it is missing. */
-  aptPackage: string;
+  /** Debian package named in the error when the tool is missing (default: resources/tools.json's). */
+  aptPackage?: string;
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;
@@ -83,6 +85,12 @@ export function tail(text: string, lines = 12): string {
   return all.slice(-lines).join('\n');
 }
 
+let setprivMemo: string | null | undefined;
+function setprivPath(): string | null {
+  if (setprivMemo === undefined) setprivMemo = findSetpriv();
+  return setprivMemo;
+}
+
 export async function runTool(call: ToolCall): Promise<ToolResult> {
   const commandLine = formatCommandLine(call.tool, call.argv);
   if (call.signal?.aborted) throw new CancelledError();
@@ -90,7 +98,13 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   const done = toolStarted();
   // Debian keeps mke2fs, sfdisk and mkfs.vfat in sbin, which a normal user's PATH lacks.
   const file = call.tool.includes('/') ? call.tool : (findExecutable(call.tool) ?? call.tool);
-  const result = await execa(file, call.argv, {
+  // Every tool dies with the engine, even when the engine is SIGKILLed (a `zstd -T0` once outlived
+  // it): setpriv sets the parent-death signal and execs the tool, as for qemu (vm/qemu-process.ts).
+  const setpriv = setprivPath();
+  // (Through setpriv a missing tool is setpriv's exit 127, not ENOENT: look first.)
+  if (setpriv && (!file.includes('/') || !fs.existsSync(file))) throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
+  const [runFile, runArgv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...call.argv]] : [file, call.argv];
+  const result = await execa(runFile, runArgv, {
     cwd: call.cwd,
     env: { LC_ALL: 'C', ...call.env },
     input: call.input,
@@ -106,7 +120,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   const stdout = String(result.stdout ?? '');
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || (result.failed && /ENOENT/.test(String(result.message)) && result.exitCode === undefined)) {
-    throw new ToolMissingError(call.tool, call.aptPackage);
+    throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
   }
   if (result.isCanceled || call.signal?.aborted) throw new CancelledError();
   if (result.timedOut) {

@@ -10,13 +10,11 @@
 // the signal fires when the parent *thread* that forked exits; Node forks from its main
 // thread, which lives as long as the process. The window between fork and prctl, and hosts
 // without setpriv, are covered by the reaper on the next start.
-import fs from 'node:fs';
-import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { aptPackageOf } from '../tools/catalogue';
 import { ToolMissingError } from '../tools/run';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
-export const QEMU_APT_PACKAGE = 'qemu-system-x86';
 
 export interface LaunchCommand {
   file: string;
@@ -30,20 +28,8 @@ export function qemuLaunchCommand(qemuArgv: string[], opts: { binary?: string; s
   return { file: binary, args: qemuArgv };
 }
 
-/** setpriv from util-linux, when this is Linux and it is installed. */
-export function findSetpriv(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
-  if (platform !== 'linux') return null;
-  for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/bin'])) {
-    const p = path.join(dir || '.', 'setpriv');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      /* try the next directory */
-    }
-  }
-  return null;
-}
+// setpriv is found by the tools layer, which runs every other program the same way.
+export { findSetpriv } from '../tools/setpriv';
 
 export interface QemuExit {
   code: number | null;
@@ -82,7 +68,7 @@ export function launchQemu(qemuArgv: string[], opts: { binary?: string; setpriv?
     running = false;
     const code = (r as { code?: string }).code;
     if (code === 'ENOENT' || (r.exitCode === undefined && !r.signal && /ENOENT/.test(String(r.message)))) {
-      throw new ToolMissingError(opts.binary ?? QEMU_BINARY, QEMU_APT_PACKAGE);
+      throw new ToolMissingError(opts.binary ?? QEMU_BINARY, aptPackageOf(QEMU_BINARY));
     }
     return { code: r.exitCode ?? null, signal: r.signal ?? null };
   })();

@@ -1,8 +1,10 @@
+import { OUTPUT_FORMATS } from '../../build/formats';
 import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import { formatBytes, formatMs } from '../progress';
 import { runJob } from '../job';
 import { appliancePositional, buildJson, parseBuildId, refused } from '../shared';
+import { printable } from '../printable';
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -11,7 +13,7 @@ export const buildCommand: CliCommand = {
 
   DIR              appliance folder holding appliance.yaml (default: current folder)
   --flavour NAME   build only this flavour's data disk
-  --output LIST    comma-separated outputs: raw,qcow2,vmdk,vhd,vdi,ova (default: the spec's outputs)
+  --output LIST    comma-separated outputs: ${OUTPUT_FORMATS.join(',')} (default: the spec's outputs)
   --no-cache       rebuild every stage (the cache is neither read nor written)
   --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)
   --diff-from ID   make the diff update package against this older build (default: the previous build)
@@ -60,7 +62,7 @@ export const buildCommand: CliCommand = {
         for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
       }
       if (outcome.status !== 'succeeded') {
-        ctx.err(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+        ctx.err(printable(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`) + '\n');
         return EXIT_FAILED;
       }
       return EXIT_OK;

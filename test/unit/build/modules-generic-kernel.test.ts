@@ -78,7 +78,7 @@ describe('module closure on the generic kernel', () => {
     fs.chmodSync(mods, 0o555);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-home-'));
     try {
-      const k = kernelFromPath(path.join(tree, 'boot', `vmlinuz-${v}`));
+      const k = kernelFromPath(path.join(tree, 'boot', `vmlinuz-${v}`), tree);
       expect(k.modulesDir).toBe(mods);
       const idx = await ensureModuleIndex(k, home);
       expect(fs.existsSync(path.join(mods, 'modules.dep'))).toBe(false);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trimVmdk, vmdkStreamEnd } from '../../../src-main/build/exports';
+import { trimVmdk, vmdkStreamEnd } from '../../../src-main/build/vmdk-stream';
 import { manifestLine, ovfDescriptor, writeOva } from '../../../src-main/build/ova';
 import { lintOva, type OvaFinding } from '../../../src-main/build/ova-lint';
 import { writeTar } from '../../../src-main/build/tar';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { applianceKey, keyFile } from '../../../../src-main/build/updates/keys';
 import { manifestText, parseManifest, unpackPackage, writePackage } from '../../../../src-main/build/updates/package';
 import { guestHelper } from '../../../../src-main/build/updates/update-stages';
-import { generateUpdater } from '../../../../src-main/build/updates/updater-script';
+import { fillUpdater, generateUpdater, updaterTemplatePath } from '../../../../src-main/build/updates/updater-script';
 import { debugfsPutScript } from '../../../../src-main/tools/debugfs';
 import { zstdPatchFromArgs } from '../../../../src-main/tools/zstd';
 
@@ -97,9 +97,70 @@ describe('the guest updater script', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  // Issue 15 item 13: a refused package's move was not synced; after a hard power-off it was retried with an empty reason.
+  it('writes and syncs the refusal reason before moving a refused package, and syncs the move', () => {
+    const fn = /^refuse\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    const at = (s: string) => fn.indexOf(s);
+    expect(at('.reason"')).toBeGreaterThan(0);
+    expect(at('sync')).toBeGreaterThan(at('.reason"'));
+    expect(at('mv "$1"')).toBeGreaterThan(at('sync'));
+    expect(fn.indexOf('sync', at('mv "$1"'))).toBeGreaterThan(at('mv "$1"'));
+  });
+
+  // Issue 15 item 14: an oversized manifest was refused as "bad signature".
+  it('refuses a manifest over the verifier\'s 1 MiB as too big, before checking its signature', () => {
+    const fn = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(fn).toContain('[ "$msz" -le 1048576 ] || { refuse "$pkg" "its manifest is $msz bytes, over the 1 MiB');
+    expect(fn.indexOf('-le 1048576')).toBeLessThan(fn.indexOf('$VERIFY'));
+    // run the size check for real with busybox
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'manifest'), Buffer.alloc(1048577, 'a'));
+    const line = fn.split('\n').find((l) => l.includes('-le 1048576'))!;
+    const out = execFileSync('busybox', ['sh', '-c', `refuse() { echo "REFUSED: $2"; }\nf() {\nmsz=$(wc -c <${dir}/manifest)\n${line}\necho verified\n}\nf`]).toString();
+    expect(out).toBe('REFUSED: its manifest is 1048577 bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build\n');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('looks for packages on the data disk and knows its own name and version', () => {
     expect(script).toContain("UPDATES='/data/updates'");
     expect(script).toContain("NAME='hello-web'");
+    expect(script).toContain("TRIAL_READY_S='120'");
+  });
+
+  it('is the shell file resources/guest/yoke-update.sh, which sh -n accepts as it is and filled in', () => {
+    const template = fs.readFileSync(updaterTemplatePath(), 'utf8');
+    expect(updaterTemplatePath()).toMatch(/resources\/guest\/yoke-update\.sh$/);
+    for (const sh of [['sh'], ['busybox', 'sh']]) {
+      execFileSync(sh[0], [...sh.slice(1), '-n', updaterTemplatePath()]);
+      const dir = tmp();
+      const odd = generateUpdater({ name: "it's", version: '2.0.0-rc.1', dataMount: null, fatModules: [] });
+      fs.writeFileSync(path.join(dir, 'u.sh'), odd);
+      execFileSync(sh[0], [...sh.slice(1), '-n', path.join(dir, 'u.sh')]);
+      fs.rmSync(dir, { recursive: true });
+    }
+    // Only the KEY=@KEY@ lines change: the rest of the generated script is the file, line for line.
+    const a = template.split('\n');
+    const b = script.split('\n');
+    expect(b).toHaveLength(a.length);
+    const changed = a.map((l, n) => (l === b[n] ? null : `${l} -> ${b[n]}`)).filter(Boolean);
+    expect(changed).toEqual([
+      "NAME=@NAME@ -> NAME='hello-web'",
+      "VERSION=@VERSION@ -> VERSION='1.0.0'",
+      "UPDATES=@UPDATES@ -> UPDATES='/data/updates'",
+      "DATA=@DATA@ -> DATA='/data'",
+      "PUB=@PUB@ -> PUB='/etc/yoke/update.pub'",
+      "VERIFY=@VERIFY@ -> VERIFY='/usr/lib/yoke/yoke-verify'",
+      "UNPATCH=@UNPATCH@ -> UNPATCH='/usr/lib/yoke/yoke-unpatch'",
+      "FAT_MODULES=@FAT_MODULES@ -> FAT_MODULES='/lib/modules/k/kernel/fs/fat/fat.ko'",
+      "TRIAL_READY_S=@TRIAL_READY_S@ -> TRIAL_READY_S='120'",
+    ]);
+  });
+
+  it('quotes every value for sh, and refuses a placeholder without a value or a value without a placeholder', () => {
+    expect(fillUpdater('#!/bin/sh\nNAME=@NAME@\necho "$NAME"\n', { NAME: "a'b $(reboot)" })).toBe("#!/bin/sh\nNAME='a'\\''b $(reboot)'\necho \"$NAME\"\n");
+    expect(() => fillUpdater('NAME=@NAME@\nX=@X@\n', { NAME: 'n' })).toThrow(/no value for the placeholder in "X=@X@"/);
+    expect(() => fillUpdater('NAME=@NAME@\n', { NAME: 'n', DATA: '/data' })).toThrow(/no placeholder for DATA/);
+    expect(() => fillUpdater('echo @NAME@\n', { NAME: 'n' })).toThrow(/@NAME@ is not on a KEY=@KEY@ line/);
   });
 });
 
