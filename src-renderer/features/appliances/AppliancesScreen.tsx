@@ -111,7 +111,9 @@ export function AppliancesScreen() {
           <ul className="recent-list">
             {recent.map((r) => (
               <li key={r.dir}>
-                <button type="button" className="recent-item" onClick={() => void open(r.dir)} title={r.dir} aria-label={`Open ${r.name} (${r.dir})`}>
+                <button type="button" className="recent-item" onClick={() => void open(r.dir)} title={r.dir}>
+                  {/* Spoken, not shown: the accessible name starts with the visible text it reads out. */}
+                  <span className="sr-only">Open </span>
                   <span className="recent-name">{r.name}</span>
                   <span className="recent-dir mono">{r.dir}</span>
                   <span className="recent-time">{formatTime(r.lastOpened)}</span>
