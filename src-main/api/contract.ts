@@ -94,8 +94,21 @@ export const BuildSummary = z.object({
   bytes: z.number().nullable(),
   released: z.boolean(),
   error: z.string().nullable().optional(),
+  // The outcome of the build's latest test run ('not-run' when it was never tested): a build
+  // that built but failed its test must never read as a plain success.
+  testStatus: z.enum(['passed', 'failed', 'not-run', 'interrupted', 'running', 'cancelled']).optional(),
 });
 export type BuildSummary = z.infer<typeof BuildSummary>;
+export type TestStatus = NonNullable<BuildSummary['testStatus']>;
+
+// A build's stored check result, with the run that produced it: its own test, or an upgrade
+// test that ended on it (whose checks ran against the upgraded copy).
+export const BuildCheck = CheckResult.extend({
+  runId: z.number().int(),
+  runKind: z.enum(['test', 'upgrade']),
+  fromBuildId: z.number().int().nullable().optional(),
+});
+export type BuildCheck = z.infer<typeof BuildCheck>;
 
 export const BuildDetail = BuildSummary.extend({
   inputsHash: z.string().nullable(),
@@ -103,7 +116,7 @@ export const BuildDetail = BuildSummary.extend({
   logPath: z.string().nullable(),
   stages: z.array(StageRow),
   artifacts: z.array(ArtifactRow),
-  checks: z.array(CheckResult),
+  checks: z.array(BuildCheck),
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
 
@@ -360,6 +373,10 @@ export const events = {
     elapsedMs: z.number(),
     message: z.string().optional(),
     phase: z.string().optional(),
+    // While waiting: what the last failed try saw, so a check that will fail says why early.
+    lastSeen: z.string().optional(),
+    // The check's line in appliance.yaml, so the UI can point at it.
+    line: z.number().int().optional(),
   }),
 } as const;
 

@@ -73,7 +73,8 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
       for (const line of lines) if (line.trim()) job.log('debug', `console: ${clean(line)}`);
     });
     const total = live.spec.checks.length;
-    for (const c of live.spec.checks) engine.emit('test.check', { jobId: job.id, name: c.name, kind: c.kind, state: 'waiting', elapsedMs: 0 });
+    const lineOf = new Map(live.spec.checks.map((c) => [c.name, c.line]));
+    for (const c of live.spec.checks) engine.emit('test.check', { jobId: job.id, name: c.name, kind: c.kind, state: 'waiting', elapsedMs: 0, line: c.line });
     job.progress('boot', 0.5, 'waiting for the control channel');
     const ready = await waitUntilReady(vm, BOOT_TIMEOUT_MS, job.signal);
     if (job.signal.aborted) throw new EngineError('failed', 'cancelled');
@@ -86,13 +87,16 @@ export async function runTest(engine: Engine, o: TestOptions, job: JobHandle): P
       signal: job.signal,
       onCheck: (s) => {
         if (s.status === 'running') {
-          engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: 'waiting', elapsedMs: 0 });
+          engine.emit('test.check', {
+            jobId: job.id, name: s.name, kind: s.kind, state: 'waiting', elapsedMs: s.elapsedMs ?? 0, line: lineOf.get(s.name),
+            ...(s.lastSeen ? { lastSeen: s.lastSeen } : {}),
+          });
           return;
         }
         checks.push(s);
         job.progress('checks', checks.length / Math.max(1, total), `${checks.length}/${total}`);
         job.log(s.status === 'passed' ? 'info' : 'error', `check ${s.name}: ${s.status} — ${s.message}`);
-        engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: s.status, elapsedMs: s.durationMs, message: s.message });
+        engine.emit('test.check', { jobId: job.id, name: s.name, kind: s.kind, state: s.status, elapsedMs: s.durationMs, message: s.message, line: lineOf.get(s.name) });
       },
     });
     stopConsole();

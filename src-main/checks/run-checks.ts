@@ -19,7 +19,8 @@ export interface CheckTarget {
   readonly console: { tail(n?: number): string[]; onData(listener: (text: string) => void): () => void; readonly output: string };
 }
 
-export type CheckState = { name: string; kind: string; status: 'running' } | CheckResult;
+/** A check still trying; `lastSeen` is what its latest failed try saw (absent before the first). */
+export type CheckState = { name: string; kind: string; status: 'running'; lastSeen?: string; elapsedMs?: number } | CheckResult;
 
 export interface RunChecksOptions {
   onCheck?(state: CheckState): void;
@@ -115,6 +116,7 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
       return result;
     };
     let last: ProbeOutcome | null = null;
+    let seenBefore: string | null = null;
     try {
       for (let n = 0; ; n++) {
         if (stopReason) throw new Stopped();
@@ -126,6 +128,11 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
         }
         if (last.ok) return finish(true, last.detail);
         if (last.final) return finish(false, last.detail);
+        // Say what was seen while still waiting (only when it changes: tries repeat every 0.5 s).
+        if (last.detail !== seenBefore) {
+          seenBefore = last.detail;
+          opts.onCheck?.({ name: check.name, kind: check.kind, status: 'running', lastSeen: last.detail, elapsedMs: Date.now() - started });
+        }
         const delay = backoffDelay(n, check.kind === 'http' ? 'http' : 'guest');
         if (Date.now() + delay >= deadline) {
           return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}`);

@@ -11,6 +11,8 @@ export interface JobView {
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   error?: string;
   buildId?: number;
+  /** Client clock when it finished: the status bar shows the job that finished last. */
+  finishedAt?: number;
 }
 
 interface JobsState {
@@ -37,5 +39,5 @@ export function startJobTracking(): void {
     })),
   );
   subscribe('job.progress', (p) => update(p.jobId, { stage: p.stage, fraction: p.fraction, message: p.message }));
-  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, buildId: p.buildId, fraction: 1 }));
+  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, buildId: p.buildId, fraction: 1, finishedAt: Date.now() }));
 }

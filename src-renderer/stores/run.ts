@@ -20,6 +20,10 @@ export interface CheckView {
   elapsedMs: number;
   message?: string;
   phase?: string;
+  /** While waiting: what the latest failed try saw. */
+  lastSeen?: string;
+  /** The check's line in appliance.yaml. */
+  line?: number;
   /** Client clock of the last event, so a waiting check's timer keeps ticking between events. */
   seenAt: number;
 }
@@ -164,8 +168,11 @@ function onLog(p: EventPayload<'job.log'>): void {
 function onCheck(p: EventPayload<'test.check'>): void {
   if (!mine(p.jobId)) return;
   const checks = useRun.getState().checks.slice();
-  const view: CheckView = { name: p.name, kind: p.kind, state: p.state, elapsedMs: p.elapsedMs, message: p.message, phase: p.phase, seenAt: Date.now() };
   const i = checks.findIndex((c) => c.name === p.name && c.phase === p.phase);
+  const view: CheckView = {
+    name: p.name, kind: p.kind, state: p.state, elapsedMs: p.elapsedMs, message: p.message, phase: p.phase, seenAt: Date.now(),
+    lastSeen: p.lastSeen ?? (p.state === 'waiting' && i !== -1 ? checks[i].lastSeen : undefined), line: p.line ?? (i !== -1 ? checks[i].line : undefined),
+  };
   if (i === -1) checks.push(view);
   else checks[i] = view;
   useRun.setState({ checks });
@@ -188,7 +195,10 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
     patch.stages = detail.stages.map((x) => ({ name: x.name, status: x.status, cached: x.cacheHit, durationMs: x.durationMs, startedAt: 0 }));
   }
   if (detail.checks.length > 0) {
-    patch.checks = detail.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: finishedAt }));
+    const lines = new Map(useRun.getState().checks.map((c) => [c.name, c.line]));
+    patch.checks = detail.checks
+      .filter((c) => c.runKind === 'test')
+      .map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: finishedAt, line: lines.get(c.name) }));
   }
   useRun.setState(patch);
 }

@@ -7,7 +7,7 @@ import { useNow } from '../../components/useNow';
 import { useNavigation } from '../../stores/navigation';
 import { useRun } from '../../stores/run';
 import { useBuildsSelection } from '../../stores/builds-selection';
-import { ChecksList } from './ChecksList';
+import { checkAnchor, ChecksList } from './ChecksList';
 import { StageTimeline } from './StageTimeline';
 
 // Shown when the run in the store belongs to another appliance.
@@ -60,6 +60,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const pct = Math.round(fraction * 100);
   const elapsed = forThis && run.startedAt ? (run.finishedAt ?? now) - run.startedAt : null;
   const screenshot = run.detail?.artifacts.find((a) => a.kind === 'screenshot');
+  const failedChecks = forThis ? run.checks.filter((c) => c.state === 'failed') : [];
 
   return (
     <div className="buildview">
@@ -87,7 +88,37 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
         </div>
       </div>
 
-      {forThis && run.error ? <ErrorNotice title={run.status === 'cancelled' ? 'Cancelled' : `${run.kind === 'test' ? 'Test' : 'Build'} failed`}>{run.error}</ErrorNotice> : null}
+      {forThis && run.status === 'cancelled' ? (
+        // Cancelling is what the person asked for: a quiet note, not a failure.
+        <p className="notice notice-quiet" role="status">
+          Cancelled. Nothing from this {run.kind === 'test' ? 'test' : 'build'} was kept as a result.
+        </p>
+      ) : forThis && run.error ? (
+        <ErrorNotice title={`${run.kind === 'test' ? 'Test' : 'Build'} failed`}>
+          {run.error}
+          {failedChecks.length > 0 ? (
+            <ul className="failed-checks" aria-label="Failed checks">
+              {failedChecks.map((c) => (
+                <li key={checkAnchor(c)}>
+                  <a
+                    href={`#${checkAnchor(c)}`}
+                    onClick={(e) => {
+                      // Scroll the check into view inside its pane and move focus there.
+                      e.preventDefault();
+                      const el = document.getElementById(checkAnchor(c));
+                      el?.scrollIntoView({ block: 'nearest' });
+                      el?.focus();
+                    }}
+                  >
+                    {c.name}
+                  </a>
+                  {c.line ? <span className="muted mono small"> appliance.yaml:{c.line}</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </ErrorNotice>
+      ) : null}
 
       <div className="buildview-body">
         <aside className="buildview-side">
@@ -97,7 +128,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
             <>
               <h3 className="panel-title checks-title">Checks</h3>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
-              <ChecksList checks={run.checks} live={live} />
+              <ChecksList checks={run.checks} live={live} anchors={forThis} specFile={summary.specFile} />
               {screenshot ? <p className="muted small mono">Screenshot: {screenshot.path}</p> : null}
             </>
           ) : null}

@@ -6,19 +6,30 @@ import type { CheckView } from '../../stores/run';
 /** A check as the lists show it (the same shape the run store keeps). */
 export type CheckItem = CheckView;
 
-/** The checks of a test: waiting ones count up live, finished ones show their verdict. */
-export function ChecksList({ checks, live }: { checks: readonly CheckItem[]; live: boolean }) {
+/** The element id of a check's row, so a failure banner can link to it. */
+export function checkAnchor(c: Pick<CheckItem, 'name' | 'phase'>): string {
+  return `check-${(c.phase ? `${c.phase}-` : '') + c.name}`.replace(/[^\w-]+/g, '-');
+}
+
+/** The checks of a test: waiting ones count up live and say what they last saw, finished ones show their verdict. */
+export function ChecksList({ checks, live, anchors = false, specFile }: { checks: readonly CheckItem[]; live: boolean; anchors?: boolean; specFile?: string }) {
   const now = useNow(200, live && checks.some((c) => c.state === 'waiting'));
   return (
     <ul className="checks" role="list" aria-label="Checks">
       {checks.map((c) => {
         const ms = c.state === 'waiting' && live ? c.elapsedMs + Math.max(0, now - c.seenAt) : c.elapsedMs;
         return (
-          <li key={`${c.phase ?? ''}/${c.name}`} className={`check check-${c.state}`}>
+          <li key={`${c.phase ?? ''}/${c.name}`} id={anchors ? checkAnchor(c) : undefined} tabIndex={anchors ? -1 : undefined} className={`check check-${c.state}`}>
             <span className={`status status-${c.state}`}>{c.state}</span>
             <span className="check-name mono">{c.name}</span>
             {c.phase ? <span className="badge small">{c.phase}</span> : null}
             <span className="check-duration mono">{formatDuration(ms)}</span>
+            {c.line ? (
+              <span className="check-line mono small" title={specFile ? `${specFile}, line ${c.line}` : `line ${c.line} of appliance.yaml`}>
+                appliance.yaml:{c.line}
+              </span>
+            ) : null}
+            {c.state === 'waiting' && c.lastSeen ? <span className="check-message check-last-seen">last seen: {c.lastSeen}</span> : null}
             {c.message ? <span className="check-message">{c.message}</span> : null}
           </li>
         );

@@ -12,6 +12,7 @@ import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
 import { ChecksList } from '../build/ChecksList';
 import { StageTimeline } from '../build/StageTimeline';
+import { TEST_LABELS } from './build-filter';
 
 const LOG_TAIL = 200_000;
 
@@ -123,7 +124,17 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       return null;
     });
 
-  const checks = b.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 }));
+  // Checks grouped by the run that produced them: the build's own test first, then an upgrade
+  // run that ended on this build (its checks ran on an upgraded copy, not on this build as built).
+  const runs = [...new Set(b.checks.map((c) => c.runId))].map((runId) => {
+    const of = b.checks.filter((c) => c.runId === runId);
+    return {
+      runId,
+      label: of[0].runKind === 'test' ? `Test run #${runId}` : `Upgrade run #${runId}${of[0].fromBuildId ? ` from build #${of[0].fromBuildId}` : ''}`,
+      checks: of.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 })),
+    };
+  });
+  const testLabel = TEST_LABELS[b.testStatus ?? 'not-run'];
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
   return (
@@ -134,6 +145,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
             {b.appliance} <span className="badge">{b.version}</span>
           </h2>
           <span className={`status status-${b.status}`}>{b.status}</span>
+          <span className={`status status-${b.testStatus ?? 'not-run'}`}>test {testLabel}</span>
           {b.released ? <span className="chip chip-ok">released</span> : null}
           <span className="muted small">
             #{b.id} · {formatTime(b.createdAt)} · {formatDuration(b.durationMs)} · {formatBytes(b.bytes)}
@@ -163,7 +175,8 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       {confirming ? (
         <div className="confirm" role="alertdialog" aria-label={`Delete build ${id}?`}>
           <p>
-            Delete build #{id} ({b.appliance} {b.version}) and its {formatBytes(b.bytes)} of files? {b.released ? 'It is released: customers may still need it.' : ''}
+            Delete build #{id} ({b.appliance} {b.version}){b.bytes ? ` and its ${formatBytes(b.bytes)} of files` : ' and its log'}?{' '}
+            {b.released ? 'It is released: customers may still need it.' : ''}
           </p>
           <button type="button" className="button danger" onClick={() => void remove()} disabled={busy} autoFocus>
             Delete build
@@ -174,7 +187,11 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
         </div>
       ) : null}
       {error ? <ErrorNotice title="That did not work">{error}</ErrorNotice> : null}
-      {b.error ? <ErrorNotice title="The build failed">{b.error}</ErrorNotice> : null}
+      {b.status === 'cancelled' ? (
+        <p className="notice notice-quiet">Cancelled before it finished: it made no artifacts.</p>
+      ) : b.error ? (
+        <ErrorNotice title="The build failed">{b.error}</ErrorNotice>
+      ) : null}
 
       <div className="details-grid">
         <section aria-labelledby={`stages-${id}`}>
@@ -187,7 +204,13 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
           <h3 id={`checks-${id}`} className="panel-title">
             Checks
           </h3>
-          {checks.length === 0 ? <p className="muted small">Not tested yet.</p> : <ChecksList checks={checks} live={false} />}
+          {runs.length === 0 ? <p className="muted small">Not tested yet.</p> : null}
+          {runs.map((r) => (
+            <div key={r.runId} className="check-run" role="group" aria-label={r.label}>
+              <p className="muted small check-run-label">{r.label}</p>
+              <ChecksList checks={r.checks} live={false} />
+            </div>
+          ))}
         </section>
       </div>
       <section aria-labelledby={`artifacts-${id}`} className="subsection">

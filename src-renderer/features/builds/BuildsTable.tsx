@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { BuildSummary } from '../../../src-main/api/contract';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
-import type { Sort, SortKey } from './build-filter';
+import { TEST_LABELS, type Sort, type SortKey } from './build-filter';
 
 const ROW_HEIGHT = 33;
 const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
@@ -10,7 +10,8 @@ const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
   { key: 'appliance', label: 'Appliance' },
   { key: 'version', label: 'Version' },
   { key: 'createdAt', label: 'Date' },
-  { key: 'status', label: 'Status' },
+  { key: 'status', label: 'Build' },
+  { key: 'testStatus', label: 'Test' },
   { key: 'durationMs', label: 'Duration', num: true },
   { key: 'bytes', label: 'Size', num: true },
   { key: 'released', label: 'Released' },
@@ -102,6 +103,9 @@ export function BuildsTable({
                 <td className="nowrap">{formatTime(b.createdAt)}</td>
                 <td className="nowrap" title={b.error ?? undefined}>
                   <span className={`status status-${b.status}`}>{b.status}</span>
+                </td>
+                <td className="nowrap">
+                  <span className={`status status-${b.testStatus ?? 'not-run'}`}>{TEST_LABELS[b.testStatus ?? 'not-run']}</span>
                 </td>
                 <td className="num">{formatDuration(b.durationMs)}</td>
                 <td className="num">{formatBytes(b.bytes)}</td>

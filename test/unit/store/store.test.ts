@@ -98,7 +98,7 @@ describe('builds', () => {
 
     expect(s.getBuild(id)).toEqual({
       id, appliance: 'hello-web', version: '1.0.0', status: 'succeeded', createdAt: '2026-01-02T00:00:00.000Z',
-      durationMs: 450, bytes: 3072, released: false, error: null, inputsHash: 'abc', dir: '/apps/hello', logPath: '/h/b/1/build.log',
+      durationMs: 450, bytes: 3072, released: false, error: null, testStatus: 'passed', inputsHash: 'abc', dir: '/apps/hello', logPath: '/h/b/1/build.log',
       stages: [
         { name: 'rootfs', status: 'succeeded', cacheHit: false, durationMs: 120 },
         { name: 'os-disk', status: 'succeeded', cacheHit: true, durationMs: 3 },
@@ -108,8 +108,8 @@ describe('builds', () => {
         { format: 'ova', kind: 'ova', path: '/h/b/1/hello.ova', bytes: 2048, sha256: 'bb' },
       ],
       checks: [
-        { name: 'web', kind: 'service', status: 'passed', message: 'running', durationMs: 5 },
-        { name: 'http /', kind: 'http', status: 'passed', message: '200', durationMs: 9, phase: 'after' },
+        { name: 'web', kind: 'service', status: 'passed', message: 'running', durationMs: 5, runId: run, runKind: 'test', fromBuildId: null },
+        { name: 'http /', kind: 'http', status: 'passed', message: '200', durationMs: 9, phase: 'after', runId: run, runKind: 'test', fromBuildId: null },
       ],
     });
     expect(s.getBuild(id + 1)).toBeNull();
@@ -117,6 +117,32 @@ describe('builds', () => {
     expect(s.setReleased(id, true)).toBe(true);
     expect(s.listBuilds()[0].released).toBe(true);
     expect(s.setReleased(999, true)).toBe(false);
+  });
+
+  it("lists each build's test outcome, and labels a build's checks with the run that produced them", () => {
+    const s = open(home());
+    const untested = s.createBuild({ appliance: 'web', dir: '/w', version: '1', createdAt: 1 });
+    const failing = s.createBuild({ appliance: 'web', dir: '/w', version: '2', createdAt: 2 });
+    const upgraded = s.createBuild({ appliance: 'web', dir: '/w', version: '3', createdAt: 3 });
+    for (const id of [untested, failing, upgraded]) s.finishBuild(id, { status: 'succeeded' });
+    const t1 = s.createTestRun({ buildId: failing, kind: 'test', startedAt: 10 });
+    s.addCheckResult(t1, { name: 'web', kind: 'service', status: 'failed', message: 'not running', durationMs: 5 });
+    s.finishTestRun(t1, { status: 'failed' });
+    const own = s.createTestRun({ buildId: upgraded, kind: 'test', startedAt: 10 });
+    s.addCheckResult(own, { name: 'web', kind: 'service', status: 'passed', message: 'running', durationMs: 5 });
+    s.finishTestRun(own, { status: 'passed' });
+    // A later upgrade run onto the build neither replaces its own test's checks nor its test status.
+    const up = s.createTestRun({ buildId: upgraded, kind: 'upgrade', fromBuildId: failing, startedAt: 20 });
+    s.addCheckResult(up, { name: 'web', kind: 'service', status: 'failed', message: 'gone', durationMs: 5, phase: 'after' });
+    s.finishTestRun(up, { status: 'failed' });
+
+    const byId = new Map(s.listBuilds().map((b) => [b.id, b.testStatus]));
+    expect(byId).toEqual(new Map([[untested, 'not-run'], [failing, 'failed'], [upgraded, 'passed']]));
+    expect(s.getBuild(failing)!.testStatus).toBe('failed');
+    expect(s.getBuild(upgraded)!.checks.map((c) => [c.runKind, c.runId, c.fromBuildId, c.status])).toEqual([
+      ['test', own, null, 'passed'],
+      ['upgrade', up, failing, 'failed'],
+    ]);
   });
 
   it('shows creation times to the millisecond, the same on the history and the build screen', () => {
