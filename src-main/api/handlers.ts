@@ -24,7 +24,11 @@ export function createHandlers(engine: Engine): Handlers {
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
-      const summary = summarizeSpec(loadSpec(dir));
+      const loaded = loadSpec(dir);
+      // No appliance.yaml there (a mistyped path, a file, another folder): that is a bad path to
+      // say so about, not an appliance that opened with an error at appliance.yaml:1:1.
+      if (!fs.existsSync(loaded.specFile)) throw new EngineError('not-found', loaded.problems[0]?.message ?? `no appliance.yaml in ${dir}`);
+      const summary = summarizeSpec(loaded);
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, dir);
       return summary;
     },

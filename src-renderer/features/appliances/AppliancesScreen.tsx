@@ -58,17 +58,21 @@ export function AppliancesScreen() {
         <OpenFolderForm
           initial={summary?.dir ?? sample}
           busy={opening}
+          error={error}
           onOpen={(dir) =>
-            void open(dir).then(() => {
-              // Opened: the box has done its job.
-              if (!useAppliance.getState().error) setAsking(false);
+            void open(dir).then((ok) => {
+              // Opened: the box has done its job. A bad path stays in the box, with its error under it.
+              if (ok) setAsking(false);
             })
           }
-          onCancel={() => setAsking(false)}
+          onCancel={() => {
+            useAppliance.setState({ error: null });
+            setAsking(false);
+          }}
         />
       ) : null}
       {pickError ? <ErrorNotice title="Could not show the folder dialog">{pickError}</ErrorNotice> : null}
-      {error ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
+      {error && !asking ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
 
       {summary?.valid ? (
         <div className="tabs" role="tablist" aria-label="Appliance views">

@@ -97,7 +97,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
         <ErrorNotice title={`${run.kind === 'test' ? 'Test' : 'Build'} failed`}>
           {run.error}
           {failedChecks.length > 0 ? (
-            <ul className="failed-checks" aria-label="Failed checks">
+            <ul className="failed-checks" aria-label="Failures">
               {failedChecks.map((c) => (
                 <li key={checkAnchor(c)}>
                   <a

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { BuildSummary } from '../../../src-main/api/contract';
-import { formatBytes, formatDuration, formatTime } from '../../components/format';
+import { formatBytes, formatDuration, formatShortTime, formatTime } from '../../components/format';
 import { TEST_LABELS, type Sort, type SortKey } from './build-filter';
 
 const ROW_HEIGHT = 33;
@@ -98,9 +98,15 @@ export function BuildsTable({
                     {b.id}
                   </button>
                 </td>
-                <td className="ellipsis">{b.appliance}</td>
-                <td className="mono ellipsis">{b.version}</td>
-                <td className="nowrap">{formatTime(b.createdAt)}</td>
+                <td className="ellipsis" title={b.appliance}>
+                  {b.appliance}
+                </td>
+                <td className="mono ellipsis" title={b.version}>
+                  {b.version}
+                </td>
+                <td className="nowrap" title={formatTime(b.createdAt)}>
+                  {formatShortTime(b.createdAt)}
+                </td>
                 <td className="nowrap" title={b.error ?? undefined}>
                   <span className={`status status-${b.status}`}>{b.status}</span>
                 </td>
