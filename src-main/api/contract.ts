@@ -250,7 +250,10 @@ export const commands = {
   },
   'vms.boot': {
     // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
-    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional() }).strict(),
+    // hostPorts: guest port → host port to reuse (Present mode's Reset keeps the links it showed).
+    request: z
+      .object({ buildId: z.number().int(), snapshot: z.boolean().optional(), hostPorts: z.array(z.object({ guest: z.number().int(), host: z.number().int() })).optional() })
+      .strict(),
     response: z.object({ vmId: z.string() }),
   },
   'vms.attach': {
@@ -264,6 +267,11 @@ export const commands = {
   },
   'vms.input': {
     request: z.object({ id: z.string(), data: z.string().max(65536) }).strict(),
+    response: z.object({}),
+  },
+  'vms.resize': {
+    // The size of the window the console is shown in, in characters: the guest's tty learns it.
+    request: z.object({ id: z.string(), rows: z.number().int().min(1).max(1000), cols: z.number().int().min(1).max(1000) }).strict(),
     response: z.object({}),
   },
   'vms.ack': {

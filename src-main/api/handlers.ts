@@ -6,7 +6,7 @@ import { runDoctor } from '../host/doctor';
 import { sampleApplianceDir } from '../util/resources';
 import { startBuildJob } from './build-job';
 import { startTestJob } from './test-job';
-import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, stopVm } from './vm-service';
+import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, resizeConsole, stopVm } from './vm-service';
 import { diskUsage, readBuildLog } from './build-log';
 import fs from 'node:fs';
 import { setRelease } from '../upgrade/history';
@@ -45,10 +45,11 @@ export function createHandlers(engine: Engine): Handlers {
     },
     'vms.list': () => listVms(engine),
     'vms.stop': (req) => stopVm(engine, req.id, req.force ?? false),
-    'vms.boot': (req) => bootForPerson(engine, req.buildId, req.snapshot ?? false),
+    'vms.boot': (req) => bootForPerson(engine, req.buildId, req.snapshot ?? false, req.hostPorts),
     'vms.attach': (req) => attachConsole(engine, req.id),
     'vms.detach': (req) => detachConsole(engine, req.id),
     'vms.input': (req) => consoleInput(engine, req.id, req.data),
+    'vms.resize': (req) => resizeConsole(engine, req.id, req.rows, req.cols),
     'vms.ack': (req) => ackConsole(engine, req.id, req.chars),
     'builds.release': (req) => {
       const store = engine.store();

@@ -10,7 +10,7 @@ import { Machine, newVmId, vmStateDir, type LogFn } from '../vm/machine';
 import { reapStrays, isQemuOf } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
-import { CONTROL_FLAG } from '../build/init';
+import { CONTROL_FLAG, MARKERS } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../host/find-executable';
 
@@ -37,6 +37,8 @@ export interface LiveVm {
   viewer?: Viewer;
   /** Files made for this VM only (fresh data disk), removed when it stops. */
   scratch: string[];
+  /** What the VMs screen says: booting until the guest prints it is ready, stopping once asked to stop. */
+  state?: 'booting' | 'ready' | 'stopping';
 }
 
 const registries = new WeakMap<Engine, { vms: Map<string, LiveVm>; reaped?: Promise<void> }>();
@@ -60,6 +62,8 @@ export interface LaunchOptions {
   purpose: LiveVm['purpose'];
   /** Discard every write (OS and data disk) when the VM stops. */
   snapshot?: boolean;
+  /** Host ports to use for these guest ports instead of free ones (the spec's own `host:` still wins). */
+  hostPorts?: { guest: number; host: number }[];
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
   /** Boot this private, writable OS disk instead of the build's (as a snapshot): the updater writes to it. */
@@ -114,7 +118,7 @@ export async function launchBuildVm(engine: Engine, o: LaunchOptions): Promise<L
     osDisk: o.osDisk ? { path: o.osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
     dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
     ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
-    forwards: spec.network.forward,
+    forwards: spec.network.forward.map((f) => ({ ...f, host: f.host ?? o.hostPorts?.find((h) => h.guest === f.guest)?.host })),
     control: test,
     purpose: o.purpose,
     buildId: build.id,
@@ -125,10 +129,30 @@ export async function launchBuildVm(engine: Engine, o: LaunchOptions): Promise<L
   await machine.start();
   const live: LiveVm = { machine, buildId: build.id, spec, purpose: o.purpose, startedAt: new Date().toISOString(), scratch };
   registry(engine).vms.set(vmid, live);
+  watchState(engine, live);
   store.recordVm({ id: vmid, buildId: build.id, purpose: o.purpose, pid: machine.pid ?? null, stateDir, accel, forwards: machine.forwards });
   engine.emit('vms.changed', {});
   void machine.exited.then(() => forget(engine, vmid));
   return live;
+}
+
+/** Follows the console for the ready and shutdown markers, so the list can say booting / ready / stopping. */
+function watchState(engine: Engine, live: LiveVm): void {
+  live.state = 'booting';
+  // Only the new text and a few characters before it are searched (a marker may span chunks).
+  let recent = '';
+  const look = (text: string) => {
+    const out = (recent + text).slice(-(text.length + 64));
+    recent = out.slice(-64);
+    const next = out.includes(MARKERS.shutdown) ? 'stopping' : live.state === 'booting' && out.includes(MARKERS.ready) ? 'ready' : live.state;
+    if (next === live.state) return;
+    live.state = next;
+    engine.emit('vms.changed', {});
+    if (next === 'stopping') off();
+  };
+  const off = live.machine.console.onData(look);
+  void live.machine.exited.then(off, off);
+  look(live.machine.console.output);
 }
 
 function forget(engine: Engine, vmid: string): void {
@@ -154,7 +178,7 @@ function summary(vmid: string, live: LiveVm): VmSummary {
     version: live.spec.version,
     accel: live.machine.vmInfo?.accel ?? 'tcg',
     startedAt: live.startedAt,
-    status: 'running',
+    status: live.state ?? 'running',
     forwards: live.machine.forwards,
     purpose: live.purpose,
   };
@@ -183,6 +207,8 @@ export function listVms(engine: Engine): Res<'vms.list'> {
 export async function stopVm(engine: Engine, id: string, force: boolean): Promise<Res<'vms.stop'>> {
   const live = registry(engine).vms.get(id);
   if (live) {
+    live.state = 'stopping';
+    engine.emit('vms.changed', {});
     if (force) await live.machine.kill();
     else await live.machine.stop({ graceMs: 10_000 });
     forget(engine, id);
@@ -250,8 +276,13 @@ export function consoleInput(engine: Engine, id: string, data: string): Res<'vms
   return {};
 }
 
-export async function bootForPerson(engine: Engine, buildId: number, snapshot: boolean): Promise<Res<'vms.boot'>> {
-  const live = await launchBuildVm(engine, { buildId, purpose: 'boot', snapshot });
+export function resizeConsole(engine: Engine, id: string, rows: number, cols: number): Res<'vms.resize'> {
+  liveVm(engine, id).machine.resizeConsole(rows, cols);
+  return {};
+}
+
+export async function bootForPerson(engine: Engine, buildId: number, snapshot: boolean, hostPorts: { guest: number; host: number }[] = []): Promise<Res<'vms.boot'>> {
+  const live = await launchBuildVm(engine, { buildId, purpose: 'boot', snapshot, hostPorts });
   return { vmId: live.machine.vmid };
 }
 

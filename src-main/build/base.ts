@@ -18,6 +18,9 @@ export function guestModulePath(kernelVersion: string, m: KernelModule): string 
   return `/lib/modules/${kernelVersion}/${m.relPath}`;
 }
 
+/** The login shell's profile (part of the base stage's cache key, with the other generated files). */
+export const PROFILE = 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1="\\h:\\w# "\n';
+
 /**
  * The base layer: static busybox and its applet links, the kernel modules the appliance needs,
  * and the few files every appliance shares. It depends only on the kernel and busybox, so it is
@@ -41,7 +44,7 @@ export function baseTree(input: BaseInput): CpioTree {
   text('etc/group', 'root:x:0:\nnogroup:x:65534:\n');
   text('etc/shadow', 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', 0o600);
   text('etc/shells', '/bin/sh\n');
-  text('etc/profile', 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1="\\h:\\w# "\n');
+  text('etc/profile', PROFILE);
   text('etc/resolv.conf', 'nameserver 10.0.2.3\n');
   text('usr/share/udhcpc/default.script', generateUdhcpcScript(), 0o755);
   text('sbin/yoke-shutdown', generateShutdown(), 0o755);

@@ -44,6 +44,18 @@ export function generateFstab(data: { label: string; mount: string } | null): st
   return `${head}LABEL=${data.label}\t${data.mount}\text4\tdefaults\t0\t2\n`;
 }
 
+/** Respawns the console shell; each one gets its own session with the console as its terminal. */
+const CONSOLE_LOOP = 'while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done';
+
+/** Reads window sizes from ttyS2 and applies them to the console (ttyS0). */
+const SIZE_LOOP = [
+  'stty -F /dev/ttyS2 -echo 2>/dev/null || exit 0',
+  'while read -r rows cols; do',
+  '  case "$rows:$cols" in *[!0-9:]*|:*|*:) continue;; esac',
+  '  stty -F /dev/ttyS0 rows "$rows" cols "$cols"',
+  'done </dev/ttyS2',
+].join('\n');
+
 export function generateInit(input: InitInput): string {
   const serviceNames = input.services.map((s) => s.name).join(' ');
   const lines: string[] = [];
@@ -130,8 +142,18 @@ export function generateInit(input: InitInput): string {
     // The uptime lets boot time be read off any console log.
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
     // A root shell on the serial console for the person at it (yoke boot, the VMs screen's
-    // Terminal); cttyhack makes the console its controlling terminal so Ctrl-C works.
-    ...(input.consoleShell === false ? [] : ['(while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done) &']),
+    // Terminal); setsid + cttyhack make the console (ttyS0) its controlling terminal, so Ctrl-C,
+    // Ctrl-Z and job control work. It is started by start-stop-daemon, not with `&`: a shell
+    // without job control starts `&` lists with SIGINT and SIGQUIT ignored, an ignored signal
+    // stays ignored across exec, and then Ctrl-C could never interrupt anything in that shell.
+    ...(input.consoleShell === false
+      ? []
+      : [`start-stop-daemon -S -b -p /run/yoke/console.pid -x /bin/sh -- -c ${shQuote(CONSOLE_LOOP)}`]),
+    // The console's window size: Yoke writes "ROWS COLS" lines to the third serial port when the
+    // terminal showing the console opens or resizes; setting it on the console tty makes the
+    // kernel send SIGWINCH to the program in front. Where there is no such port (a shipped
+    // appliance in another hypervisor), opening it fails and the loop ends.
+    ...(input.consoleShell === false ? [] : [`(${SIZE_LOOP}) &`]),
     `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',

@@ -7,6 +7,7 @@ import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
+import { PROFILE } from './base';
 import { APPLIANCE_MODULES, type KernelModule } from './modules';
 import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
@@ -187,7 +188,8 @@ export const baseStage: Stage<BuildContext> = {
   after: ['inputs'],
   async run(ctx) {
     const k = ctx.kernel!;
-    const generated = [generateShutdown(), generateUdhcpcScript(), APPLIANCE_MODULES];
+    // The generated files are part of the key: a change to any of them rebuilds the base.
+    const generated = [generateShutdown(), generateUdhcpcScript(), PROFILE, APPLIANCE_MODULES];
     const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), generated, zstd: ctx.tools!.zstd }, async (tmp) => {
       const { tree, modules } = await buildBaseTree(k, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);

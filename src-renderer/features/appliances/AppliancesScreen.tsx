@@ -12,12 +12,15 @@ import { OpenFolderForm } from './OpenFolderForm';
 import { BuildActions, BuildView } from '../build/BuildView';
 import { NewApplianceDialog } from '../wizard/NewApplianceDialog';
 import { useBuildOnSave } from './build-on-save';
+import { onTabListKey } from '../../components/tab-keys';
+import { usePresent } from '../present/present-store';
 
 export function AppliancesScreen() {
   const { summary, opening, error, recent, recentError, open, loadRecent } = useAppliance();
   const sample = useSession((s) => s.info?.sample ?? '');
   const [asking, setAsking] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
+  const [presentError, setPresentError] = useState<string | null>(null);
   const tab = useNavigation((s) => s.applianceTab);
   const showTab = useNavigation((s) => s.showApplianceTab);
   const buildOnSave = useBuildOnSave();
@@ -25,6 +28,14 @@ export function AppliancesScreen() {
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
+  const presentLatest = async (name: string, version: string) => {
+    setPickError(null);
+    const r = await invoke('builds.list', { appliance: name, limit: 50 });
+    const latest = r.ok ? (r.value.find((b) => b.status === 'succeeded' && b.version === version) ?? r.value.find((b) => b.status === 'succeeded')) : undefined;
+    if (!latest) return setPresentError(r.ok ? `${name} has no successful build yet: press Build first.` : r.error.message);
+    setPresentError(null);
+    await usePresent.getState().start(latest.id, `${latest.appliance} ${latest.version}`);
+  };
   const pick = async () => {
     setPickError(null);
     const r = await invoke('appliance.pickFolder', {});
@@ -39,6 +50,16 @@ export function AppliancesScreen() {
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
         {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
+        {summary?.valid && summary.name ? (
+          <button
+            type="button"
+            className="button"
+            title="Boot a throwaway copy of the newest good build full-screen, with its links big, for a demo"
+            onClick={() => void presentLatest(summary.name!, summary.version ?? '')}
+          >
+            Present
+          </button>
+        ) : null}
         {summary ? (
           <label className="toggle" title="Every time the folder is saved and the spec is valid, build and test it (a run in progress is cancelled first)">
             <input type="checkbox" checked={buildOnSave.on} onChange={(e) => buildOnSave.set(e.target.checked)} />
@@ -72,14 +93,15 @@ export function AppliancesScreen() {
         />
       ) : null}
       {pickError ? <ErrorNotice title="Could not show the folder dialog">{pickError}</ErrorNotice> : null}
+      {presentError ? <ErrorNotice title="Nothing to present">{presentError}</ErrorNotice> : null}
       {error && !asking ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
 
       {summary?.valid ? (
-        <div className="tabs" role="tablist" aria-label="Appliance views">
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'overview'} onClick={() => showTab('overview')}>
+        <div className="tabs" role="tablist" aria-label="Appliance views" onKeyDown={onTabListKey}>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'overview'} tabIndex={tab === 'overview' ? 0 : -1} onClick={() => showTab('overview')}>
             Overview
           </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} onClick={() => showTab('build')}>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} tabIndex={tab === 'build' ? 0 : -1} onClick={() => showTab('build')}>
             Build &amp; test
           </button>
         </div>

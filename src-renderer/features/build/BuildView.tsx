@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ApplianceSummary } from '../../../src-main/api/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDuration } from '../../components/format';
@@ -20,24 +21,65 @@ function overallFraction(stages: number, finished: number, current: number, expe
   return Math.min(1, (finished + current) / total);
 }
 
-/** Build, Test and Cancel for the open appliance; starting one shows the Build view. */
+/** Keyboard shortcuts of the run buttons, shown in their tooltips (Alt+digits switch screens). */
+export const RUN_KEYS = { build: 'Alt+B', test: 'Alt+T', cancel: 'Alt+C' } as const;
+
+/**
+ * Build, Test and Cancel for the open appliance; starting one shows the Build view. They are
+ * aria-disabled rather than disabled while they cannot act, so focus stays on the button that
+ * was pressed instead of falling back to the page.
+ */
 export function BuildActions({ summary, onStart }: { summary: ApplianceSummary; onStart(): void }) {
   const run = useRun();
   const busy = run.status === 'starting' || run.status === 'running';
   const name = summary.name ?? summary.dir;
+  const canStart = !busy && summary.valid;
+  const canCancel = busy && Boolean(run.jobId);
   const start = (kind: 'build' | 'test') => {
+    if (!canStart) return;
     onStart();
     void run.start(kind, summary.dir, name);
   };
+  const cancel = () => {
+    if (canCancel) void run.cancel();
+  };
+  const actions = useRef({ start, cancel });
+  actions.current = { start, cancel };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const k = e.code === 'KeyB' ? 'build' : e.code === 'KeyT' ? 'test' : e.code === 'KeyC' ? 'cancel' : null;
+      if (!k) return;
+      e.preventDefault();
+      if (k === 'cancel') actions.current.cancel();
+      else actions.current.start(k);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <>
-      <button type="button" className="button primary" disabled={busy || !summary.valid} onClick={() => start('build')}>
+      <button
+        type="button"
+        className="button primary"
+        aria-disabled={!canStart}
+        aria-keyshortcuts={RUN_KEYS.build}
+        title={`Build the appliance (${RUN_KEYS.build})`}
+        onClick={() => start('build')}
+      >
         Build
       </button>
-      <button type="button" className="button" disabled={busy || !summary.valid} onClick={() => start('test')}>
+      <button
+        type="button"
+        className="button"
+        aria-disabled={!canStart}
+        aria-keyshortcuts={RUN_KEYS.test}
+        title={`Build if needed, boot it and run its checks (${RUN_KEYS.test})`}
+        onClick={() => start('test')}
+      >
         Test
       </button>
-      <button type="button" className="button" disabled={!busy || !run.jobId} onClick={() => void run.cancel()}>
+      <button type="button" className="button" aria-disabled={!canCancel} aria-keyshortcuts={RUN_KEYS.cancel} title={`Cancel the run (${RUN_KEYS.cancel})`} onClick={cancel}>
         Cancel
       </button>
     </>

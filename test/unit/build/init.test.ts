@@ -25,6 +25,8 @@ describe('generated init', () => {
 
   it('opens a root shell on the serial console unless the spec says vm.console: none', () => {
     expect(init).toMatch(/cttyhack sh -l <\/dev\/console/);
+    // Not an `&` list: that starts the shell with SIGINT ignored, and Ctrl-C would do nothing.
+    expect(init).toMatch(/^start-stop-daemon -S -b .*cttyhack sh -l/m);
     expect(generateInit({ ...input, consoleShell: false })).not.toMatch(/cttyhack/);
   });
 
