@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import { subscribe, transport } from '../../api/client';
 import { usePresent } from './present-store';
 import './present.css';
@@ -10,22 +10,30 @@ function hostName(): string {
   return h && h !== '0.0.0.0' ? h : '127.0.0.1';
 }
 
-/** Tab and Shift+Tab cycle inside the overlay (a modal dialog); Escape leaves Present mode. */
-function trapFocus(e: KeyboardEvent<HTMLElement>, exit: () => void): void {
+/**
+ * Tab and Shift+Tab cycle inside the overlay (a modal dialog); Escape leaves Present mode. It
+ * listens on the window: a button that disables itself (Reset) drops focus to the page, and the
+ * keys must still work then.
+ */
+function trapFocus(e: KeyboardEvent, dialog: HTMLElement, exit: () => void): void {
   if (e.key === 'Escape') {
     e.preventDefault();
     exit();
     return;
   }
   if (e.key !== 'Tab') return;
-  const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('a[href], button:not([disabled])')];
+  const focusable = [...dialog.querySelectorAll<HTMLElement>('a[href], button:not([disabled])')];
   if (focusable.length === 0) return;
   const first = focusable[0];
   const last = focusable[focusable.length - 1];
-  if (e.shiftKey && document.activeElement === first) {
+  const at = document.activeElement;
+  if (!at || !dialog.contains(at) || at === dialog) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  } else if (e.shiftKey && at === first) {
     e.preventDefault();
     last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
+  } else if (!e.shiftKey && at === last) {
     e.preventDefault();
     first.focus();
   }
@@ -60,6 +68,11 @@ export function PresentView() {
     dialog.current?.focus();
     return () => before?.focus?.();
   }, []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => dialog.current && trapFocus(e, dialog.current, () => void usePresent.getState().exit());
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const busy = phase === 'booting' || phase === 'resetting';
   const host = hostName();
@@ -83,7 +96,6 @@ export function PresentView() {
       aria-modal="true"
       aria-label="Present mode"
       tabIndex={-1}
-      onKeyDown={(e) => trapFocus(e, () => void exit())}
     >
       <header className="present-header">
         <h1 className="present-title">{title}</h1>

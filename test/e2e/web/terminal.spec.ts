@@ -13,6 +13,10 @@ test.describe.configure({ mode: 'serial' });
 
 const SAMPLE = path.join(ROOT, 'resources/sample/hello-web');
 
+test.beforeAll(({ served }) => {
+  execFileSync(process.execPath, [path.join(ROOT, 'bin/yoke.js'), 'build', SAMPLE, '--output', 'raw', '--home', served.home], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
+});
+
 async function openBuild(app: Page): Promise<void> {
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Builds' }).click();
   await app.getByRole('table', { name: 'Builds' }).getByRole('button', { name: /^Open build \d+$/ }).first().click();
@@ -23,10 +27,8 @@ async function drawnRows(app: Page): Promise<number> {
   return app.locator('.xterm-rows > div').count();
 }
 
-test('the terminal interrupts `sleep 30`, suspends a job, knows its size, lets the keyboard out and keeps the transcript', async ({ app, served }) => {
+test('the terminal interrupts `sleep 30`, suspends a job, knows its size, lets the keyboard out and keeps the transcript', async ({ app }) => {
   test.setTimeout(300_000);
-  execFileSync(process.execPath, [path.join(ROOT, 'bin/yoke.js'), 'build', SAMPLE, '--output', 'raw', '--home', served.home], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
-  await app.reload();
   await openBuild(app);
   await app.getByRole('button', { name: 'Boot', exact: true }).click();
   const vms = app.getByRole('table', { name: 'Virtual machines' });
