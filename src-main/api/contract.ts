@@ -64,6 +64,10 @@ export const ArtifactRow = z.object({
   path: z.string(),
   bytes: z.number(),
   sha256: z.string(),
+  // Bytes the file really occupies on disk (allocated blocks; sparse images hold far less than
+  // their size), and the flavour a data disk was made for: both filled by builds.get.
+  usedBytes: z.number().optional(),
+  flavour: z.string().optional(),
 });
 export type ArtifactRow = z.infer<typeof ArtifactRow>;
 
@@ -117,6 +121,8 @@ export const BuildDetail = BuildSummary.extend({
   stages: z.array(StageRow),
   artifacts: z.array(ArtifactRow),
   checks: z.array(BuildCheck),
+  // The sum of the artifacts' used bytes (see ArtifactRow.usedBytes).
+  usedBytes: z.number().optional(),
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
 

@@ -8,6 +8,7 @@ import { startBuildJob } from './build-job';
 import { startTestJob } from './test-job';
 import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, resizeConsole, stopVm } from './vm-service';
 import { diskUsage, readBuildLog } from './build-log';
+import { withArtifactFacts } from './artifact-facts';
 import fs from 'node:fs';
 import { setRelease } from '../upgrade/history';
 import { runUpgrades, upgradeMatrix } from '../upgrade/matrix';
@@ -41,7 +42,7 @@ export function createHandlers(engine: Engine): Handlers {
     'builds.get': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
-      return b;
+      return withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
     },
     'vms.list': () => listVms(engine),
     'vms.stop': (req) => stopVm(engine, req.id, req.force ?? false),

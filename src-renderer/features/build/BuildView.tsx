@@ -164,11 +164,11 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
 
       <div className="buildview-body">
         <aside className="buildview-side">
-          <h3 className="panel-title">Stages</h3>
+          <h2 className="panel-title">Stages</h2>
           <StageTimeline stages={forThis ? run.stages : []} live={live} />
           {forThis && (run.kind === 'test' || run.checks.length > 0) ? (
             <>
-              <h3 className="panel-title checks-title">Checks</h3>
+              <h2 className="panel-title checks-title">Checks</h2>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
               <ChecksList checks={run.checks} live={live} anchors={forThis} specFile={summary.specFile} />
               {screenshot ? <p className="muted small mono">Screenshot: {screenshot.path}</p> : null}

@@ -51,14 +51,19 @@ function Artifacts({ build }: { build: BuildDetail }) {
         {build.artifacts.map((a) => (
           <tr key={a.path}>
             <td className="mono nowrap">{a.format}</td>
-            <td className="nowrap">{a.disk ?? '—'}</td>
-            <td className="num nowrap">{formatBytes(a.bytes)}</td>
+            <td className="nowrap">
+              {a.disk ?? '—'}
+              {a.flavour ? <span className="muted"> · {a.flavour}</span> : null}
+            </td>
+            <td className="num nowrap" title={`${formatBytes(a.bytes)} apparent (the size a copy without holes would take)`}>
+              {formatBytes(a.usedBytes ?? a.bytes)}
+            </td>
             <td>
               <span className="copyable">
                 <code className="hash" title={a.sha256}>
                   {a.sha256}
                 </code>
-                <CopyButton value={a.sha256} label={`Copy SHA-256 of ${a.format}${a.disk ? ` ${a.disk}` : ''}`} />
+                <CopyButton value={a.sha256} label={`Copy SHA-256 of ${a.format}${a.disk ? ` ${a.disk}` : ''}${a.flavour ? ` ${a.flavour}` : ''}`} />
               </span>
             </td>
             <td>
@@ -66,7 +71,7 @@ function Artifacts({ build }: { build: BuildDetail }) {
                 <code className="path-cell" title={a.path}>
                   {a.path}
                 </code>
-                <CopyButton value={a.path} label={`Copy path of ${a.format}${a.disk ? ` ${a.disk}` : ''}`} />
+                <CopyButton value={a.path} label={`Copy path of ${a.format}${a.disk ? ` ${a.disk}` : ''}${a.flavour ? ` ${a.flavour}` : ''}`} />
               </span>
             </td>
           </tr>
@@ -148,7 +153,8 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
           <span className={`status status-${b.testStatus ?? 'not-run'}`}>test {testLabel}</span>
           {b.released ? <span className="chip chip-ok">released</span> : null}
           <span className="muted small">
-            #{b.id} · {formatTime(b.createdAt)} · {formatDuration(b.durationMs)} · {formatBytes(b.bytes)}
+            #{b.id} · {formatTime(b.createdAt)} · {formatDuration(b.durationMs)} ·{' '}
+            <span title={`${formatBytes(b.bytes)} apparent: disk images are sparse, so they use less than their size`}>{formatBytes(b.usedBytes ?? b.bytes)} used</span>
           </span>
         </div>
         <div className="details-actions">
@@ -175,7 +181,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       {confirming ? (
         <div className="confirm" role="alertdialog" aria-label={`Delete build ${id}?`}>
           <p>
-            Delete build #{id} ({b.appliance} {b.version}){b.bytes ? ` and its ${formatBytes(b.bytes)} of files` : ' and its log'}?{' '}
+            Delete build #{id} ({b.appliance} {b.version}){b.usedBytes || b.bytes ? ` and its ${formatBytes(b.usedBytes ?? b.bytes)} of files` : ' and its log'}?{' '}
             {b.released ? 'It is released: customers may still need it.' : ''}
           </p>
           <button type="button" className="button danger" onClick={() => void remove()} disabled={busy} autoFocus>

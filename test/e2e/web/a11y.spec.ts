@@ -83,14 +83,14 @@ test('axe finds no critical or serious violation on any screen, light or dark', 
   cli(['test', SAMPLE], served.home);
   await app.reload();
   await expect(app.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
-  const report: Record<string, Record<string, number>> = {};
+  const report: Record<string, Record<string, number | string[]>> = {};
   const bad: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await app.emulateMedia({ colorScheme: scheme });
     for (const [name, go] of VISITS) {
       await go(app);
       const violations: AxeViolation[] = await axeViolations(app);
-      report[`${name}-${scheme}`] = countByImpact(violations);
+      report[`${name}-${scheme}`] = { ...countByImpact(violations), rules: violations.map((v) => `${v.impact} ${v.id}`) };
       for (const v of violations)
         if (v.impact === 'critical' || v.impact === 'serious') bad.push(`${name} (${scheme}): ${v.impact} ${v.id} — ${v.help}\n    ${v.nodes.slice(0, 4).join('\n    ')}`);
     }

@@ -93,6 +93,13 @@ test('at 1024×700 no two things overlap on any screen, and the shell never scro
   expect(await clipped(app, '.builds-grid thead .sort-button')).toEqual([]);
   expect(await clipped(app, '.builds-grid tbody td:has(> .status)')).toEqual([]);
   await expectNoOverlap(app, 'build details', ['.details-title > *', '.details-actions > *']);
+  // Flavoured data disks say which flavour they are, and sizes are what the files use on disk
+  // (the 1 GiB "large" data disk is sparse), with the apparent size on hover.
+  const artifacts = app.getByRole('table', { name: 'Artifacts' });
+  await expect(artifacts).toContainText('data · small');
+  const large = artifacts.getByRole('row').filter({ hasText: 'data · large' }).filter({ hasText: /^raw/ });
+  await expect(large.getByRole('cell').nth(2)).toHaveAttribute('title', /^1\.0 GiB apparent/);
+  await expect(large.getByRole('cell').nth(2)).not.toHaveText('1.0 GiB');
   await shoot(app, 'layout-builds');
 
   // A wheel over the sidebar or the content scrolls the pane under it, never the whole shell.
