@@ -1,6 +1,6 @@
 // The pure parts of comparing two builds: a line diff of their specs, a diff of their rootfs
 // file lists, and rootfs bytes by directory for the treemap.
-import type { NewcEntry } from './newc';
+import type { NewcEntry } from '../build/newc';
 
 export interface DiffLine {
   op: 'same' | 'add' | 'del';

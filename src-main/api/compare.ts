@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { BuildComparison, BuildDetail } from './contract';
-import type { Engine } from './engine';
+import type { ApiContext as Engine } from './context';
 import { EngineError } from './errors';
-import { specOfBuild } from './build-inputs';
+import { specOfBuild } from '../jobs/build-files';
 import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from './compare-diff';
-import { parseNewc, type NewcEntry } from './newc';
+import { parseNewc, type NewcEntry } from '../build/newc';
 import { zstdDecompress } from '../tools/zstd';
 
 export const ROOTFS_FILES = 'rootfs-files.json';

@@ -78,6 +78,7 @@ export const StageRow = z.object({
   durationMs: z.number(),
 });
 
+// One shape for a check everywhere: the live event, a stored result, the CLI's JSON.
 export const CheckResult = z.object({
   name: z.string(),
   kind: z.string(),
@@ -85,34 +86,59 @@ export const CheckResult = z.object({
   message: z.string(),
   durationMs: z.number(),
   phase: z.string().optional(),
+  /** Line of the check in appliance.yaml, when the check comes from the spec. */
+  line: z.number().int().optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
+/** A check while it runs: waiting (with what it last saw in `message`), then its result. */
+export const CheckState = CheckResult.extend({ status: z.enum(['waiting', 'passed', 'failed']) });
+export type CheckState = z.infer<typeof CheckState>;
+
+/** A log line: when, how serious, what (the same shape live job.log events carry). */
+export const LogLine = z.object({ t: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), text: z.string() });
+export type LogLine = z.infer<typeof LogLine>;
+
+export const BuildStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type BuildStatus = z.infer<typeof BuildStatus>;
+/** The newest test run of a build: what a user means by "did it pass". */
+export const TestStatus = z.enum(['passed', 'failed', 'not-run', 'running', 'cancelled', 'interrupted']);
+export type TestStatus = z.infer<typeof TestStatus>;
+export const RunStatus = z.enum(['running', 'passed', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+export const UpgradeMethod = z.enum(['swap', 'package']);
+export type UpgradeMethod = z.infer<typeof UpgradeMethod>;
+export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev']);
+export type JobKind = z.infer<typeof JobKind>;
+export const StageStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped']);
+export type StageStatus = z.infer<typeof StageStatus>;
+
+export const StageEvent = z.object({
+  jobId: z.string(),
+  buildId: z.number().int().optional(),
+  name: z.string(),
+  status: StageStatus,
+  cacheHit: z.boolean(),
+  durationMs: z.number(),
+});
+export type StageEvent = z.infer<typeof StageEvent>;
+
 
 export const BuildSummary = z.object({
   id: z.number().int(),
   appliance: z.string(),
   version: z.string(),
-  status: z.string(),
+  status: BuildStatus,
+  /** The newest test run of this build (kind test), not upgrade runs that used it. */
+  testStatus: TestStatus,
   createdAt: z.string(),
   durationMs: z.number().nullable(),
   bytes: z.number().nullable(),
   released: z.boolean(),
   error: z.string().nullable().optional(),
-  // The outcome of the build's latest test run ('not-run' when it was never tested): a build
-  // that built but failed its test must never read as a plain success.
-  testStatus: z.enum(['passed', 'failed', 'not-run', 'interrupted', 'running', 'cancelled']).optional(),
+  /** When a build that was running was found with its process gone. */
+  interruptedAt: z.string().nullable().optional(),
 });
 export type BuildSummary = z.infer<typeof BuildSummary>;
-export type TestStatus = NonNullable<BuildSummary['testStatus']>;
-
-// A build's stored check result, with the run that produced it: its own test, or an upgrade
-// test that ended on it (whose checks ran against the upgraded copy).
-export const BuildCheck = CheckResult.extend({
-  runId: z.number().int(),
-  runKind: z.enum(['test', 'upgrade']),
-  fromBuildId: z.number().int().nullable().optional(),
-});
-export type BuildCheck = z.infer<typeof BuildCheck>;
 
 export const BuildDetail = BuildSummary.extend({
   inputsHash: z.string().nullable(),
@@ -120,11 +146,45 @@ export const BuildDetail = BuildSummary.extend({
   logPath: z.string().nullable(),
   stages: z.array(StageRow),
   artifacts: z.array(ArtifactRow),
-  checks: z.array(BuildCheck),
+  checks: z.array(CheckResult),
   // The sum of the artifacts' used bytes (see ArtifactRow.usedBytes).
   usedBytes: z.number().optional(),
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
+
+export const RunSummary = z.object({
+  id: z.number().int(),
+  kind: z.enum(['test', 'upgrade']),
+  buildId: z.number().int(),
+  fromBuildId: z.number().int().nullable(),
+  appliance: z.string(),
+  version: z.string(),
+  status: RunStatus,
+  method: UpgradeMethod.nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunDetail = RunSummary.extend({
+  checks: z.array(CheckResult),
+  consoleLog: z.string().nullable(),
+  /** An upgrade run's OLD boot(s): the console log before the upgrade. */
+  oldConsoleLog: z.string().nullable(),
+  screenshot: z.string().nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const BuildLinks = z.object({
+  id: z.number().int(),
+  appliance: z.string(),
+  version: z.string(),
+  status: z.string(),
+  released: z.boolean(),
+  parentId: z.number().int().nullable(),
+  children: z.array(z.number().int()),
+});
 
 export const VmSummary = z.object({
   id: z.string(),
@@ -136,6 +196,8 @@ export const VmSummary = z.object({
   status: z.string(),
   forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })),
   purpose: z.string(),
+  /** A development VM (yoke dev) that files were synced into: it no longer matches a clean build. */
+  diverged: z.boolean().optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
@@ -211,6 +273,11 @@ export const commands = {
     request: z.object({ dir: z.string().min(1) }).strict(),
     response: ApplianceSummary,
   },
+  'appliance.validate': {
+    // Validates without remembering the folder: no database is created or written.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: ApplianceSummary,
+  },
   'appliance.pickFolder': {
     // Electron shows a native dialog; other faces answer { dir: null } and the UI asks for a path.
     request: Empty,
@@ -232,11 +299,37 @@ export const commands = {
         diffFrom: z.number().int().optional(),
       })
       .strict(),
-    response: JobRef,
+    response: z.object({ jobId: z.string(), buildId: z.number().int() }),
   },
   'test.start': {
-    request: z.object({ dir: z.string().optional(), buildId: z.number().int().optional() }).strict(),
+    request: z
+      .object({
+        dir: z.string().optional(),
+        buildId: z.number().int().optional(),
+        // Leave the VM running after the checks; job.finished names it (vmId) and the caller stops it.
+        keepRunning: z.boolean().optional(),
+      })
+      .strict(),
     response: JobRef,
+  },
+  'runs.get': {
+    // A test or upgrade run: its checks, status and logs (job.finished names the runs a job made).
+    request: z.object({ id: z.number().int() }).strict(),
+    response: RunDetail,
+  },
+  'runs.list': {
+    request: z.object({ appliance: z.string().optional(), limit: z.number().int().positive().max(100000).optional() }).strict(),
+    response: z.array(RunSummary),
+  },
+  'builds.links': {
+    // Parent and children of a build (what `yoke release` prints).
+    request: z.object({ id: z.number().int() }).strict(),
+    response: BuildLinks,
+  },
+  'boot.prepare': {
+    // The build `yoke boot DIR` boots: the newest one when the folder did not change, else a new build job.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: z.union([z.object({ buildId: z.number().int() }), z.object({ jobId: z.string(), buildId: z.number().int() })]),
   },
   'job.cancel': {
     request: JobRef.strict(),
@@ -296,7 +389,7 @@ export const commands = {
   'builds.log': {
     // The stored build log, as lines (the live log arrives as job.log events).
     request: z.object({ id: z.number().int(), tail: z.number().int().positive().optional() }).strict(),
-    response: z.object({ lines: z.array(z.string()), truncated: z.boolean() }),
+    response: z.object({ lines: z.array(LogLine), truncated: z.boolean() }),
   },
   'upgrades.matrix': {
     // Released builds (rows) against candidate builds (columns), with the latest upgrade run of each pair.
@@ -315,8 +408,8 @@ export const commands = {
       runId: z.number().int(),
       from: BuildSummary.nullable(), // null: the old build was deleted since
       to: BuildSummary,
-      method: z.enum(['swap', 'package']).optional(), // inferred from the steps that ran; absent when it failed too early to tell
-      status: z.enum(['running', 'passed', 'failed', 'cancelled', 'interrupted']),
+      method: UpgradeMethod.optional(), // absent only for runs recorded before the method was stored
+      status: RunStatus,
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
       checks: z.array(CheckResult),
@@ -325,7 +418,18 @@ export const commands = {
     }),
   },
   'upgrades.run': {
-    request: z.object({ fromBuildIds: z.array(z.number().int()).min(1), toBuildId: z.number().int(), method: z.enum(['swap', 'package']).optional() }).strict(),
+    // OLD builds by id (the matrix) or by `from` (a version, build numbers "3,7", or "released"); NEW
+    // is toBuildId, or built from dir first.
+    request: z
+      .object({
+        fromBuildIds: z.array(z.number().int()).min(1).optional(),
+        from: z.string().min(1).optional(),
+        toBuildId: z.number().int().optional(),
+        dir: z.string().min(1).optional(),
+        method: UpgradeMethod.optional(),
+        keepDisks: z.boolean().optional(),
+      })
+      .strict(),
     response: JobRef,
   },
   'appliance.create': {
@@ -346,6 +450,12 @@ export const commands = {
     request: z.object({ a: z.number().int(), b: z.number().int() }).strict(),
     response: BuildComparison,
   },
+  'dev.start': {
+    // The live loop (yoke dev, the Live switch): build if needed, boot a development VM, run the
+    // checks, then sync every edit into it and run them again. Runs until job.cancel.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: JobRef,
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),
@@ -355,43 +465,63 @@ export const commands = {
 // ---------- events: pushed from the engine to every subscribed face ----------
 
 export const events = {
-  'job.started': z.object({ jobId: z.string(), kind: z.string(), title: z.string(), buildId: z.number().int().optional() }),
+  'job.started': z.object({ jobId: z.string(), kind: JobKind, title: z.string(), buildId: z.number().int().optional() }),
+  // The job's one progress figure: 0..1 of the whole job and never backwards, or null while unknown.
   'job.progress': z.object({
     jobId: z.string(),
-    stage: z.string(),
-    fraction: z.number().min(0).max(1),
+    phase: z.string(),
+    fraction: z.number().min(0).max(1).nullable(),
     message: z.string().optional(),
   }),
+  // A build stage started or finished (a test that builds first sends its build's stages too).
+  'job.stage': StageEvent,
+  // The build a job works on became known (a test that builds first, an upgrade test's NEW build).
+  'job.build': z.object({ jobId: z.string(), buildId: z.number().int() }),
   // Lines are batched: one event carries many lines (see src-main/util/batcher.ts).
   'job.log': z.object({
     jobId: z.string(),
-    lines: z.array(z.object({ t: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), text: z.string() })),
+    lines: z.array(LogLine),
   }),
   'job.finished': z.object({
     jobId: z.string(),
     status: z.enum(['succeeded', 'failed', 'cancelled']),
     error: z.string().optional(),
     buildId: z.number().int().optional(),
+    // Test and upgrade runs the job recorded (look them up with runs.get / upgrades.run.get).
+    runIds: z.array(z.number().int()).optional(),
+    // A VM the job left running (test.start with keepRunning).
+    vmId: z.string().optional(),
   }),
   'vms.changed': z.object({}),
   // A watched appliance folder changed on disk (debounced); the spec re-validated.
   'appliance.changed': z.object({ dir: z.string(), summary: ApplianceSummary }),
   'builds.changed': z.object({ id: z.number().int() }),
   'vm.console': z.object({ id: z.string(), data: z.string() }),
-  // A check of a running test: which one is waiting, for how long, and how it ended.
-  'test.check': z.object({
+  // The live loop's VM is up (again, after a rebuild): where its ports are.
+  'dev.ready': z.object({ jobId: z.string(), vmId: z.string(), buildId: z.number().int(), forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })) }),
+  // One cycle of the live loop: what changed, what was done about it, and the checks after it.
+  'dev.cycle': z.object({
     jobId: z.string(),
-    name: z.string(),
-    kind: z.string(),
-    state: z.enum(['waiting', 'passed', 'failed']),
-    elapsedMs: z.number(),
-    message: z.string().optional(),
-    phase: z.string().optional(),
-    // While waiting: what the last failed try saw, so a check that will fail says why early.
-    lastSeen: z.string().optional(),
-    // The check's line in appliance.yaml, so the UI can point at it.
-    line: z.number().int().optional(),
+    vmId: z.string(),
+    // passed/failed: the checks' verdict; invalid: the spec has errors (the VM keeps the last good state)
+    status: z.enum(['passed', 'failed', 'invalid']),
+    checks: z.array(CheckResult),
+    /** Appliance files the cycle applied (relative to the appliance folder), deletions included. */
+    changed: z.array(z.string()),
+    /** Services restarted because files they use changed. */
+    restarted: z.array(z.string()),
+    /** Set when the change could not be applied live: why the loop rebuilt and rebooted. */
+    rebuilt: z.string().optional(),
+    problems: z.array(Problem).optional(),
+    /** From the change being seen to the checks finished. */
+    ms: z.number(),
+    /** The VM differs from a clean build of these inputs until a full build + test passes. */
+    diverged: z.boolean(),
   }),
+  // An upgrade test started a pair (one cell of the matrix): which OLD build, which run records it.
+  'upgrade.pair': z.object({ jobId: z.string(), runId: z.number().int(), fromBuildId: z.number().int(), toBuildId: z.number().int(), method: UpgradeMethod, index: z.number().int(), of: z.number().int() }),
+  // A check of a running test or upgrade run: waiting (message: what it saw last), then its result.
+  'test.check': CheckState.extend({ jobId: z.string(), runId: z.number().int().optional() }),
 } as const;
 
 export type CommandName = keyof typeof commands;

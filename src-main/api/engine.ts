@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import { commands, events, isCommandName, type CommandName, type EventName, type EventPayload, type Res, type Result } from './contract';
 import { EngineError, toYokeError } from './errors';
-import { Jobs } from './jobs';
+import type { ApiContext, Face, Handlers } from './context';
 import { createHandlers } from './handlers';
+import { Jobs } from '../jobs/jobs';
+import { Machines } from '../jobs/machines';
+import type { EventListener } from '../jobs/events';
+import { sweepInterrupted } from '../jobs/interrupted';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
-import { reapOnce, stopAll } from './vm-service';
 import { unwatchAll } from './watch';
 
-export type Face = 'electron' | 'web' | 'cli';
+export type { Face, Handler, Handlers } from './context';
 
 export interface EngineOptions {
   home: string;
@@ -17,37 +20,50 @@ export interface EngineOptions {
   pickFolder?: () => Promise<string | null>;
 }
 
-export type Handler<C extends CommandName> = (
-  request: z.output<(typeof commands)[C]['request']>,
-) => Promise<Res<C>> | Res<C>;
-export type Handlers = { [C in CommandName]: Handler<C> };
-export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 /**
  * The engine behind every face. Faces call `call()` with untrusted input and get a result
  * envelope back; they subscribe to events with `on()`.
  */
-export class Engine {
+export class Engine implements ApiContext {
   readonly jobs: Jobs;
+  readonly machines: Machines;
   private readonly listeners = new Set<EventListener>();
   private readonly handlers: Handlers;
   private storeInstance: Store | null = null;
 
   constructor(readonly options: EngineOptions) {
     this.jobs = new Jobs((event, payload) => this.emit(event, payload));
+    this.machines = new Machines(this);
     this.handlers = createHandlers(this);
     // A long-lived face (window, serve) reaps VMs a killed Yoke left behind as it starts;
     // CLI commands do it before their first boot.
-    if (options.face !== 'cli') setImmediate(() => void reapOnce(this).catch(() => undefined));
+    if (options.face !== 'cli') setImmediate(() => void this.machines.reapOnce().catch(() => undefined));
   }
 
   get home(): string {
     return this.options.home;
   }
 
-  /** Opened on first use so commands that need no database (validate) never create one. */
+  get face(): Face {
+    return this.options.face;
+  }
+
+  get pickFolder(): (() => Promise<string | null>) | undefined {
+    return this.options.pickFolder;
+  }
+
+  /**
+   * Opened on first use so commands that need no database (validate) never create one. Opening
+   * it marks builds and runs whose process died as interrupted, and removes what they half wrote.
+   */
   store(): Store {
-    this.storeInstance ??= openStore(this.options.home);
+    if (!this.storeInstance) {
+      const store = openStore(this.options.home);
+      this.storeInstance = store;
+      const swept = sweepInterrupted(this.options.home, store);
+      for (const id of swept.builds) this.emit('builds.changed', { id });
+    }
     return this.storeInstance;
   }
 
@@ -85,7 +101,7 @@ export class Engine {
   }
 
   /** Like call(), but throws the EngineError; for the CLI and tests. */
-  async request<C extends CommandName>(command: C, request: unknown): Promise<Res<C>> {
+  async request<C extends CommandName>(command: C, request: z.input<(typeof commands)[C]['request']>): Promise<Res<C>> {
     const r = await this.call(command, request);
     if (!r.ok) throw new EngineError(r.error.code, r.error.message, r.error.details);
     return r.value;
@@ -94,7 +110,7 @@ export class Engine {
   async close(): Promise<void> {
     unwatchAll(this);
     await this.jobs.cancelAll();
-    await stopAll(this);
+    await this.machines.stopAll();
     this.storeInstance?.close();
     this.storeInstance = null;
   }

@@ -1,27 +1,54 @@
 import path from 'node:path';
-import type { Engine, Handlers } from './engine';
+import fs from 'node:fs';
+import type { ApiContext, Handlers } from './context';
+import type { RunDetail } from './contract';
 import { EngineError } from './errors';
 import { loadSpec, summarizeSpec } from '../spec/load';
+import { requireSpec } from '../spec/require';
 import { runDoctor } from '../host/doctor';
 import { sampleApplianceDir } from '../util/resources';
-import { startBuildJob } from './build-job';
-import { startTestJob } from './test-job';
-import { ackConsole, attachConsole, bootForPerson, consoleInput, detachConsole, listVms, resizeConsole, stopVm } from './vm-service';
+import { startBuildJob, upToDateBuild } from '../jobs/build-job';
+import { startTestJob } from '../jobs/test-job';
+import { startDev } from '../jobs/dev-loop';
+import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
+import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { withArtifactFacts } from './artifact-facts';
-import fs from 'node:fs';
-import { setRelease } from '../upgrade/history';
-import { runUpgrades, upgradeMatrix } from '../upgrade/matrix';
 import { createAppliance } from './wizard';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
+import { iso, isoOrNull } from '../store/time';
 
 const VERSION = '0.1.0';
 
-export function createHandlers(engine: Engine): Handlers {
+function runDetail(engine: ApiContext, id: number): RunDetail {
+  const store = engine.store();
+  const run = store.getTestRun(id);
+  if (!run) throw new EngineError('not-found', `There is no run #${id}.`);
+  const build = store.getBuildRecord(run.buildId);
   return {
-    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.options.face, sample: sampleApplianceDir() }),
+    id: run.id,
+    kind: run.kind,
+    buildId: run.buildId,
+    fromBuildId: run.fromBuildId,
+    appliance: build?.appliance ?? '',
+    version: build?.version ?? '',
+    status: run.status,
+    method: run.method,
+    startedAt: iso(run.startedAt),
+    finishedAt: isoOrNull(run.finishedAt),
+    durationMs: run.finishedAt === null ? null : run.finishedAt - run.startedAt,
+    checks: run.checks,
+    consoleLog: run.consoleLog,
+    oldConsoleLog: run.kind === 'upgrade' ? path.join(engine.home, 'runs', String(run.id), 'old-console.log') : null,
+    screenshot: run.screenshot,
+  };
+}
+
+export function createHandlers(engine: ApiContext): Handlers {
+  return {
+    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir() }),
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
@@ -33,7 +60,8 @@ export function createHandlers(engine: Engine): Handlers {
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, dir);
       return summary;
     },
-    'appliance.pickFolder': async () => ({ dir: engine.options.pickFolder ? await engine.options.pickFolder() : null }),
+    'appliance.validate': (req) => summarizeSpec(loadSpec(path.resolve(req.dir))),
+    'appliance.pickFolder': async () => ({ dir: engine.pickFolder ? await engine.pickFolder() : null }),
     'appliance.recent': () => engine.store().recentAppliances(),
     'build.start': (req) => startBuildJob(engine, req),
     'test.start': (req) => startTestJob(engine, req),
@@ -44,14 +72,23 @@ export function createHandlers(engine: Engine): Handlers {
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
       return withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
     },
-    'vms.list': () => listVms(engine),
-    'vms.stop': (req) => stopVm(engine, req.id, req.force ?? false),
-    'vms.boot': (req) => bootForPerson(engine, req.buildId, req.snapshot ?? false, req.hostPorts),
-    'vms.attach': (req) => attachConsole(engine, req.id),
-    'vms.detach': (req) => detachConsole(engine, req.id),
-    'vms.input': (req) => consoleInput(engine, req.id, req.data),
-    'vms.resize': (req) => resizeConsole(engine, req.id, req.rows, req.cols),
-    'vms.ack': (req) => ackConsole(engine, req.id, req.chars),
+    'builds.links': (req) => buildLinks(engine.store(), req.id),
+    'runs.get': (req) => runDetail(engine, req.id),
+    'runs.list': (req) => engine.store().listRuns(req),
+    'boot.prepare': (req) => {
+      const spec = requireSpec(req.dir);
+      const current = upToDateBuild(engine, spec);
+      return current !== null ? { buildId: current } : startBuildJob(engine, { dir: spec.dir });
+    },
+    'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
+    'vms.list': () => engine.machines.list(),
+    'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
+    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.hostPorts),
+    'vms.attach': (req) => engine.machines.attach(req.id),
+    'vms.detach': (req) => engine.machines.detach(req.id),
+    'vms.input': (req) => engine.machines.input(req.id, req.data),
+    'vms.resize': (req) => engine.machines.resize(req.id, req.rows, req.cols),
+    'vms.ack': (req) => engine.machines.ack(req.id, req.chars),
     'builds.release': (req) => {
       const store = engine.store();
       setRelease(store, req.id, req.released);

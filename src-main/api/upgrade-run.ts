@@ -3,8 +3,8 @@
 // upgrade-test.ts writes to runs/<id>/old-console.log and new-console.log.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildSummary, CheckResult, Res } from './contract';
-import type { Engine } from './engine';
+import type { BuildSummary, Res } from './contract';
+import type { ApiContext as Engine } from './context';
 import { EngineError } from './errors';
 import { iso, isoOrNull } from '../store/time';
 
@@ -36,18 +36,12 @@ export function readTail(file: string, max = CONSOLE_TAIL_BYTES): { text: string
   }
 }
 
-/** The package method leaves its own step ("apply update package"); swap has none. */
-export function inferMethod(checks: readonly CheckResult[]): 'swap' | 'package' | undefined {
-  if (checks.some((c) => c.kind === 'update')) return 'package';
-  if (checks.some((c) => c.phase === 'upgraded' || c.phase === 'verify')) return 'swap';
-  return undefined;
-}
-
 function summaryOf(engine: Engine, id: number | null): BuildSummary | null {
   if (id === null) return null;
   const b = engine.store().getBuild(id);
   if (!b) return null;
-  return { id: b.id, appliance: b.appliance, version: b.version, status: b.status, createdAt: b.createdAt, durationMs: b.durationMs, bytes: b.bytes, released: b.released, error: b.error ?? null };
+  const { inputsHash: _h, dir: _d, logPath: _l, stages: _s, artifacts: _a, checks: _c, ...summary } = b;
+  return summary;
 }
 
 export function getUpgradeRun(engine: Engine, runId: number): Res<'upgrades.run.get'> {
@@ -58,7 +52,7 @@ export function getUpgradeRun(engine: Engine, runId: number): Res<'upgrades.run.
   const dir = path.join(engine.home, 'runs', String(runId));
   const old = readTail(path.join(dir, 'old-console.log'));
   const fresh = readTail(run.consoleLog ?? path.join(dir, 'new-console.log'));
-  const method = inferMethod(run.checks);
+  const method = run.method;
   return {
     runId,
     from: summaryOf(engine, run.fromBuildId),

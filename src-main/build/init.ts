@@ -120,6 +120,8 @@ export function generateInit(input: InitInput): string {
     `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
     '    [ -e /run/yoke/stopping ] && exit 0',
+    // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
+    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
     '    [ $(( $(date +%s) - started )) -ge 30 ] && delay=1',
     '    log "service $name exited with $rc, restarting in ${delay}s"',
     '    sleep $delay',

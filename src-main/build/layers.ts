@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { zstdCompress } from '../tools/zstd';
-import { busyboxApplets, findStaticBusybox } from '../tools/busybox';
-import { baseTree, guestModulePath } from './base';
+import type { Base } from './bases/base';
 import { writeCpio, type CpioTree } from './cpio';
 import type { KernelInfo } from './kernel';
-import { ACPI_MODULES, APPLIANCE_MODULES, resolveModules, type KernelModule } from './modules';
+import { APPLIANCE_MODULES, guestModulePath, resolveModules, type KernelModule } from './modules';
 import { applianceTree, type OverlayFile } from './rootfs';
 
 /** Writes a tree as a deterministic cpio and compresses it with multi-threaded zstd (the kernel has RD_ZSTD). */
@@ -22,18 +21,17 @@ export async function writeLayer(tree: CpioTree, out: string, epoch: number, sig
   }
 }
 
-export function kernelModules(kernel: KernelInfo): KernelModule[] {
+/** The hardware's drivers, then what the base itself wants, each after its dependencies. */
+export function kernelModules(kernel: KernelInfo, base: Base): KernelModule[] {
   if (!kernel.modulesDir) {
     throw new Error(`The kernel ${kernel.path} has no modules folder (lib/modules/${kernel.version}); the appliance needs virtio modules from it.`);
   }
-  return resolveModules(kernel.modulesDir, APPLIANCE_MODULES);
+  return resolveModules(kernel.modulesDir, [...APPLIANCE_MODULES, ...base.modulesWanted()]);
 }
 
-export async function buildBaseTree(kernel: KernelInfo, signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
-  const busybox = findStaticBusybox();
-  const applets = await busyboxApplets(busybox, { signal });
-  const modules = kernelModules(kernel);
-  return { tree: baseTree({ busybox, applets, kernelVersion: kernel.version, modulesDir: kernel.modulesDir!, modules }), modules };
+export async function buildBaseTree(kernel: KernelInfo, base: Base, signal?: AbortSignal): Promise<{ tree: CpioTree; modules: KernelModule[] }> {
+  const modules = kernelModules(kernel, base);
+  return { tree: await base.tree({ kernel, modules, signal }), modules };
 }
 
 export interface RootfsLayerInput {
@@ -46,6 +44,8 @@ export interface RootfsLayerInput {
   overlay: OverlayFile[];
   kernel: KernelInfo;
   modules: KernelModule[];
+  /** Modules init may load in the background (the base's late ones). */
+  lateModules: string[];
 }
 
 export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
@@ -56,7 +56,7 @@ export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
     data: i.data,
     consoleShell: i.consoleShell,
     overlay: i.overlay,
-    modules: i.modules.filter((m) => !ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
-    acpiModules: i.modules.filter((m) => ACPI_MODULES.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
+    modules: i.modules.filter((m) => !i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
+    acpiModules: i.modules.filter((m) => i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
   });
 }

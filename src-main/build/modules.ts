@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** What a virtio appliance needs from Debian's cloud kernel, where these are modules (ext4 is built in). */
-export const APPLIANCE_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'button', 'evdev'];
+/** The drivers a virtio machine needs from Debian's cloud kernel, where these are modules (ext4 is built in). */
+export const APPLIANCE_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net'];
 
-/** Needed only for the ACPI power button (acpid reads evdev events from the button driver). */
-export const ACPI_MODULES = ['button', 'evdev'];
+/** Guest path of a module as init loads it. */
+export function guestModulePath(kernelVersion: string, m: KernelModule): string {
+  return `/lib/modules/${kernelVersion}/${m.relPath}`;
+}
 
 export interface KernelModule {
   name: string;

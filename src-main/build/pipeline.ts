@@ -6,7 +6,7 @@ import type { DiskFormat } from '../tools/qemu-img';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
 import { isDiskFormat } from './exports';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
-import { packagesStage, updaterStage, type UpdateBuildOptions } from '../upgrade/update-stages';
+import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
 import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';

@@ -11,6 +11,7 @@ export interface StageReport {
 
 export interface StageHooks {
   signal?: AbortSignal;
+  /** `fraction` is of the whole run (every stage weighs the same), so it only grows. */
   onProgress?(stage: string, fraction: number, msg?: string): void;
   onLog?(level: LogLevel, text: string): void;
   onStage?(s: Omit<StageReport, 'status'> & { status: StageReport['status'] | 'running' }): void;
@@ -61,20 +62,27 @@ export async function runStages<C>(stages: Stage<C>[], ctx: C, hooks: StageHooks
   const running = new Map<string, Promise<void>>();
   let failure: unknown;
   const stopped = () => failure !== undefined || hooks.signal?.aborted;
+  const done = new Map<string, number>();
+  const report = (name: string, f: number, msg?: string) => {
+    done.set(name, Math.max(done.get(name) ?? 0, Math.min(1, f)));
+    let sum = 0;
+    for (const v of done.values()) sum += v;
+    hooks.onProgress?.(name, sum / stages.length, msg);
+  };
 
   const runOne = async (stage: Stage<C>): Promise<void> => {
     started.push(stage);
     hooks.onStage?.({ name: stage.name, status: 'running', cacheHit: false, durationMs: 0 });
-    hooks.onProgress?.(stage.name, 0);
+    report(stage.name, 0);
     const t0 = performance.now();
     try {
-      const outcome = await stage.run(ctx, (f, msg) => hooks.onProgress?.(stage.name, f, msg));
+      const outcome = await stage.run(ctx, (f, msg) => report(stage.name, f, msg));
       if (hooks.signal?.aborted) throw new CancelledError();
       const hit = outcome === true;
       const r: StageReport = { name: stage.name, status: outcome === 'skipped' ? 'skipped' : 'ok', cacheHit: hit, durationMs: Math.round(performance.now() - t0) };
       reports.set(stage.name, r);
       hooks.onStage?.(r);
-      hooks.onProgress?.(stage.name, 1);
+      report(stage.name, 1);
       hooks.onLog?.('debug', `${stage.name}: ${outcome === 'skipped' ? 'nothing to do' : hit ? 'cached' : 'built'} in ${r.durationMs} ms`);
     } catch (e) {
       const cancelled = e instanceof CancelledError || hooks.signal?.aborted || (failure !== undefined && hooks.stop?.signal.aborted);

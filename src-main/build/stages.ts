@@ -7,15 +7,13 @@ import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
 import { buildApplianceTree, buildBaseTree, writeLayer } from './layers';
-import { PROFILE } from './base';
+import { baseFor } from './bases';
 import { APPLIANCE_MODULES, type KernelModule } from './modules';
-import { generateShutdown, generateUdhcpcScript } from './init';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
-import { BUSYBOX_PATH } from '../tools/busybox';
-import { BUILD_TOOLS, fileIdentity as toolIdentity, toolIdentities } from './tool-ids';
-import type { UpdateBuildOptions } from '../upgrade/update-stages';
+import { BUILD_TOOLS, toolIdentities } from './tool-ids';
+import type { UpdateBuildOptions } from './updates/options';
 import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
 import { CancelledError } from '../tools/run';
@@ -29,76 +27,9 @@ export const STAGE_FORMAT = 'yoke-build-2';
 /** Fixed timestamp for every file in every image unless SOURCE_DATE_EPOCH says otherwise (FAT cannot go before 1980). */
 export const DEFAULT_EPOCH = 1704067200;
 
-export interface BuildContext {
-  home: string;
-  spec: ApplianceSpec;
-  cache: StageCache;
-  epoch: number;
-  strict: boolean;
-  signal?: AbortSignal;
-  log(level: LogLevel, text: string): void;
-  warnings: string[];
-  /** Data disks to make: '' is the default (disks.data), others are flavour names. */
-  flavours: { name: string; sizeBytes: number }[];
-  formats: DiskFormat[];
-  ova: boolean;
-  signing?: { keyPem: string; certPem: string };
-  // Filled in as stages run:
-  tools?: Record<string, string>;
-  kernel?: KernelInfo;
-  overlay?: OverlayFile[];
-  overlayDigest?: string;
-  base?: CacheEntry;
-  rootfs?: CacheEntry;
-  os?: CacheEntry;
-  data: Map<string, CacheEntry>;
-  exports: Map<string, CacheEntry>;
-  ovaEntry?: CacheEntry;
-  usedKeys: Set<string>;
-  /** Stages running at the same time that need the same entry share one promise (one build, one hash). */
-  pending: Map<string, Promise<[CacheEntry, boolean]>>;
-  /**
-   * qemu-img converts one at a time: on two cores the other one hashes what the last convert
-   * wrote, and two converts at once would only fight over it.
-   */
-  convertLane: Lane;
-  /** This build's scratch folder (removed when it ends). */
-  work: string;
-  /**
-   * The OS disk as soon as it is written, before it is hashed into the cache: its exports start
-   * converting while the hash runs. Rejected (as a cancel) when the os-disk stage fails.
-   */
-  osSource: Deferred<DiskSource>;
-  /** Update packages and the in-image updater (src-main/upgrade): only when given. */
-  updates?: UpdateBuildOptions;
-  updater?: CacheEntry;
-  updatePackages?: { kind: 'update-full' | 'update-diff'; entry: CacheEntry; name: string }[];
-}
-
-/** A raw disk that exports can read: its cache key, where it is now, and the seed that pins export ids. */
-export interface DiskSource {
-  key: string;
-  raw: string;
-  seed: string;
-}
-
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(v: T): void;
-  reject(e: unknown): void;
-}
-
-export function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Nobody may be waiting (a build without exports): a rejection then is nobody's error.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
+import type { BuildContext } from './context';
+export type { BuildContext, Deferred, DiskSource } from './context';
+export { deferred } from './context';
 
 export function stageKey(ctx: BuildContext, parts: Record<string, unknown>): string {
   return hashInputs({ format: STAGE_FORMAT, epoch: ctx.epoch, ...parts });
@@ -188,10 +119,10 @@ export const baseStage: Stage<BuildContext> = {
   after: ['inputs'],
   async run(ctx) {
     const k = ctx.kernel!;
-    // The generated files are part of the key: a change to any of them rebuilds the base.
-    const generated = [generateShutdown(), generateUdhcpcScript(), PROFILE, APPLIANCE_MODULES];
-    const [entry, hit] = await cached(ctx, { stage: 'base', kernel: kernelIdentity(k), busybox: toolIdentity(BUSYBOX_PATH), generated, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const { tree, modules } = await buildBaseTree(k, ctx.signal);
+    const base = baseFor(ctx.spec.base.userland);
+    const wanted = [...APPLIANCE_MODULES, ...base.modulesWanted()];
+    const [entry, hit] = await cached(ctx, { stage: 'base', userland: base.userland, kernel: kernelIdentity(k), base: base.identity(), wanted, zstd: ctx.tools!.zstd }, async (tmp) => {
+      const { tree, modules } = await buildBaseTree(k, base, ctx.signal);
       await writeLayer(tree, path.join(tmp, 'base.zst'), ctx.epoch, ctx.signal);
       return { modules, paths: tree.sorted().map((e) => e.path) };
     });
@@ -208,9 +139,10 @@ export const rootfsStage: Stage<BuildContext> = {
     const basePaths = new Set(ctx.base!.meta.paths as string[]);
     const modules = ctx.base!.meta.modules as KernelModule[];
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
-    const layer = { name: spec.name, version: spec.version, services: spec.services, data, consoleShell: spec.vm.console !== 'none' };
+    const layer = { name: spec.name, version: spec.version, services: spec.services.map((s) => ({ name: s.name, run: s.run })), data, consoleShell: spec.vm.console !== 'none' };
+    const lateModules = baseFor(spec.base.userland).lateModules();
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
-    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules });
+    const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, lateModules });
     const overlayPaths = new Set(ctx.overlay!.map((f) => f.rel));
     checkHostSymlinks(ctx.overlay!, (p) => {
       const rel = p.replace(/^\/+/, '');
@@ -219,7 +151,7 @@ export const rootfsStage: Stage<BuildContext> = {
     // The generated files themselves are part of the key, so a change to the init generator rebuilds.
     const generated = probe.sorted().map((e) => ('data' in e ? `${e.path}:${e.data.toString('base64')}` : e.path));
     const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, generated, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
-      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules });
+      const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules, lateModules });
       await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
     });
     ctx.rootfs = entry;

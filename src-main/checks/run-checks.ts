@@ -3,14 +3,14 @@
 // Each check retries with backoff (0.1 s doubling, at most 0.5 s inside the guest and 0.25 s
 // for HTTP, whose failed tries already cost their own timeout) until its own timeout and
 // fails with what it saw last. A kernel panic or a VM that stops fails everything left at once.
-import type { CheckResult } from '../api/contract';
+import type { CheckResult, CheckState } from '../api/contract';
 import type { Check } from '../spec/types';
 import type { RunResult } from '../vm/control';
 import * as probes from './guest-probes';
 import type { ProbeOutcome } from './guest-probes';
 import { probeHttp } from './http-probe';
 
-/** What runChecks needs of a VM; Machine provides it. */
+/** What runChecks needs of a VM; every VirtualMachine (vm/hypervisor.ts) provides it. */
 export interface CheckTarget {
   execute(cmd: string, opts?: { timeoutMs?: number }): Promise<RunResult>;
   hostPort(guest: number): number | undefined;
@@ -19,8 +19,7 @@ export interface CheckTarget {
   readonly console: { tail(n?: number): string[]; onData(listener: (text: string) => void): () => void; readonly output: string };
 }
 
-/** A check still trying; `lastSeen` is what its latest failed try saw (absent before the first). */
-export type CheckState = { name: string; kind: string; status: 'running'; lastSeen?: string; elapsedMs?: number } | CheckResult;
+export type { CheckState } from '../api/contract';
 
 export interface RunChecksOptions {
   onCheck?(state: CheckState): void;
@@ -102,21 +101,14 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
   const one = async (check: Check): Promise<CheckResult> => {
     const started = Date.now();
     const deadline = started + check.timeoutMs;
-    opts.onCheck?.({ name: check.name, kind: check.kind, status: 'running' });
+    const base = { name: check.name, kind: check.kind, ...(opts.phase ? { phase: opts.phase } : {}), ...(check.line ? { line: check.line } : {}) };
+    opts.onCheck?.({ ...base, status: 'waiting', message: 'started', durationMs: 0 });
     const finish = (passed: boolean, message: string): CheckResult => {
-      const result: CheckResult = {
-        name: check.name,
-        kind: check.kind,
-        status: passed ? 'passed' : 'failed',
-        message,
-        durationMs: Date.now() - started,
-        ...(opts.phase ? { phase: opts.phase } : {}),
-      };
+      const result: CheckResult = { ...base, status: passed ? 'passed' : 'failed', message, durationMs: Date.now() - started };
       opts.onCheck?.(result);
       return result;
     };
     let last: ProbeOutcome | null = null;
-    let seenBefore: string | null = null;
     try {
       for (let n = 0; ; n++) {
         if (stopReason) throw new Stopped();
@@ -128,11 +120,8 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
         }
         if (last.ok) return finish(true, last.detail);
         if (last.final) return finish(false, last.detail);
-        // Say what was seen while still waiting (only when it changes: tries repeat every 0.5 s).
-        if (last.detail !== seenBefore) {
-          seenBefore = last.detail;
-          opts.onCheck?.({ name: check.name, kind: check.kind, status: 'running', lastSeen: last.detail, elapsedMs: Date.now() - started });
-        }
+        // What it saw, while it still waits: a face shows why a check is not green yet.
+        opts.onCheck?.({ ...base, status: 'waiting', message: `try ${n + 1}: ${last.detail}`, durationMs: Date.now() - started });
         const delay = backoffDelay(n, check.kind === 'http' ? 'http' : 'guest');
         if (Date.now() + delay >= deadline) {
           return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}`);

@@ -1,45 +1,42 @@
-import type { Engine } from '../api/engine';
+import type { EventName, EventPayload } from '../api/contract';
 import type { CliContext } from './types';
+import { printable } from './printable';
 
 /**
- * Follows one job's events on stderr: a one-line progress bar on a terminal, plain stage
- * lines otherwise (CI logs). Log lines are shown with --verbose, and warnings/errors always.
+ * Shows one job's events on stderr: a one-line progress bar on a terminal, plain phase lines
+ * otherwise (CI logs). Log lines are shown with --verbose, and warnings/errors always.
  */
-export function followJob(engine: Engine, ctx: CliContext, jobId: string, opts: { verbose?: boolean } = {}): () => void {
-  let lastStage = '';
+export function followJob(ctx: CliContext, opts: { verbose?: boolean } = {}): (event: EventName, payload: unknown) => void {
+  let lastPhase = '';
   let barShown = false;
   const clearBar = () => {
     if (barShown) ctx.err('\r\x1b[2K');
     barShown = false;
   };
-  const off = engine.on((event, payload) => {
-    if ((payload as { jobId?: string }).jobId !== jobId) return;
+  return (event, payload) => {
     if (event === 'job.progress') {
-      const p = payload as { stage: string; fraction: number; message?: string };
+      const p = payload as EventPayload<'job.progress'>;
+      const message = p.message ? `: ${printable(p.message)}` : '';
       if (ctx.tty) {
         const width = 24;
-        const filled = Math.round(p.fraction * width);
-        const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-        ctx.err(`\r\x1b[2K${bar} ${String(Math.round(p.fraction * 100)).padStart(3)}%  ${p.stage}${p.message ? `: ${p.message}` : ''}`.slice(0, 200));
+        const bar =
+          p.fraction === null ? '░'.repeat(width) + '    ' : `${'█'.repeat(Math.round(p.fraction * width))}${'░'.repeat(width - Math.round(p.fraction * width))} ${String(Math.round(p.fraction * 100)).padStart(3)}%`;
+        ctx.err(`\r\x1b[2K${bar}  ${printable(p.phase)}${message}`.slice(0, 200));
         barShown = true;
-      } else if (p.stage !== lastStage) {
-        // Without a terminal (CI logs), one line per stage: a bar redrawn in place would be noise.
-        ctx.err(`• ${p.stage}${p.message ? `: ${p.message}` : ''}\n`);
+      } else if (p.phase !== lastPhase) {
+        // Without a terminal (CI logs), one line per phase: a bar redrawn in place would be noise.
+        ctx.err(`• ${printable(p.phase)}${message}\n`);
       }
-      lastStage = p.stage;
+      lastPhase = p.phase;
     } else if (event === 'job.log') {
-      const lines = (payload as { lines: { level: string; text: string }[] }).lines;
+      const lines = (payload as EventPayload<'job.log'>).lines;
       const shown = lines.filter((l) => opts.verbose || l.level === 'warn' || l.level === 'error');
       if (shown.length === 0) return;
       clearBar();
-      ctx.err(shown.map((l) => (l.level === 'info' || l.level === 'debug' ? l.text : `${l.level}: ${l.text}`)).join('\n') + '\n');
+      ctx.err(shown.map((l) => printable(l.level === 'info' || l.level === 'debug' ? l.text : `${l.level}: ${l.text}`)).join('\n') + '\n');
     } else if (event === 'job.finished') {
       clearBar();
     }
-  });
-  return () => {
-    clearBar();
-    off();
   };
 }
 

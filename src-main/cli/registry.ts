@@ -7,6 +7,8 @@ import { bootCommand } from './commands/boot';
 import { serveCommand } from './commands/serve';
 import { releaseCommand } from './commands/release';
 import { upgradeTestCommand } from './commands/upgrade-test';
+import { historyCommand } from './commands/history';
+import { devCommand } from './commands/dev';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, releaseCommand, upgradeTestCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, devCommand, bootCommand, releaseCommand, upgradeTestCommand, historyCommand, doctorCommand, serveCommand];

@@ -1,13 +1,19 @@
 import path from 'node:path';
-import type { Engine } from '../api/engine';
 import type { BuildDetail } from '../api/contract';
-import type { JobOutcome } from '../api/jobs';
-import { UsageError, type CliArgs } from './types';
+import { EngineError } from '../api/errors';
+import { EXIT_FAILED, EXIT_USAGE, UsageError, type CliArgs, type CliContext } from './types';
 
 /** The optional DIR positional shared by build/test/boot/validate: defaults to the current folder. */
 export function appliancePositional(args: CliArgs): string {
   if (args.positionals.length > 1) throw new UsageError(`expected at most one appliance folder, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
   return path.resolve(args.positionals[0] ?? '.');
+}
+
+export function parseBuildId(v: unknown, flag = '--build'): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(String(v).replace(/^#/, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a build number, got '${String(v)}'`);
+  return n;
 }
 
 /** The `build` object of --json output, shaped as documented in the README. */
@@ -17,6 +23,7 @@ export function buildJson(b: BuildDetail) {
     appliance: b.appliance,
     version: b.version,
     status: b.status,
+    testStatus: b.testStatus,
     durationMs: b.durationMs,
     ...(b.error ? { error: b.error } : {}),
     artifacts: b.artifacts.map((a) => ({
@@ -30,24 +37,16 @@ export function buildJson(b: BuildDetail) {
 }
 
 /**
- * Waits for a job; Ctrl-C (SIGINT) or SIGTERM cancels it and waits for its cleanup, so an
- * interrupted build leaves no partial artifact. A second Ctrl-C exits at once.
+ * An engine request refused before any work started: spec errors and bad requests are usage
+ * errors (exit 2), anything else a failure (exit 1). Prints it, and as JSON with --json.
  */
-export async function interruptible(engine: Engine, jobId: string, done: Promise<JobOutcome>): Promise<JobOutcome> {
-  let count = 0;
-  const onSignal = () => {
-    count++;
-    if (count === 1) {
-      process.stderr.write('\ncancelling (cleaning up; press Ctrl-C again to exit at once)…\n');
-      engine.jobs.cancel(jobId);
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await done;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+export function refused(ctx: CliContext, command: string, e: unknown): number {
+  if (!(e instanceof EngineError)) throw e;
+  const usage = e.code === 'spec' || e.code === 'invalid-request' || e.code === 'not-found';
+  ctx.err(e.code === 'spec' ? `${e.message}\n` : `yoke ${command}: ${e.message}\n`);
+  if (ctx.json) {
+    const problems = e.code === 'spec' ? (e.details as { problems?: unknown } | undefined)?.problems : undefined;
+    ctx.out(JSON.stringify({ error: { code: e.code, message: e.message, ...(problems ? { problems } : {}) } }) + '\n');
   }
+  return usage ? EXIT_USAGE : EXIT_FAILED;
 }

@@ -3,7 +3,7 @@ import type { DoctorReport } from '../api/contract';
 import { findKernel } from '../build/kernel';
 import { isStaticElf } from '../tools/busybox';
 import { aptInstallCommand, missingPackages, runningAsRoot } from './apt-command';
-import { findExecutable } from './find-executable';
+import { findExecutable } from '../tools/find-executable';
 import { probeKvm } from './kvm-probe';
 import { TOOL_CATALOGUE, type ToolSpec } from './tool-catalogue';
 import { readToolVersion } from './tool-version';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { findKernel } from '../build/kernel';
 import { findSetpriv, launchQemu } from '../vm/qemu-process';
 import { readCpuinfo, virtFlags } from './cpuinfo';
-import { findExecutable } from './find-executable';
+import { findExecutable } from '../tools/find-executable';
 import { readProbeCache, writeProbeCache, type AccelReport } from './probe-cache';
 import { readToolVersion } from './tool-version';
 

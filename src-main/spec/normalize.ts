@@ -35,7 +35,7 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
       overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : null,
       exclude: raw.rootfs?.exclude ?? [],
     },
-    services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run })),
+    services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run, ...(s.watch ? { watch: s.watch } : {}) })),
     disks: {
       os: { sizeBytes: bytes(raw.disks?.os?.size, DEFAULTS.osSize) },
       data:

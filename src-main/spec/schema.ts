@@ -65,6 +65,10 @@ const Service = strict('a service: a mapping with name and run', {
     .regex(new RegExp(SERVICE_NAME_PATTERN), why((v) => `bad service name ${describeValue(v)}: use letters, digits, '.', '_' and '-'`))
     .meta({ title: 'Service name' }),
   run: text('a shell command line').min(1, why(() => 'expected a shell command line, found an empty string')).meta({ title: 'Command line', description: 'Run by /bin/sh; restarted when it exits.' }),
+  watch: z
+    .array(text('a guest path, like /srv/www'), expected('a list of guest paths, like [/srv/www, /etc/app.conf]'))
+    .meta({ title: 'Watched paths', description: '`yoke dev` restarts this service when a file under one of these guest paths changes (default: paths its command line names).' })
+    .optional(),
 }).meta({ title: 'Service' });
 
 const DataDisk = strict('a mapping with size, label and mount', {

@@ -27,7 +27,8 @@ export interface ApplianceSpec {
   base: { kernel: 'auto' | string; userland: 'busybox' };
   /** overlay: absolute directory, or null when the spec has no `rootfs:` key */
   rootfs: { overlay: string | null; exclude: string[] };
-  services: { name: string; run: string }[];
+  /** watch: guest paths whose changes restart the service in `yoke dev` */
+  services: { name: string; run: string; watch?: string[] }[];
   /** data is null only when the spec says `data: none` (or `data: false`) */
   disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
   flavours: Record<string, { dataBytes: number }>;

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { ArtifactRow, BuildCheck, BuildDetail, BuildSummary, TestStatus } from '../api/contract';
+import type { ArtifactRow, BuildDetail, BuildStatus, BuildSummary, CheckResult, TestStatus } from '../api/contract';
 import { iso, isoOrNull } from './time';
 
-export type BuildStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type { BuildStatus } from '../api/contract';
 export type ArtifactKind = 'disk' | 'ova' | 'update-full' | 'update-diff' | 'log' | 'screenshot' | 'console';
 
 export interface NewBuild {
@@ -17,6 +17,8 @@ export interface NewBuild {
   parentId?: number | null;
   flavour?: string | null;
   createdAt?: number;
+  /** The process doing the build (default: this one); a build whose process is gone is interrupted. */
+  ownerPid?: number;
 }
 
 export interface BuildFinish {
@@ -97,24 +99,25 @@ type BuildRow = {
   id: number; appliance_id: number; appliance: string; version: string; status: BuildStatus; created_at: number;
   finished_at: number | null; duration_ms: number | null; inputs_hash: string | null; dir: string | null;
   build_dir: string | null; log_path: string | null; bytes: number | null; error: string | null; released: number;
-  parent_id: number | null; flavour: string | null;
+  parent_id: number | null; flavour: string | null; owner_pid: number | null;
 };
-type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'released' | 'error'> & {
-  test_status: TestStatus | null;
-};
+type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'released' | 'error' | 'finished_at'> & { test_status: string | null };
 
 // The history screen's rows as SQLite returns them in raw (array) mode.
-type RawListRow = [number, string, string, string, number, number | null, number | null, number, string | null, TestStatus | null];
+type RawListRow = [number, string, string, BuildStatus, number, number | null, number | null, number, string | null, string | null, number | null];
 
-// The status of the build's newest run of kind 'test' (upgrade runs do not count: they test
-// another build's upgrade); the test_runs_build index answers it per row.
-const LATEST_TEST_STATUS = `(SELECT t.status FROM test_runs t WHERE t.build_id = b.id AND t.kind = 'test'
-   ORDER BY t.started_at DESC, t.id DESC LIMIT 1)`;
+/** The newest test run (kind test) of a build; upgrade runs that used the build are not its test. */
+const TEST_STATUS_SQL = `(SELECT r.status FROM test_runs r WHERE r.build_id = b.id AND r.kind = 'test' ORDER BY r.started_at DESC, r.id DESC LIMIT 1)`;
+
+export function testStatusOf(runStatus: string | null): TestStatus {
+  return runStatus === null ? 'not-run' : (runStatus as TestStatus);
+}
 
 function toSummary(r: SummaryRow): BuildSummary {
   return {
-    id: r.id, appliance: r.appliance, version: r.version, status: r.status, createdAt: iso(r.created_at),
-    durationMs: r.duration_ms, bytes: r.bytes, released: r.released === 1, error: r.error, testStatus: r.test_status ?? 'not-run',
+    id: r.id, appliance: r.appliance, version: r.version, status: r.status, testStatus: testStatusOf(r.test_status), createdAt: iso(r.created_at),
+    durationMs: r.duration_ms, bytes: r.bytes, released: r.released === 1, error: r.error,
+    ...(r.status === 'interrupted' ? { interruptedAt: isoOrNull(r.finished_at) } : {}),
   };
 }
 
@@ -129,16 +132,13 @@ function toRecord(r: BuildRow): BuildRecord {
 
 type JsonStage = { name: string; status: string; cacheHit: number; durationMs: number };
 type JsonArtifact = { format: string; disk: 'os' | 'data' | null; kind: string; path: string; bytes: number; sha256: string };
-type JsonCheck = {
-  name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null;
-  runId: number; runKind: 'test' | 'upgrade'; fromBuildId: number | null;
-};
-type DetailRow = BuildRow & { test_status: TestStatus | null; stages: string; artifacts: string; checks: string };
+type JsonCheck = { name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null; line: number | null };
+type DetailRow = BuildRow & { stages: string; artifacts: string; checks: string; test_status: string | null };
 
 export function prepareBuildQueries(db: Database.Database, ensureAppliance: (name: string, dir: string, at: number) => number): BuildQueries {
   const insertBuild = db.prepare(
-    `INSERT INTO builds (appliance_id, version, status, created_at, inputs_hash, dir, build_dir, log_path, parent_id, flavour)
-     VALUES (@applianceId, @version, 'running', @createdAt, @inputsHash, @dir, @buildDir, @logPath, @parentId, @flavour)`,
+    `INSERT INTO builds (appliance_id, version, status, created_at, inputs_hash, dir, build_dir, log_path, parent_id, flavour, owner_pid)
+     VALUES (@applianceId, @version, 'running', @createdAt, @inputsHash, @dir, @buildDir, @logPath, @parentId, @flavour, @ownerPid)`,
   );
   const finish = db.prepare(
     `UPDATE builds SET status = @status, finished_at = @finishedAt,
@@ -158,7 +158,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     `INSERT INTO artifacts (build_id, format, disk, kind, path, bytes, sha256)
      VALUES (@buildId, @format, @disk, @kind, @path, @bytes, @sha256)`,
   );
-  const RAW_COLUMNS = `b.id, a.name, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error, ${LATEST_TEST_STATUS}`;
+  const RAW_COLUMNS = `b.id, a.name, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error, ${TEST_STATUS_SQL}, b.finished_at`;
   const listAllRaw = db
     .prepare<[number]>(`SELECT ${RAW_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id ORDER BY b.created_at DESC, b.id DESC LIMIT ?`)
     .raw(true);
@@ -177,18 +177,15 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
      ORDER BY b.created_at DESC, b.id DESC LIMIT 1`,
   );
   const detail = db.prepare<[number], DetailRow>(
-    `SELECT b.*, a.name AS appliance, ${LATEST_TEST_STATUS} AS test_status,
+    `SELECT b.*, a.name AS appliance, ${TEST_STATUS_SQL} AS test_status,
        (SELECT json_group_array(json_object('name', name, 'status', status, 'cacheHit', cache_hit, 'durationMs', duration_ms))
           FROM (SELECT * FROM stages WHERE build_id = b.id ORDER BY seq)) AS stages,
        (SELECT json_group_array(json_object('format', format, 'disk', disk, 'kind', kind, 'path', path, 'bytes', bytes, 'sha256', sha256))
           FROM (SELECT * FROM artifacts WHERE build_id = b.id ORDER BY id)) AS artifacts,
-       (SELECT json_group_array(json_object('name', name, 'kind', kind, 'status', status, 'message', message,
-                 'durationMs', duration_ms, 'phase', phase, 'runId', run_id, 'runKind', run_kind, 'fromBuildId', from_build_id))
-          -- The checks of the build's newest test run and of its newest upgrade run, each labelled.
-          FROM (SELECT c.*, r.kind AS run_kind, r.from_build_id FROM check_results c JOIN test_runs r ON r.id = c.run_id
-                WHERE c.run_id IN (SELECT (SELECT id FROM test_runs WHERE build_id = b.id AND kind = k ORDER BY started_at DESC, id DESC LIMIT 1)
-                                   FROM (SELECT 'test' AS k UNION ALL SELECT 'upgrade'))
-                ORDER BY r.kind = 'upgrade', c.seq)) AS checks
+       (SELECT json_group_array(json_object('name', name, 'kind', kind, 'status', status, 'message', message, 'durationMs', duration_ms, 'phase', phase, 'line', line))
+          FROM (SELECT * FROM check_results WHERE run_id =
+                  (SELECT id FROM test_runs WHERE build_id = b.id AND kind = 'test' ORDER BY started_at DESC, id DESC LIMIT 1)
+                ORDER BY seq)) AS checks
      FROM builds b JOIN appliances a ON a.id = b.appliance_id WHERE b.id = ?`,
   );
   const release = db.prepare('UPDATE builds SET released = ? WHERE id = ?');
@@ -210,6 +207,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
       insertBuild.run({
         applianceId, version: b.version, createdAt, inputsHash: b.inputsHash ?? null, dir: b.dir,
         buildDir: b.buildDir ?? null, logPath: b.logPath ?? null, parentId: b.parentId ?? null, flavour: b.flavour ?? null,
+        ownerPid: b.ownerPid ?? process.pid,
       }).lastInsertRowid,
     );
   });
@@ -245,8 +243,9 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
       // Raw rows (arrays) are about twice as fast to fetch as objects: this is the 10,000-build screen.
       const rows = (q.appliance === undefined ? listAllRaw.all(limit) : listOneRaw.all(q.appliance, limit)) as unknown as RawListRow[];
       return rows.map((r) => ({
-        id: r[0], appliance: r[1], version: r[2], status: r[3], createdAt: new Date(r[4]).toISOString(),
-        durationMs: r[5], bytes: r[6], released: r[7] === 1, error: r[8], testStatus: r[9] ?? 'not-run',
+        id: r[0], appliance: r[1], version: r[2], status: r[3], testStatus: testStatusOf(r[9]), createdAt: new Date(r[4]).toISOString(),
+        durationMs: r[5], bytes: r[6], released: r[7] === 1, error: r[8],
+        ...(r[3] === 'interrupted' ? { interruptedAt: r[10] === null ? null : new Date(r[10]).toISOString() } : {}),
       }));
     },
     getBuild(id) {
@@ -255,9 +254,9 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
       const artifacts: ArtifactRow[] = (JSON.parse(r.artifacts) as JsonArtifact[]).map((x) => ({
         format: x.format, ...(x.disk ? { disk: x.disk } : {}), kind: x.kind, path: x.path, bytes: x.bytes, sha256: x.sha256,
       }));
-      const checks: BuildCheck[] = (JSON.parse(r.checks) as JsonCheck[]).map((x) => ({
+      const checks: CheckResult[] = (JSON.parse(r.checks) as JsonCheck[]).map((x) => ({
         name: x.name, kind: x.kind, status: x.status, message: x.message, durationMs: x.durationMs, ...(x.phase ? { phase: x.phase } : {}),
-        runId: x.runId, runKind: x.runKind, fromBuildId: x.fromBuildId,
+        ...(x.line !== null && x.line !== undefined ? { line: x.line } : {}),
       }));
       return {
         ...toSummary(r),

@@ -132,6 +132,25 @@ export const migrations: readonly Migration[] = [
       DROP INDEX builds_history;
     `,
   },
+  {
+    version: 4,
+    // Facts that were guessed before: which process runs a build or run (so one whose process is
+    // gone is marked interrupted), the upgrade method a run used, the spec line of each check.
+    up: `
+      ALTER TABLE builds ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE test_runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE test_runs ADD COLUMN method TEXT CHECK (method IN ('swap','package'));
+      ALTER TABLE check_results ADD COLUMN line INTEGER;
+      CREATE INDEX test_runs_build_kind ON test_runs(build_id, kind, started_at DESC, id DESC);
+    `,
+    down: `
+      DROP INDEX test_runs_build_kind;
+      ALTER TABLE check_results DROP COLUMN line;
+      ALTER TABLE test_runs DROP COLUMN method;
+      ALTER TABLE test_runs DROP COLUMN owner_pid;
+      ALTER TABLE builds DROP COLUMN owner_pid;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1].version;

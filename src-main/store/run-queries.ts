@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { CheckResult } from '../api/contract';
+import type { CheckResult, RunSummary, UpgradeMethod } from '../api/contract';
+import { iso, isoOrNull } from './time';
 
 export type TestRunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -11,6 +12,10 @@ export interface NewTestRun {
   consoleLog?: string | null;
   screenshot?: string | null;
   startedAt?: number;
+  /** For an upgrade test: how NEW was put in place. */
+  method?: UpgradeMethod | null;
+  /** The process running it (default: this one); a run whose process is gone is interrupted. */
+  ownerPid?: number;
 }
 
 export interface TestRunFinish {
@@ -26,11 +31,13 @@ export interface RunQueries {
   addCheckResult(runId: number, c: CheckResult & { seq?: number }): void;
   finishTestRun(id: number, f: TestRunFinish): void;
   /** The upgrade matrix: every finished upgrade run between builds of one appliance, newest first. */
-  listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }[];
+  listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus; method: UpgradeMethod | null }[];
   /** The console log of the newest finished test run of a build (for its boot time). */
   latestConsoleLog(buildId: number): string | null;
   /** One test run (any kind) with its check results in order, or null. */
   getTestRun(id: number): TestRunRecord | null;
+  /** Test and upgrade runs, newest first (the history). */
+  listRuns(q?: { appliance?: string; limit?: number }): RunSummary[];
 }
 
 export interface TestRunRecord {
@@ -42,6 +49,8 @@ export interface TestRunRecord {
   startedAt: number;
   finishedAt: number | null;
   consoleLog: string | null;
+  screenshot: string | null;
+  method: UpgradeMethod | null;
   checks: CheckResult[];
 }
 
@@ -51,39 +60,55 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
      ORDER BY started_at DESC, id DESC LIMIT 1`,
   );
   const insertRun = db.prepare(
-    `INSERT INTO test_runs (build_id, kind, status, started_at, from_build_id, console_log, screenshot)
-     VALUES (@buildId, @kind, 'running', @startedAt, @fromBuildId, @consoleLog, @screenshot)`,
+    `INSERT INTO test_runs (build_id, kind, status, started_at, from_build_id, console_log, screenshot, method, owner_pid)
+     VALUES (@buildId, @kind, 'running', @startedAt, @fromBuildId, @consoleLog, @screenshot, @method, @ownerPid)`,
   );
   const insertCheck = db.prepare(
-    `INSERT INTO check_results (run_id, seq, name, kind, status, message, duration_ms, phase)
+    `INSERT INTO check_results (run_id, seq, name, kind, status, message, duration_ms, phase, line)
      VALUES (@runId, COALESCE(@seq, (SELECT COALESCE(MAX(seq), -1) + 1 FROM check_results WHERE run_id = @runId)),
-             @name, @kind, @status, @message, @durationMs, @phase)`,
+             @name, @kind, @status, @message, @durationMs, @phase, @line)`,
   );
   const finish = db.prepare(
     `UPDATE test_runs SET status = @status, finished_at = @finishedAt,
        console_log = COALESCE(@consoleLog, console_log), screenshot = COALESCE(@screenshot, screenshot)
      WHERE id = @id`,
   );
-  const upgradeRuns = db.prepare<[string], { id: number; buildId: number; fromBuildId: number; status: TestRunStatus }>(
-    `SELECT r.id AS id, r.build_id AS buildId, r.from_build_id AS fromBuildId, r.status AS status
+  const upgradeRuns = db.prepare<[string], { id: number; buildId: number; fromBuildId: number; status: TestRunStatus; method: UpgradeMethod | null }>(
+    `SELECT r.id AS id, r.build_id AS buildId, r.from_build_id AS fromBuildId, r.status AS status, r.method AS method
      FROM test_runs r JOIN builds b ON b.id = r.build_id JOIN appliances a ON a.id = b.appliance_id
      WHERE a.name = ? AND r.kind = 'upgrade' AND r.from_build_id IS NOT NULL
      ORDER BY r.started_at DESC, r.id DESC`,
   );
-  const oneRun = db.prepare<[number], { id: number; buildId: number; kind: 'test' | 'upgrade'; fromBuildId: number | null; status: TestRunStatus; startedAt: number; finishedAt: number | null; consoleLog: string | null }>(
+  const oneRun = db.prepare<[number], Omit<TestRunRecord, 'checks'>>(
     `SELECT id, build_id AS buildId, kind, from_build_id AS fromBuildId, status, started_at AS startedAt,
-            finished_at AS finishedAt, console_log AS consoleLog
+            finished_at AS finishedAt, console_log AS consoleLog, screenshot, method
      FROM test_runs WHERE id = ?`,
   );
-  const runChecks = db.prepare<[number], { name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null }>(
-    'SELECT name, kind, status, message, duration_ms AS durationMs, phase FROM check_results WHERE run_id = ? ORDER BY seq',
+  const runChecks = db.prepare<[number], { name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null; line: number | null }>(
+    'SELECT name, kind, status, message, duration_ms AS durationMs, phase, line FROM check_results WHERE run_id = ? ORDER BY seq',
   );
+  type RunRow = { id: number; kind: 'test' | 'upgrade'; buildId: number; fromBuildId: number | null; appliance: string; version: string; status: TestRunStatus; method: UpgradeMethod | null; startedAt: number; finishedAt: number | null };
+  const RUN_COLUMNS = `r.id, r.kind, r.build_id AS buildId, r.from_build_id AS fromBuildId, a.name AS appliance, b.version, r.status, r.method,
+     r.started_at AS startedAt, r.finished_at AS finishedAt
+     FROM test_runs r JOIN builds b ON b.id = r.build_id JOIN appliances a ON a.id = b.appliance_id`;
+  const allRuns = db.prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} ORDER BY r.started_at DESC, r.id DESC LIMIT ?`);
+  const runsOf = db.prepare<[string, number], RunRow>(`SELECT ${RUN_COLUMNS} WHERE a.name = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?`);
+  const toRunSummary = (r: RunRow): RunSummary => ({
+    ...r,
+    startedAt: iso(r.startedAt),
+    finishedAt: isoOrNull(r.finishedAt),
+    durationMs: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
+  });
   return {
     getTestRun(id) {
       const r = oneRun.get(id);
       if (!r) return null;
-      const checks = runChecks.all(id).map(({ phase, ...c }) => ({ ...c, ...(phase ? { phase } : {}) }));
+      const checks = runChecks.all(id).map(({ phase, line, ...c }) => ({ ...c, ...(phase ? { phase } : {}), ...(line !== null ? { line } : {}) }));
       return { ...r, checks };
+    },
+    listRuns(q = {}) {
+      const limit = q.limit ?? -1;
+      return (q.appliance === undefined ? allRuns.all(limit) : runsOf.all(q.appliance, limit)).map(toRunSummary);
     },
     listUpgradeRuns: (appliance) => upgradeRuns.all(appliance),
     latestConsoleLog: (buildId) => latestLog.get(buildId)?.console_log ?? null,
@@ -91,13 +116,13 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
       Number(
         insertRun.run({
           buildId: r.buildId, kind: r.kind, startedAt: r.startedAt ?? Date.now(), fromBuildId: r.fromBuildId ?? null,
-          consoleLog: r.consoleLog ?? null, screenshot: r.screenshot ?? null,
+          consoleLog: r.consoleLog ?? null, screenshot: r.screenshot ?? null, method: r.method ?? null, ownerPid: r.ownerPid ?? process.pid,
         }).lastInsertRowid,
       ),
     addCheckResult(runId, c) {
       insertCheck.run({
         runId, seq: c.seq ?? null, name: c.name, kind: c.kind, status: c.status, message: c.message,
-        durationMs: Math.round(c.durationMs), phase: c.phase ?? null,
+        durationMs: Math.round(c.durationMs), phase: c.phase ?? null, line: c.line ?? null,
       });
     },
     finishTestRun(id, f) {

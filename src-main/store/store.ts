@@ -23,10 +23,11 @@ export interface Store extends ApplianceQueries, BuildQueries, RunQueries, VmQue
   /** Runs fn in one write transaction (many inserts at once are much faster that way). */
   transaction<T>(fn: () => T): T;
   /**
-   * After a crash nothing is still running: builds, test runs and VMs left 'running' become
-   * 'interrupted'. Call at start-up, after the VM reaper has read listVms({status:'running'}).
+   * Builds and test runs left 'running' by a process that no longer exists (`alive` says which
+   * owners still run) become 'interrupted', finished now. Returns their ids, so the caller can
+   * remove what they half wrote. Rows from before owners were recorded count as orphaned.
    */
-  markInterrupted(now?: number): { builds: number; testRuns: number; vms: number };
+  markInterrupted(alive: (pid: number) => boolean, now?: number): { builds: { id: number; buildDir: string | null }[]; testRuns: number[] };
   /** The connection's settings as SQLite reports them (for the doctor and tests). */
   pragmas(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeout: number };
   close(): void;
@@ -113,17 +114,21 @@ function assemble(db: Database.Database, file: string): Store {
   const builds = prepareBuildQueries(db, appliances.ensureAppliance);
   const runs = prepareRunQueries(db);
   const vms = prepareVmQueries(db);
-  const interruptBuilds = db.prepare(
-    `UPDATE builds SET status = 'interrupted', finished_at = @now, duration_ms = @now - created_at,
-       error = COALESCE(error, 'Yoke stopped before this build finished.') WHERE status = 'running'`,
+  const runningBuilds = db.prepare<[], { id: number; owner: number | null; buildDir: string | null }>(
+    `SELECT id, owner_pid AS owner, build_dir AS buildDir FROM builds WHERE status = 'running'`,
   );
-  const interruptRuns = db.prepare(`UPDATE test_runs SET status = 'interrupted', finished_at = @now WHERE status = 'running'`);
-  const interruptVms = db.prepare(`UPDATE vms SET status = 'interrupted', stopped_at = @now WHERE status = 'running'`);
-  const markInterrupted = db.transaction((now: number) => ({
-    builds: interruptBuilds.run({ now }).changes,
-    testRuns: interruptRuns.run({ now }).changes,
-    vms: interruptVms.run({ now }).changes,
-  }));
+  const runningRuns = db.prepare<[], { id: number; owner: number | null }>(`SELECT id, owner_pid AS owner FROM test_runs WHERE status = 'running'`);
+  const interruptBuild = db.prepare(
+    `UPDATE builds SET status = 'interrupted', finished_at = @now, duration_ms = @now - created_at,
+       error = COALESCE(error, 'The Yoke process running this build stopped before it finished.') WHERE id = @id AND status = 'running'`,
+  );
+  const interruptRun = db.prepare(`UPDATE test_runs SET status = 'interrupted', finished_at = @now WHERE id = @id AND status = 'running'`);
+  const markInterrupted = db.transaction((alive: (pid: number) => boolean, now: number) => {
+    const orphan = (owner: number | null) => owner === null || !alive(owner);
+    const builds = runningBuilds.all().filter((b) => orphan(b.owner) && interruptBuild.run({ id: b.id, now }).changes > 0);
+    const testRuns = runningRuns.all().filter((r) => orphan(r.owner) && interruptRun.run({ id: r.id, now }).changes > 0);
+    return { builds: builds.map((b) => ({ id: b.id, buildDir: b.buildDir })), testRuns: testRuns.map((r) => r.id) };
+  });
   const { ensureAppliance: _internal, ...applianceApi } = appliances;
   return {
     file,
@@ -133,7 +138,7 @@ function assemble(db: Database.Database, file: string): Store {
     ...runs,
     ...vms,
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    markInterrupted: (now = Date.now()) => markInterrupted(now),
+    markInterrupted: (alive, now = Date.now()) => markInterrupted(alive, now),
     pragmas: () => ({
       journalMode: db.pragma('journal_mode', { simple: true }) as string,
       synchronous: db.pragma('synchronous', { simple: true }) as number,

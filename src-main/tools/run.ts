@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
-import { findExecutable } from '../host/find-executable';
+import { findExecutable } from './find-executable';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {

@@ -1,4 +1,4 @@
-import type { Machine } from './machine';
+import type { VirtualMachine as Machine } from './hypervisor';
 
 const PANIC = /Kernel panic - not syncing[^\n]*/;
 

@@ -27,14 +27,15 @@ function outcome(job: JobView): { text: string; tone: string } {
 function LatestJob() {
   const job = useJobs((s) => jobToShow(s.jobs, s.order));
   if (!job) return <span className="muted">No jobs running</span>;
-  const pct = Math.round(job.fraction * 100);
   if (job.status === 'running') {
+    const pct = job.fraction === null ? null : Math.round(job.fraction * 100);
     return (
       <span className="job">
         <span className="job-title">{job.title}</span>
         <span className="muted">{job.stage}</span>
-        <progress max={100} value={pct} aria-label={`${job.title}: ${pct}%`} />
-        <span className="mono">{pct}%</span>
+        {/* A progress element without a value is indeterminate: nothing to promise yet. */}
+        {pct === null ? <progress aria-label={`${job.title}: working`} /> : <progress max={100} value={pct} aria-label={`${job.title}: ${pct}%`} />}
+        <span className="mono">{pct === null ? '' : `${pct}%`}</span>
       </span>
     );
   }

@@ -109,11 +109,3 @@ export class FilteredIndex {
   }
 }
 
-const STORED = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\s+(debug|info|warn|error)\s+(.*)$/;
-
-/** A line of a stored build log (`ISO-time level text`) as a LogLine. */
-export function parseStoredLine(raw: string): LogLine {
-  const m = STORED.exec(raw);
-  if (!m) return { t: 0, level: 'info', text: raw };
-  return { t: Date.parse(m[1]), level: m[2] as LogLevel, text: m[3] };
-}

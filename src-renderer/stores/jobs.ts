@@ -5,8 +5,10 @@ export interface JobView {
   jobId: string;
   kind: string;
   title: string;
+  /** What the job is doing now (its phase and message). */
   stage: string;
-  fraction: number;
+  /** 0..1 of the whole job, never backwards; null while it cannot be known. */
+  fraction: number | null;
   message?: string;
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   error?: string;
@@ -38,6 +40,7 @@ export function startJobTracking(): void {
       order: [...s.order.filter((id) => id !== p.jobId), p.jobId].slice(-20),
     })),
   );
-  subscribe('job.progress', (p) => update(p.jobId, { stage: p.stage, fraction: p.fraction, message: p.message }));
-  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, buildId: p.buildId, fraction: 1, finishedAt: Date.now() }));
+  subscribe('job.progress', (p) => update(p.jobId, { stage: p.phase, fraction: p.fraction, message: p.message }));
+  subscribe('job.build', (p) => update(p.jobId, { buildId: p.buildId }));
+  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, ...(p.buildId !== undefined ? { buildId: p.buildId } : {}), ...(p.status === 'succeeded' ? { fraction: 1 } : {}), finishedAt: Date.now() }));
 }

@@ -12,7 +12,7 @@ export const SCREENS: ReadonlyArray<{ id: Screen; label: string; key: string }> 
   { id: 'settings', label: 'Settings', key: '5' },
 ];
 
-export type ApplianceTab = 'overview' | 'build';
+export type ApplianceTab = 'overview' | 'build' | 'live';
 
 interface NavigationState {
   screen: Screen;
@@ -27,6 +27,7 @@ const initialScreen = recall<Screen>('screen', 'appliances');
 
 export const useNavigation = create<NavigationState>((set) => ({
   screen: SCREENS.some((s) => s.id === initialScreen) ? initialScreen : 'appliances',
+  // Live is not restored: it shows a loop that a reload does not restart.
   applianceTab: recall<ApplianceTab>('applianceTab', 'overview') === 'build' ? 'build' : 'overview',
   go: (screen) => {
     remember('screen', screen);

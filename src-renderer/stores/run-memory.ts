@@ -1,5 +1,4 @@
 import { invoke } from '../api/client';
-import { parseStoredLine } from '../lib/log-buffer';
 import { recall, remember } from '../lib/remember';
 import { useAppliance } from './appliance';
 import { useRun, type RunStatus } from './run';
@@ -32,7 +31,7 @@ export async function restoreContext(): Promise<void> {
   await useAppliance.getState().restore();
   const last = recall<LastRun | null>('lastRun', null);
   if (!last || useRun.getState().status !== 'idle') return;
-  useRun.setState({ ...last, jobId: null, stage: '', stageFraction: 1 });
+  useRun.setState({ ...last, jobId: null, stage: '', fraction: last.status === 'succeeded' ? 1 : null });
   if (last.buildId === null) return;
   const [detail, log] = await Promise.all([invoke('builds.get', { id: last.buildId }), invoke('builds.log', { id: last.buildId, tail: 20_000 })]);
   // The person may have started something new meanwhile: then this is stale.
@@ -42,15 +41,13 @@ export async function restoreContext(): Promise<void> {
     useRun.setState({
       detail: d,
       stages: d.stages.map((x) => ({ name: x.name, status: x.status, cached: x.cacheHit, durationMs: x.durationMs, startedAt: 0 })),
-      checks: d.checks
-        .filter((c) => c.runKind === 'test')
-        .map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 })),
+      checks: d.checks.map((c) => ({ ...c, seenAt: 0 })),
     });
   }
   if (log.ok) {
     const s = useRun.getState();
     s.log.clear();
-    s.log.append(log.value.lines.map(parseStoredLine));
+    s.log.append(log.value.lines);
     useRun.setState({ logVersion: s.logVersion + 1 });
   }
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BuildDetail, EventPayload } from '../../src-main/api/contract';
+import type { BuildDetail, CheckState, EventPayload } from '../../src-main/api/contract';
 import { invoke, subscribe } from '../api/client';
 import { LogBuffer } from '../lib/log-buffer';
 import { askNotificationPermission, notify } from '../lib/notify';
@@ -13,20 +13,12 @@ export interface StageView {
   startedAt: number;
 }
 
-export interface CheckView {
-  name: string;
-  kind: string;
-  state: 'waiting' | 'passed' | 'failed';
-  elapsedMs: number;
+/** A check as the engine reports it (the contract's CheckState), plus when this page last heard of it. */
+export type CheckView = Omit<CheckState, 'message'> & {
   message?: string;
-  phase?: string;
-  /** While waiting: what the latest failed try saw. */
-  lastSeen?: string;
-  /** The check's line in appliance.yaml. */
-  line?: number;
   /** Client clock of the last event, so a waiting check's timer keeps ticking between events. */
   seenAt: number;
-}
+};
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -39,10 +31,11 @@ interface RunState {
   error: string | null;
   startedAt: number;
   finishedAt: number | null;
+  /** What the job says it is doing now. */
   stage: string;
-  stageFraction: number;
+  /** The job's one progress figure (0..1, never backwards), null while it cannot be known. */
+  fraction: number | null;
   stages: StageView[];
-  expectedStages: number;
   checks: CheckView[];
   buildId: number | null;
   detail: BuildDetail | null;
@@ -54,7 +47,6 @@ interface RunState {
 }
 
 const NOTIFY_AFTER_MS = 10_000;
-const STAGE_LINE = /^stage (\S+): (\w+)( \(cached\))? in (\d+) ms$/;
 
 /** The build or test the user started from the Build view, as its events arrive. */
 export const useRun = create<RunState>((set, get) => ({
@@ -67,9 +59,8 @@ export const useRun = create<RunState>((set, get) => ({
   startedAt: 0,
   finishedAt: null,
   stage: '',
-  stageFraction: 0,
+  fraction: 0,
   stages: [],
-  expectedStages: 0,
   checks: [],
   buildId: null,
   detail: null,
@@ -90,14 +81,13 @@ export const useRun = create<RunState>((set, get) => ({
       startedAt: Date.now(),
       finishedAt: null,
       stage: '',
-      stageFraction: 0,
+      fraction: 0,
       stages: [],
       checks: [],
       buildId: null,
       detail: null,
       logVersion: get().logVersion + 1,
     });
-    void expectStages(appliance);
     const r = kind === 'build' ? await invoke('build.start', { dir }) : await invoke('test.start', { dir });
     if (!r.ok) {
       set({ status: 'failed', error: r.error.message, finishedAt: Date.now() });
@@ -115,15 +105,6 @@ export const useRun = create<RunState>((set, get) => ({
   },
 }));
 
-/** The stage count of the appliance's last build, so the progress bar has a denominator. */
-async function expectStages(appliance: string): Promise<void> {
-  const list = await invoke('builds.list', { appliance, limit: 5 });
-  const last = list.ok ? list.value.find((b) => b.status === 'succeeded') : undefined;
-  if (!last) return;
-  const detail = await invoke('builds.get', { id: last.id });
-  if (detail.ok) useRun.setState({ expectedStages: detail.value.stages.length });
-}
-
 function mine(jobId: string): boolean {
   return useRun.getState().jobId === jobId;
 }
@@ -135,44 +116,37 @@ function onStarted(p: EventPayload<'job.started'>): void {
 
 function onProgress(p: EventPayload<'job.progress'>): void {
   if (!mine(p.jobId)) return;
-  const s = useRun.getState();
-  // A test that builds first forwards the build's stages as "build: NAME".
-  const name = p.stage.replace(/^build: /, '');
-  const stages = s.stages.slice();
-  const known = stages.findIndex((x) => x.name === name);
-  if (known === -1) stages.push({ name, status: 'running', cached: false, durationMs: 0, startedAt: Date.now() });
-  else if (p.fraction >= 1 && stages[known].status === 'running') {
-    stages[known] = { ...stages[known], status: 'succeeded', durationMs: Date.now() - stages[known].startedAt };
-  }
-  useRun.setState({ stage: name, stageFraction: p.fraction, stages });
+  useRun.setState({ stage: p.message ? `${p.phase}: ${p.message}` : p.phase, fraction: p.fraction });
+}
+
+/** Stages as the engine reports them (typed events; a test that builds first sends its build's). */
+function onStage(p: EventPayload<'job.stage'>): void {
+  if (!mine(p.jobId)) return;
+  const stages = useRun.getState().stages.slice();
+  const i = stages.findIndex((x) => x.name === p.name);
+  const next: StageView = { name: p.name, status: p.status, cached: p.cacheHit, durationMs: p.durationMs, startedAt: i === -1 ? Date.now() : stages[i].startedAt };
+  if (i === -1) stages.push(next);
+  else stages[i] = next;
+  useRun.setState({ stages });
+}
+
+function onBuild(p: EventPayload<'job.build'>): void {
+  if (mine(p.jobId)) useRun.setState({ buildId: p.buildId });
 }
 
 function onLog(p: EventPayload<'job.log'>): void {
   if (!mine(p.jobId)) return;
   const s = useRun.getState();
   s.log.append(p.lines);
-  // The engine logs each finished stage with its duration and cache hit; use it before builds.get.
-  let stages: StageView[] | null = null;
-  for (const line of p.lines) {
-    const m = STAGE_LINE.exec(line.text);
-    if (!m) continue;
-    stages ??= s.stages.slice();
-    const i = stages.findIndex((x) => x.name === m[1]);
-    const next = { name: m[1], status: m[2], cached: Boolean(m[3]), durationMs: Number(m[4]), startedAt: i === -1 ? Date.now() : stages[i].startedAt };
-    if (i === -1) stages.push(next);
-    else stages[i] = next;
-  }
-  useRun.setState(stages ? { logVersion: s.logVersion + 1, stages } : { logVersion: s.logVersion + 1 });
+  useRun.setState({ logVersion: s.logVersion + 1 });
 }
 
 function onCheck(p: EventPayload<'test.check'>): void {
   if (!mine(p.jobId)) return;
   const checks = useRun.getState().checks.slice();
+  const { jobId: _job, runId: _run, ...check } = p;
+  const view: CheckView = { ...check, seenAt: Date.now() };
   const i = checks.findIndex((c) => c.name === p.name && c.phase === p.phase);
-  const view: CheckView = {
-    name: p.name, kind: p.kind, state: p.state, elapsedMs: p.elapsedMs, message: p.message, phase: p.phase, seenAt: Date.now(),
-    lastSeen: p.lastSeen ?? (p.state === 'waiting' && i !== -1 ? checks[i].lastSeen : undefined), line: p.line ?? (i !== -1 ? checks[i].line : undefined),
-  };
   if (i === -1) checks.push(view);
   else checks[i] = view;
   useRun.setState({ checks });
@@ -182,7 +156,7 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
   if (!mine(p.jobId)) return;
   const s = useRun.getState();
   const finishedAt = Date.now();
-  useRun.setState({ status: p.status, error: p.error ?? null, finishedAt, buildId: p.buildId ?? null, stageFraction: 1 });
+  useRun.setState({ status: p.status, error: p.error ?? null, finishedAt, buildId: p.buildId ?? s.buildId, fraction: p.status === 'succeeded' ? 1 : s.fraction });
   if (finishedAt - s.startedAt > NOTIFY_AFTER_MS) {
     notify(`${s.title}: ${p.status}`, p.error ?? `Finished in ${Math.round((finishedAt - s.startedAt) / 1000)} s`);
   }
@@ -195,10 +169,7 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
     patch.stages = detail.stages.map((x) => ({ name: x.name, status: x.status, cached: x.cacheHit, durationMs: x.durationMs, startedAt: 0 }));
   }
   if (detail.checks.length > 0) {
-    const lines = new Map(useRun.getState().checks.map((c) => [c.name, c.line]));
-    patch.checks = detail.checks
-      .filter((c) => c.runKind === 'test')
-      .map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: finishedAt, line: lines.get(c.name) }));
+    patch.checks = detail.checks.map((c) => ({ ...c, seenAt: finishedAt }));
   }
   useRun.setState(patch);
 }
@@ -206,6 +177,8 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
 export function startRunTracking(): void {
   subscribe('job.started', onStarted);
   subscribe('job.progress', onProgress);
+  subscribe('job.stage', onStage);
+  subscribe('job.build', onBuild);
   subscribe('job.log', onLog);
   subscribe('test.check', onCheck);
   subscribe('job.finished', (p) => void onFinished(p));

@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../src-main/api/engine';
-import { startBuild } from '../../src-main/api/build-job';
-import { bootFilesOf } from '../../src-main/api/build-inputs';
+import { startBuild } from '../../src-main/jobs/build-job';
+import { bootFilesOf } from '../../src-main/jobs/build-files';
 import { CONTROL_FLAG } from '../../src-main/build/init';
 import { probeAccel } from '../../src-main/host/kvm-probe';
 import { Machine } from '../../src-main/vm/machine';
-import { startUpgradeTest } from '../../src-main/upgrade/upgrade-test';
+import { startUpgradeTest } from '../../src-main/jobs/upgrade-test';
 
 export interface UpgradeBench {
   upgradeMs: number;
@@ -59,9 +59,11 @@ export async function upgradeBench(o: { home: string; oldDir: string; newDir: st
     const floorMs = await floor(engine, oldId, newId, 'echo keep-me > /data/marker', 'grep -q keep-me /data/marker');
     const t0 = performance.now();
     const t = startUpgradeTest(engine, { toBuildId: newId, from: String(oldId), method: o.method ?? 'swap' });
-    const report = await t.report;
+    const outcome = await t.done;
     const upgradeMs = performance.now() - t0;
-    return { upgradeMs, floorMs, ratio: upgradeMs / floorMs, status: report.pairs[0]?.status ?? 'none' };
+    const runId = outcome.runIds?.[0];
+    const status = runId === undefined ? 'none' : (engine.store().getTestRun(runId)?.status ?? 'none');
+    return { upgradeMs, floorMs, ratio: upgradeMs / floorMs, status };
   } finally {
     await engine.close();
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf } from '../support/imports';
 
 // The layers of the architecture, checked by a machine (see design/style.md):
 //   (a) the renderer imports nothing from src-main but the contract, and no node: builtins;
@@ -18,19 +19,6 @@ export interface Violation {
   file: string;
   rule: 'renderer-imports-main' | 'renderer-imports-node' | 'electron-outside-shell' | 'contract-imports' | 'raw-ipc';
   detail: string;
-}
-
-/** Module specifiers of import/export-from/require/import() statements. */
-export function importsOf(source: string): string[] {
-  const out: string[] = [];
-  const patterns = [
-    /\bimport\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?['"]([^'"]+)['"]/g,
-    /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})(?:\s+as\s+\w+)?\s+from\s+['"]([^'"]+)['"]/g,
-    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const re of patterns) for (const m of source.matchAll(re)) out.push(m[1]);
-  return out;
 }
 
 function isNodeBuiltin(spec: string): boolean {

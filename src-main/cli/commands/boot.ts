@@ -1,12 +1,8 @@
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { startBuild, upToDateBuild } from '../../api/build-job';
-import { requireSpec } from '../../api/spec-gate';
-import { EngineError } from '../../api/errors';
-import { launchBuildVm } from '../../api/vm-service';
-import { followJob } from '../progress';
-import { appliancePositional, interruptible } from '../shared';
-import { parseBuildId } from './test';
+import { runJob } from '../job';
+import { appliancePositional, parseBuildId, refused } from '../shared';
+import { untilVmGone } from './vm-wait';
 
 const DETACH = 0x1d; // Ctrl-]
 
@@ -26,60 +22,64 @@ Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
       if (buildId === undefined) {
-        let spec;
+        const dir = appliancePositional(args);
+        let prepared;
         try {
-          spec = requireSpec(appliancePositional(args));
+          prepared = await engine.request('boot.prepare', { dir });
         } catch (e) {
-          if (e instanceof EngineError && e.code === 'spec') {
-            ctx.err(`${e.message}\n`);
-            return EXIT_USAGE;
+          return refused(ctx, 'boot', e);
+        }
+        if ('jobId' in prepared) {
+          const outcome = await runJob(engine, ctx, async () => prepared);
+          if (outcome.status !== 'succeeded') {
+            ctx.err(`build ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+            return EXIT_FAILED;
           }
-          throw e;
         }
-        buildId = upToDateBuild(engine, spec) ?? undefined;
+        buildId = prepared.buildId;
       }
-      if (buildId === undefined) {
-        const b = startBuild(engine, { dir: appliancePositional(args) });
-        const stop = followJob(engine, ctx, b.jobId);
-        const outcome = await interruptible(engine, b.jobId, b.done);
-        stop();
-        if (outcome.status !== 'succeeded') {
-          ctx.err(`build failed: ${outcome.error}\n`);
-          return EXIT_FAILED;
-        }
-        buildId = b.buildId;
+      let vmId: string;
+      try {
+        vmId = (await engine.request('vms.boot', { buildId, snapshot: Boolean(args.values.snapshot) })).vmId;
+      } catch (e) {
+        return refused(ctx, 'boot', e);
       }
-      const live = await launchBuildVm(engine, { buildId, purpose: 'boot', snapshot: Boolean(args.values.snapshot) });
-      const vm = live.machine;
-      ctx.err(`VM ${vm.vmid}: ${live.spec.name} ${live.spec.version} (build #${buildId}, ${vm.vmInfo?.accel})${args.values.snapshot ? ', snapshot: writes are discarded' : ''}\n`);
-      for (const f of vm.forwards) ctx.err(`  guest port ${f.guest} -> http://127.0.0.1:${f.host}/\n`);
+      const vm = (await engine.request('vms.list', {})).find((v) => v.id === vmId);
+      ctx.err(`VM ${vmId}: ${vm?.appliance} ${vm?.version} (build #${buildId}, ${vm?.accel})${args.values.snapshot ? ', snapshot: writes are discarded' : ''}\n`);
+      for (const f of vm?.forwards ?? []) ctx.err(`  guest port ${f.guest} -> http://127.0.0.1:${f.host}/\n`);
       ctx.err('  Ctrl-] to power off\n\n');
+      // The console streams as vm.console events, acknowledged as soon as they are written.
+      const off = engine.on((event, payload) => {
+        if (event !== 'vm.console') return;
+        const p = payload as { id: string; data: string };
+        if (p.id !== vmId) return;
+        process.stdout.write(p.data);
+        void engine.call('vms.ack', { id: vmId, chars: p.data.length });
+      });
+      const { backlog } = await engine.request('vms.attach', { id: vmId });
+      process.stdout.write(backlog);
       const stdin = process.stdin;
-      const off = vm.console.onData((text) => process.stdout.write(text));
-      process.stdout.write(vm.console.output);
       let presses = 0;
       const onKey = (buf: Buffer) => {
         if (buf.includes(DETACH)) {
           presses++;
           ctx.err('\r\n[yoke] powering off…\r\n');
-          void (presses > 1 ? vm.kill() : vm.stop({ graceMs: 10_000 }));
+          void engine.call('vms.stop', { id: vmId, force: presses > 1 });
           return;
         }
-        vm.console.write(buf);
+        void engine.call('vms.input', { id: vmId, data: buf.toString('utf8') });
       };
       if (stdin.isTTY) stdin.setRawMode(true);
       stdin.on('data', onKey);
       stdin.resume();
-      const onSignal = () => void vm.stop({ graceMs: 10_000 });
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      await vm.exited;
-      off();
-      stdin.off('data', onKey);
-      if (stdin.isTTY) stdin.setRawMode(false);
-      stdin.pause();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      try {
+        await untilVmGone(engine, vmId, { stopOnSignal: true });
+      } finally {
+        off();
+        stdin.off('data', onKey);
+        if (stdin.isTTY) stdin.setRawMode(false);
+        stdin.pause();
+      }
       ctx.err('\n[yoke] VM stopped\n');
       return EXIT_OK;
     } finally {

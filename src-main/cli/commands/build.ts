@@ -1,10 +1,8 @@
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { EngineError } from '../../api/errors';
-import { startBuild } from '../../api/build-job';
-import { followJob, formatBytes, formatMs } from '../progress';
-import { appliancePositional, buildJson, interruptible } from '../shared';
-import { parseBuildId } from './test';
+import { formatBytes, formatMs } from '../progress';
+import { runJob } from '../job';
+import { appliancePositional, buildJson, parseBuildId, refused } from '../shared';
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -28,30 +26,33 @@ export const buildCommand: CliCommand = {
   },
   async run(ctx, args) {
     const dir = appliancePositional(args);
+    const diffFrom = parseBuildId(args.values['diff-from'], '--diff-from');
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
-      let started;
+      let buildId = 0;
+      let outcome;
       try {
-        started = startBuild(engine, {
-          dir,
-          flavour: args.values.flavour as string | undefined,
-          outputs: args.values.output ? String(args.values.output).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-          noCache: Boolean(args.values['no-cache']),
-          strict: Boolean(args.values.strict),
-          ...(args.values['diff-from'] !== undefined ? { diffFrom: parseBuildId(args.values['diff-from']) } : {}),
-        });
+        outcome = await runJob(
+          engine,
+          ctx,
+          async () => {
+            const r = await engine.request('build.start', {
+              dir,
+              flavour: args.values.flavour as string | undefined,
+              outputs: args.values.output ? String(args.values.output).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+              noCache: Boolean(args.values['no-cache']),
+              strict: Boolean(args.values.strict),
+              ...(diffFrom !== undefined ? { diffFrom } : {}),
+            });
+            buildId = r.buildId;
+            return r;
+          },
+          { verbose: Boolean(args.values.verbose) },
+        );
       } catch (e) {
-        if (e instanceof EngineError && e.code === 'spec') {
-          ctx.err(`${e.message}\n`);
-          if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'spec', problems: (e.details as { problems: unknown }).problems } }) + '\n');
-          return EXIT_USAGE;
-        }
-        throw e;
+        return refused(ctx, 'build', e);
       }
-      const stop = followJob(engine, ctx, started.jobId, { verbose: Boolean(args.values.verbose) });
-      const outcome = await interruptible(engine, started.jobId, started.done);
-      stop();
-      const build = engine.store().getBuild(started.buildId)!;
+      const build = await engine.request('builds.get', { id: buildId });
       if (ctx.json) {
         ctx.out(JSON.stringify({ build: buildJson(build) }) + '\n');
       } else if (outcome.status === 'succeeded') {
@@ -59,7 +60,7 @@ export const buildCommand: CliCommand = {
         for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
       }
       if (outcome.status !== 'succeeded') {
-        ctx.err(`build #${build.id} ${outcome.status}: ${outcome.error ?? ''}\n`);
+        ctx.err(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
         return EXIT_FAILED;
       }
       return EXIT_OK;

@@ -1,4 +1,4 @@
-import { runDoctor } from '../../host/doctor';
+import { Engine } from '../../api/engine';
 import { formatDoctorReport } from '../../host/doctor-text';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 
@@ -20,8 +20,13 @@ export const doctorCommand: CliCommand = {
   async run(ctx, args) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
     if (!ctx.json && args.values.refresh) ctx.err('Testing KVM with a short boot...\n');
-    const report = await runDoctor(ctx.home, { refresh: Boolean(args.values.refresh) });
-    ctx.out(ctx.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
-    return report.ok ? EXIT_OK : EXIT_FAILED;
+    const engine = new Engine({ home: ctx.home, face: 'cli' });
+    try {
+      const report = await engine.request('host.doctor', { refresh: Boolean(args.values.refresh) });
+      ctx.out(ctx.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+      return report.ok ? EXIT_OK : EXIT_FAILED;
+    } finally {
+      await engine.close();
+    }
   },
 };

@@ -1,7 +1,6 @@
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from '../types';
+import { EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { EngineError } from '../../api/errors';
-import { buildLinks } from '../../upgrade/history';
+import { refused } from '../shared';
 
 function parseId(positionals: string[]): number {
   if (positionals.length !== 1) throw new UsageError(`expected one build number, got ${positionals.length ? positionals.join(' ') : 'none'}`);
@@ -23,15 +22,13 @@ export const releaseCommand: CliCommand = {
     const released = !args.values.undo;
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
+      let b;
       try {
         await engine.request('builds.release', { id, released });
+        b = await engine.request('builds.links', { id });
       } catch (e) {
-        if (!(e instanceof EngineError)) throw e;
-        ctx.err(`yoke release: ${e.message}\n`);
-        if (ctx.json) ctx.out(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
-        return e.code === 'internal' ? EXIT_FAILED : EXIT_USAGE;
+        return refused(ctx, 'release', e);
       }
-      const b = buildLinks(engine.store(), id);
       if (ctx.json) ctx.out(JSON.stringify({ build: b }) + '\n');
       else {
         const family = [b.parentId ? `parent #${b.parentId}` : 'no parent', b.children.length ? `children ${b.children.map((c) => `#${c}`).join(', ')}` : 'no children'];

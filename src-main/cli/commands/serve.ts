@@ -1,6 +1,6 @@
 import { EXIT_OK, UsageError, type CliCommand } from '../types';
 import { startServer } from '../../web/server';
-import { openBrowser } from '../../web/open-browser';
+import { openBrowser } from '../../tools/open-browser';
 
 function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;

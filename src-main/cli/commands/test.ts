@@ -1,20 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { EngineError } from '../../api/errors';
-import { startTest, type TestRunReport } from '../../api/test-job';
 import { junitXml } from '../../checks/junit';
-import { followJob, formatMs } from '../progress';
-import { appliancePositional, buildJson, interruptible } from '../shared';
-import type { LiveVm } from '../../api/vm-service';
+import { formatMs } from '../progress';
+import { runJob } from '../job';
+import { printable } from '../printable';
+import { appliancePositional, buildJson, parseBuildId, refused } from '../shared';
+import { untilVmGone } from './vm-wait';
 
-export function parseBuildId(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--build expects a build number, got '${String(v)}'`);
-  return n;
-}
+export { parseBuildId } from '../shared';
 
 export const testCommand: CliCommand = {
   name: 'test',
@@ -35,47 +30,48 @@ export const testCommand: CliCommand = {
   async run(ctx, args) {
     const buildId = parseBuildId(args.values.build);
     const dir = buildId === undefined ? appliancePositional(args) : undefined;
+    const keepRunning = Boolean(args.values['keep-running']);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
-    let live: LiveVm | undefined;
     try {
-      const t = startTest(engine, { dir, buildId, keepRunning: Boolean(args.values['keep-running']), onVm: (v) => (live = v) });
-      const stop = followJob(engine, ctx, t.jobId, { verbose: Boolean(args.values.verbose) });
-      const outcome = await interruptible(engine, t.jobId, t.done);
-      stop();
-      let report: TestRunReport | undefined;
+      let outcome;
       try {
-        report = await t.report;
+        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning }), { verbose: Boolean(args.values.verbose) });
       } catch (e) {
-        if (e instanceof EngineError && e.code === 'spec') {
-          ctx.err(`${e.message}\n`);
-          return EXIT_USAGE;
+        return refused(ctx, 'test', e);
+      }
+      const runId = outcome.runIds?.[0];
+      if (runId === undefined) {
+        // The job ended before a test run existed: the build failed, or it was cancelled.
+        const why = outcome.status === 'cancelled' ? 'cancelled' : (outcome.error ?? outcome.status);
+        ctx.err(`yoke test: ${why}\n`);
+        if (ctx.json) {
+          const build = outcome.buildId !== undefined ? await engine.request('builds.get', { id: outcome.buildId }) : null;
+          ctx.out(JSON.stringify({ error: { message: why }, ...(build ? { build: buildJson(build) } : {}) }) + '\n');
         }
-        ctx.err(`yoke test: ${(e as Error).message}\n`);
-        if (ctx.json) ctx.out(JSON.stringify({ error: { message: (e as Error).message }, ...(outcome.buildId ? { build: buildJson(engine.store().getBuild(outcome.buildId)!) } : {}) }) + '\n');
         return EXIT_FAILED;
       }
-      const build = engine.store().getBuild(report.buildId)!;
+      const run = await engine.request('runs.get', { id: runId });
+      const build = await engine.request('builds.get', { id: run.buildId });
       if (args.values.junit) {
         const file = path.resolve(String(args.values.junit));
-        fs.writeFileSync(file, junitXml(`${build.appliance} ${build.version} (build #${build.id})`, report.checks));
+        fs.writeFileSync(file, junitXml(`${build.appliance} ${build.version} (build #${build.id})`, run.checks));
       }
       if (ctx.json) {
-        ctx.out(JSON.stringify({ build: buildJson(build), checks: report.checks.map((c) => ({ name: c.name, kind: c.kind, status: c.status, message: c.message, durationMs: c.durationMs })), consoleLog: report.consoleLog, screenshot: report.screenshot }) + '\n');
+        ctx.out(JSON.stringify({ build: buildJson(build), run: { id: run.id, status: run.status }, checks: run.checks, consoleLog: run.consoleLog, screenshot: run.screenshot }) + '\n');
       } else {
-        for (const c of report.checks) {
+        for (const c of run.checks) {
           const mark = c.status === 'passed' ? '✓' : '✗';
-          ctx.out(`${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}\n`);
+          ctx.out(printable(`${mark} ${c.name}  ${formatMs(c.durationMs)}${c.status === 'failed' ? `\n    ${c.message.replace(/\n/g, '\n    ')}` : ''}`) + '\n');
         }
       }
-      const failed = report.checks.filter((c) => c.status === 'failed').length;
-      ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${report.checks.length - failed} passed, ${failed} failed; console log ${report.consoleLog}\n`);
-      if (args.values['keep-running'] && live?.machine.isRunning) {
-        ctx.err(`VM ${live.machine.vmid} keeps running: ${live.machine.forwards.map((f) => `http://127.0.0.1:${f.host}/ -> guest ${f.guest}`).join(', ')}\nPress Ctrl-C to power it off.\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-          void live!.machine.exited.then(() => resolve());
-        });
+      const failed = run.checks.filter((c) => c.status === 'failed').length;
+      ctx.err(`build #${build.id} ${build.appliance} ${build.version}: ${run.checks.length - failed} passed, ${failed} failed; console log ${run.consoleLog}\n`);
+      if (outcome.vmId) {
+        const vm = (await engine.request('vms.list', {})).find((v) => v.id === outcome.vmId);
+        if (vm) {
+          ctx.err(`VM ${vm.id} keeps running: ${vm.forwards.map((f) => `http://127.0.0.1:${f.host}/ -> guest ${f.guest}`).join(', ')}\nPress Ctrl-C to power it off.\n`);
+          await untilVmGone(engine, vm.id, { stopOnSignal: true });
+        }
       }
       return outcome.status === 'succeeded' ? EXIT_OK : EXIT_FAILED;
     } finally {

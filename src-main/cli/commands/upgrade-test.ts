@@ -1,25 +1,36 @@
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
-import { EngineError } from '../../api/errors';
-import { startUpgradeTest, type UpgradeMethod, type UpgradeReport } from '../../upgrade/upgrade-test';
-import { followJob, formatMs } from '../progress';
-import { appliancePositional, interruptible } from '../shared';
-import { parseBuildId } from './test';
+import type { RunDetail } from '../../api/contract';
+import { formatMs } from '../progress';
+import { runJob } from '../job';
+import { printable } from '../printable';
+import { appliancePositional, parseBuildId, refused } from '../shared';
 
 const PHASES = ['old', 'seed', 'upgraded', 'verify'];
 
-export function upgradeJson(r: UpgradeReport) {
+export interface UpgradePairJson {
+  from: { id: number; version: string };
+  to: { id: number; version: string };
+  method: string;
+  status: string;
+  runId: number;
+  durationMs: number;
+  checks: RunDetail['checks'];
+  consoleLogs: { old: string; new: string };
+}
+
+async function pairOf(engine: Engine, runId: number): Promise<UpgradePairJson> {
+  const run = await engine.request('runs.get', { id: runId });
+  const from = run.fromBuildId !== null ? await engine.request('builds.get', { id: run.fromBuildId }) : null;
   return {
-    pairs: r.pairs.map((p) => ({
-      from: p.from,
-      to: p.to,
-      method: p.method,
-      status: p.status,
-      runId: p.runId,
-      durationMs: p.durationMs,
-      checks: p.checks.map((c) => ({ name: c.name, kind: c.kind, status: c.status, message: c.message, durationMs: c.durationMs, phase: c.phase })),
-      consoleLogs: p.consoleLogs,
-    })),
+    from: { id: run.fromBuildId ?? 0, version: from?.version ?? '?' },
+    to: { id: run.buildId, version: run.version },
+    method: run.method ?? 'swap',
+    status: run.status,
+    runId: run.id,
+    durationMs: run.durationMs ?? 0,
+    checks: run.checks,
+    consoleLogs: { old: run.oldConsoleLog ?? '', new: run.consoleLog ?? '' },
   };
 }
 
@@ -47,25 +58,31 @@ export const upgradeTestCommand: CliCommand = {
     if (typeof from !== 'string' || !from.trim()) throw new UsageError('--from is required: a version, a build number, or "released"');
     const method = (args.values.method ?? 'swap') as string;
     if (method !== 'swap' && method !== 'package') throw new UsageError(`--method must be swap or package, got '${method}'`);
-    const toBuildId = parseBuildId(args.values.to);
+    const toBuildId = parseBuildId(args.values.to, '--to');
     const dir = toBuildId === undefined ? appliancePositional(args) : undefined;
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
-      const t = startUpgradeTest(engine, { dir, toBuildId, from: from.trim(), method: method as UpgradeMethod, keepDataDisk: Boolean(args.values['keep-disks']) });
-      const stop = followJob(engine, ctx, t.jobId, { verbose: Boolean(args.values.verbose) });
-      await interruptible(engine, t.jobId, t.done);
-      stop();
-      let report: UpgradeReport;
+      let outcome;
       try {
-        report = await t.report;
+        outcome = await runJob(
+          engine,
+          ctx,
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']) }),
+          { verbose: Boolean(args.values.verbose) },
+        );
       } catch (e) {
-        const usage = e instanceof EngineError && (e.code === 'spec' || e.code === 'invalid-request');
-        ctx.err(usage && e instanceof EngineError && e.code === 'spec' ? `${e.message}\n` : `yoke upgrade-test: ${(e as Error).message}\n`);
-        if (ctx.json) ctx.out(JSON.stringify({ error: { code: e instanceof EngineError ? e.code : 'internal', message: (e as Error).message } }) + '\n');
-        return usage ? EXIT_USAGE : EXIT_FAILED;
+        return refused(ctx, 'upgrade-test', e);
       }
-      if (ctx.json) ctx.out(JSON.stringify(upgradeJson(report)) + '\n');
-      for (const p of report.pairs) {
+      if (!outcome.runIds?.length) {
+        // Refused after it started (a wrong --from is found once the appliance is known), or NEW failed to build.
+        const why = outcome.status === 'cancelled' ? 'cancelled' : (outcome.error ?? outcome.status);
+        ctx.err(`yoke upgrade-test: ${why}\n`);
+        if (ctx.json) ctx.out(JSON.stringify({ error: { code: outcome.status === 'failed' ? 'failed' : outcome.status, message: why } }) + '\n');
+        return EXIT_FAILED;
+      }
+      const pairs = await Promise.all(outcome.runIds.map((id) => pairOf(engine, id)));
+      if (ctx.json) ctx.out(JSON.stringify({ pairs }) + '\n');
+      for (const p of pairs) {
         const head = `#${p.from.id} ${p.from.version} -> #${p.to.id} ${p.to.version} (${p.method}): ${p.status.toUpperCase()} in ${formatMs(p.durationMs)}`;
         const lines = [head];
         for (const phase of PHASES) {
@@ -77,9 +94,9 @@ export const upgradeTestCommand: CliCommand = {
         const failed = p.checks.filter((c) => c.status === 'failed');
         if (failed.length) lines.push(`  failed: ${failed.map((c) => c.name).join(', ')}`);
         lines.push(`  console logs: ${p.consoleLogs.old} ${p.consoleLogs.new}`);
-        (ctx.json ? ctx.err : ctx.out)(lines.join('\n') + '\n');
+        (ctx.json ? ctx.err : ctx.out)(printable(lines.join('\n')) + '\n');
       }
-      return report.pairs.every((p) => p.status === 'passed') ? EXIT_OK : EXIT_FAILED;
+      return outcome.status === 'succeeded' && pairs.every((p) => p.status === 'passed') ? EXIT_OK : EXIT_FAILED;
     } finally {
       await engine.close();
     }

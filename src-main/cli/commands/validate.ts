@@ -1,6 +1,7 @@
 // `yoke validate [DIR]`: every problem of an appliance spec, compiler style, exit 2 on any.
 import path from 'node:path';
-import { formatProblem, loadSpec } from '../../spec/load';
+import { Engine } from '../../api/engine';
+import { formatProblem } from '../../spec/load';
 import { appliancePositional } from '../shared';
 import { EXIT_OK, EXIT_USAGE, type CliArgs, type CliCommand, type CliContext } from '../types';
 
@@ -20,24 +21,27 @@ export const validateCommand: CliCommand = {
   options: {},
   async run(ctx: CliContext, args: CliArgs): Promise<number> {
     const cwd = process.cwd();
-    const r = loadSpec(appliancePositional(args));
-    const valid = !!r.spec && r.problems.length === 0;
-    if (ctx.json) {
-      const appliance = r.spec ? { name: r.spec.name, version: r.spec.version } : null;
-      ctx.out(JSON.stringify({ valid, specFile: r.specFile, problems: r.problems, appliance }) + '\n');
-    } else {
-      for (const p of r.problems) ctx.err(formatProblem(p, cwd) + '\n');
+    const engine = new Engine({ home: ctx.home, face: 'cli' });
+    try {
+      const r = await engine.request('appliance.validate', { dir: appliancePositional(args) });
+      if (ctx.json) {
+        const appliance = r.valid && r.name ? { name: r.name, version: r.version } : null;
+        ctx.out(JSON.stringify({ valid: r.valid, specFile: r.specFile, problems: r.problems, appliance }) + '\n');
+      } else {
+        for (const p of r.problems) ctx.err(formatProblem(p, cwd) + '\n');
+      }
+      if (!r.valid) {
+        if (!ctx.json) ctx.err(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`);
+        return EXIT_USAGE;
+      }
+      if (!ctx.json) {
+        const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+        ctx.out(`${r.name} ${r.version}: valid (${n(r.services.length, 'service')}, ${n(r.checks, 'check')})\n`);
+      }
+      return EXIT_OK;
+    } finally {
+      await engine.close();
     }
-    if (!valid || !r.spec) {
-      if (!ctx.json) ctx.err(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`);
-      return EXIT_USAGE;
-    }
-    if (!ctx.json) {
-      const s = r.spec;
-      const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
-      ctx.out(`${s.name} ${s.version}: valid (${n(s.services.length, 'service')}, ${n(s.checks.length, 'check')})\n`);
-    }
-    return EXIT_OK;
   },
 };
 

@@ -16,11 +16,6 @@ const NO_LINES = new LogBuffer();
 
 const STATUS_TEXT = { idle: 'Not started', starting: 'Starting…', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' } as const;
 
-function overallFraction(stages: number, finished: number, current: number, expected: number): number {
-  const total = Math.max(expected, stages, 1);
-  return Math.min(1, (finished + current) / total);
-}
-
 /** Keyboard shortcuts of the run buttons, shown in their tooltips (Alt+digits switch screens). */
 export const RUN_KEYS = { build: 'Alt+B', test: 'Alt+T', cancel: 'Alt+C' } as const;
 
@@ -96,13 +91,12 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const live = busy && forThis;
   const now = useNow(500, live);
 
-  const finishedStages = run.stages.filter((s) => s.status !== 'running').length;
-  const running = run.stages.some((s) => s.status === 'running');
-  const fraction = !forThis || run.status === 'idle' ? 0 : busy ? overallFraction(run.stages.length, finishedStages, running ? run.stageFraction : 0, run.expectedStages) : 1;
-  const pct = Math.round(fraction * 100);
+  // The job's own figure, the same one the status bar shows; null while it cannot be known.
+  const fraction = !forThis || run.status === 'idle' ? 0 : run.fraction;
+  const pct = fraction === null ? null : Math.round(fraction * 100);
   const elapsed = forThis && run.startedAt ? (run.finishedAt ?? now) - run.startedAt : null;
   const screenshot = run.detail?.artifacts.find((a) => a.kind === 'screenshot');
-  const failedChecks = forThis ? run.checks.filter((c) => c.state === 'failed') : [];
+  const failedChecks = forThis ? run.checks.filter((c) => c.status === 'failed') : [];
 
   return (
     <div className="buildview">
@@ -112,8 +106,12 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
             {forThis ? `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}` : STATUS_TEXT.idle}
             {live && run.stage ? <span className="muted"> — {run.stage}</span> : null}
           </span>
-          <progress max={100} value={pct} aria-label={`${forThis && run.kind === 'test' ? 'Test' : 'Build'} progress`} />
-          <span className="mono small">{pct}%</span>
+          {pct === null ? (
+            <progress aria-label={`${forThis && run.kind === 'test' ? 'Test' : 'Build'} progress`} />
+          ) : (
+            <progress max={100} value={pct} aria-label={`${forThis && run.kind === 'test' ? 'Test' : 'Build'} progress`} />
+          )}
+          <span className="mono small">{pct === null ? '' : `${pct}%`}</span>
           <span className="mono small muted">{elapsed === null ? '' : formatDuration(elapsed)}</span>
           {forThis && run.buildId !== null && !busy ? (
             <button

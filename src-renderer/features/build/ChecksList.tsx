@@ -11,16 +11,19 @@ export function checkAnchor(c: Pick<CheckItem, 'name' | 'phase'>): string {
   return `check-${(c.phase ? `${c.phase}-` : '') + c.name}`.replace(/[^\w-]+/g, '-');
 }
 
-/** The checks of a test: waiting ones count up live and say what they last saw, finished ones show their verdict. */
+/**
+ * The checks of a test: waiting ones count up live and say what they last saw (the engine's
+ * message while waiting), finished ones show their verdict; each names its line in appliance.yaml.
+ */
 export function ChecksList({ checks, live, anchors = false, specFile }: { checks: readonly CheckItem[]; live: boolean; anchors?: boolean; specFile?: string }) {
-  const now = useNow(200, live && checks.some((c) => c.state === 'waiting'));
+  const now = useNow(200, live && checks.some((c) => c.status === 'waiting'));
   return (
     <ul className="checks" role="list" aria-label="Checks">
       {checks.map((c) => {
-        const ms = c.state === 'waiting' && live ? c.elapsedMs + Math.max(0, now - c.seenAt) : c.elapsedMs;
+        const ms = c.status === 'waiting' && live ? c.durationMs + Math.max(0, now - c.seenAt) : c.durationMs;
         return (
-          <li key={`${c.phase ?? ''}/${c.name}`} id={anchors ? checkAnchor(c) : undefined} tabIndex={anchors ? -1 : undefined} className={`check check-${c.state}`}>
-            <span className={`status status-${c.state}`}>{c.state}</span>
+          <li key={`${c.phase ?? ''}/${c.name}`} id={anchors ? checkAnchor(c) : undefined} tabIndex={anchors ? -1 : undefined} className={`check check-${c.status}`}>
+            <span className={`status status-${c.status}`}>{c.status}</span>
             <span className="check-name mono">{c.name}</span>
             {c.phase ? <span className="badge small">{c.phase}</span> : null}
             <span className="check-duration mono">{formatDuration(ms)}</span>
@@ -29,8 +32,7 @@ export function ChecksList({ checks, live, anchors = false, specFile }: { checks
                 appliance.yaml:{c.line}
               </span>
             ) : null}
-            {c.state === 'waiting' && c.lastSeen ? <span className="check-message check-last-seen">last seen: {c.lastSeen}</span> : null}
-            {c.message ? <span className="check-message">{c.message}</span> : null}
+            {c.message ? <span className={c.status === 'waiting' ? 'check-message check-last-seen' : 'check-message'}>{c.status === 'waiting' ? `last seen: ${c.message}` : c.message}</span> : null}
           </li>
         );
       })}

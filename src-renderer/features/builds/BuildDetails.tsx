@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
 import { LogView } from '../../components/LogView';
 import { useCommand } from '../../components/useCommand';
-import { LogBuffer, parseStoredLine } from '../../lib/log-buffer';
+import { LogBuffer } from '../../lib/log-buffer';
 import { useNavigation } from '../../stores/navigation';
 import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
@@ -20,7 +20,7 @@ function BuildLog({ id }: { id: number }) {
   const log = useCommand('builds.log', { id, tail: LOG_TAIL });
   const buffer = useMemo(() => {
     const b = new LogBuffer();
-    if (log.value) b.append(log.value.lines.map(parseStoredLine));
+    if (log.value) b.append(log.value.lines);
     return b;
   }, [log.value]);
   if (log.status === 'error') return <ErrorNotice title="Could not read the build log">{log.error.message}</ErrorNotice>;
@@ -129,16 +129,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       return null;
     });
 
-  // Checks grouped by the run that produced them: the build's own test first, then an upgrade
-  // run that ended on this build (its checks ran on an upgraded copy, not on this build as built).
-  const runs = [...new Set(b.checks.map((c) => c.runId))].map((runId) => {
-    const of = b.checks.filter((c) => c.runId === runId);
-    return {
-      runId,
-      label: of[0].runKind === 'test' ? `Test run #${runId}` : `Upgrade run #${runId}${of[0].fromBuildId ? ` from build #${of[0].fromBuildId}` : ''}`,
-      checks: of.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase, seenAt: 0 })),
-    };
-  });
+  const checks = b.checks.map((c) => ({ ...c, seenAt: 0 }));
   const testLabel = TEST_LABELS[b.testStatus ?? 'not-run'];
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
@@ -210,13 +201,15 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
           <h3 id={`checks-${id}`} className="panel-title">
             Checks
           </h3>
-          {runs.length === 0 ? <p className="muted small">Not tested yet.</p> : null}
-          {runs.map((r) => (
-            <div key={r.runId} className="check-run" role="group" aria-label={r.label}>
-              <p className="muted small check-run-label">{r.label}</p>
-              <ChecksList checks={r.checks} live={false} />
+          {checks.length === 0 ? (
+            <p className="muted small">Not tested yet.</p>
+          ) : (
+            // The build's own latest test run only: upgrade runs that used it show in Upgrades.
+            <div className="check-run" role="group" aria-label="Latest test run">
+              <p className="muted small check-run-label">Latest test run: {testLabel}</p>
+              <ChecksList checks={checks} live={false} />
             </div>
-          ))}
+          )}
         </section>
       </div>
       <section aria-labelledby={`artifacts-${id}`} className="subsection">

@@ -1,10 +1,11 @@
 import { formatDuration } from '../../components/format';
 
+/** The contract's check shape (CheckState), as the lists show it. */
 export interface PhaseCheck {
   name: string;
   kind: string;
-  state: 'waiting' | 'passed' | 'failed';
-  elapsedMs: number;
+  status: 'waiting' | 'passed' | 'failed';
+  durationMs: number;
   message?: string;
   phase?: string;
 }
@@ -24,8 +25,8 @@ export function PhaseChecks({ checks, live = false }: { checks: readonly PhaseCh
     <div className="phases">
       {groups.map((g) => {
         const mine = checks.filter((c) => (c.phase ?? 'other') === g.id);
-        const failed = mine.filter((c) => c.state === 'failed').length;
-        const verdict = mine.length === 0 ? 'not-run' : failed ? 'failed' : mine.some((c) => c.state === 'waiting') ? 'waiting' : 'passed';
+        const failed = mine.filter((c) => c.status === 'failed').length;
+        const verdict = mine.length === 0 ? 'not-run' : failed ? 'failed' : mine.some((c) => c.status === 'waiting') ? 'waiting' : 'passed';
         return (
           <section key={g.id} className="phase" aria-label={`Phase ${g.title}`}>
             <h4 className="phase-title">
@@ -36,10 +37,10 @@ export function PhaseChecks({ checks, live = false }: { checks: readonly PhaseCh
             {mine.length ? (
               <ul className="checks" aria-label={`${g.title} checks`}>
                 {mine.map((c, i) => (
-                  <li key={i} className={`check check-${c.state}`}>
-                    <span className={`status status-${c.state}`}>{c.state}</span>
+                  <li key={i} className={`check check-${c.status}`}>
+                    <span className={`status status-${c.status}`}>{c.status}</span>
                     <span className="check-name mono">{c.name}</span>
-                    <span className="check-duration mono">{formatDuration(c.elapsedMs)}</span>
+                    <span className="check-duration mono">{formatDuration(c.durationMs)}</span>
                     {c.message ? <span className="check-message">{c.message}</span> : null}
                   </li>
                 ))}

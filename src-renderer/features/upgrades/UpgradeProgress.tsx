@@ -21,10 +21,10 @@ export function UpgradeProgress({ job, matrix }: { job: UpgradeJob; matrix: Matr
   const from = find(matrix, job.currentFrom);
   const total = job.fromBuildIds.length;
   const running = job.status === 'running';
-  // Each pair is an equal share; the job's own fraction says how far into the current pair it is.
-  const pct = Math.round(((running ? job.done + (job.currentFrom === null ? 0 : job.fraction) : total) / total) * 100);
+  // The job's own figure (the engine spreads the pairs over it), so this bar and the status bar agree.
+  const pct = running ? (job.fraction === null ? null : Math.round(job.fraction * 100)) : job.status === 'succeeded' ? 100 : job.fraction === null ? null : Math.round(job.fraction * 100);
   const toText = to ? label(to) : `#${job.toBuildId}`;
-  const last = [...job.checks].reverse().find((c) => c.state !== 'waiting');
+  const last = [...job.checks].reverse().find((c) => c.status !== 'waiting');
   return (
     <section className="upgrade-progress" aria-label="Upgrade progress">
       <div className="buildview-progress">
@@ -37,8 +37,8 @@ export function UpgradeProgress({ job, matrix }: { job: UpgradeJob; matrix: Matr
             </span>
           ) : null}
         </span>
-        <progress max={100} value={pct} aria-label="Upgrade progress" />
-        <span className="mono small">{pct}%</span>
+        {pct === null ? <progress aria-label="Upgrade progress" /> : <progress max={100} value={pct} aria-label="Upgrade progress" />}
+        <span className="mono small">{pct === null ? '' : `${pct}%`}</span>
         {running ? (
           <button type="button" className="button small" onClick={() => void cancel()}>
             Cancel
@@ -47,7 +47,7 @@ export function UpgradeProgress({ job, matrix }: { job: UpgradeJob; matrix: Matr
       </div>
       {running && last ? (
         <p className="small muted upgrade-last-check" aria-live="polite">
-          Last check: <span className={`status status-${last.state}`}>{last.state}</span> <span className="mono">{last.name}</span>
+          Last check: <span className={`status status-${last.status}`}>{last.status}</span> <span className="mono">{last.name}</span>
           {last.phase ? <span className="badge small">{last.phase}</span> : null}
         </p>
       ) : null}

@@ -14,7 +14,7 @@ function StoredRun({ runId }: { runId: number }) {
   if (run.status === 'error' && !r) return <ErrorNotice title={`Could not open upgrade run #${runId}`}>{run.error.message}</ErrorNotice>;
   if (!r) return <p className="muted">Loading upgrade run #{runId}…</p>;
   const took = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.startedAt) : null;
-  const checks = r.checks.map((c) => ({ name: c.name, kind: c.kind, state: c.status, elapsedMs: c.durationMs, message: c.message, phase: c.phase }));
+  const checks = r.checks;
   return (
     <>
       <p className="muted small">

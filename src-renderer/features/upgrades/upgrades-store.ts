@@ -15,10 +15,11 @@ export interface UpgradeJob {
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   stage: string;
   message: string;
-  fraction: number;
-  /** The OLD build being upgraded now (from the 'old' progress message). */
+  /** The job's one progress figure, null while it cannot be known. */
+  fraction: number | null;
+  /** The OLD build being upgraded now (from the upgrade.pair event). */
   currentFrom: number | null;
-  /** Pairs finished so far (each new pair's 'old' stage ends the previous one). */
+  /** Pairs finished so far (each new pair ends the previous one). */
   done: number;
   checks: LiveCheck[];
   error?: string;
@@ -45,8 +46,6 @@ interface UpgradesState {
   run(fromBuildIds: number[], toBuildId: number): Promise<void>;
   cancel(): Promise<void>;
 }
-
-const OLD_STAGE = /^build #(\d+)\b/;
 
 export const useUpgrades = create<UpgradesState>((set, get) => ({
   appliance: null,
@@ -92,32 +91,19 @@ let tracking = false;
 export function startTracking(): void {
   if (tracking) return;
   tracking = true;
-  subscribe('job.progress', (p) => {
-    const from = p.stage === 'old' ? OLD_STAGE.exec(p.message ?? '') : null;
-    const next = from ? Number(from[1]) : null;
-    const job = useUpgrades.getState().job;
-    const newPair = next !== null && job?.jobId === p.jobId && next !== job.currentFrom;
-    patchJob(
-      p.jobId,
-      (j) => ({
-        stage: p.stage,
-        message: p.message ?? '',
-        fraction: p.fraction,
-        ...(newPair ? { currentFrom: next, checks: [], done: j.currentFrom === null ? j.done : j.done + 1 } : {}),
-      }),
-      newPair,
-    );
-  });
+  subscribe('job.progress', (p) => patchJob(p.jobId, () => ({ stage: p.phase, message: p.message ?? '', fraction: p.fraction })));
+  subscribe('upgrade.pair', (p) => patchJob(p.jobId, () => ({ currentFrom: p.fromBuildId, checks: [], done: p.index }), p.index > 0));
   subscribe('test.check', (p) =>
     patchJob(p.jobId, (j) => {
       const key = (c: { phase?: string; name: string }) => `${c.phase ?? ''}/${c.name}`;
-      const item: LiveCheck = { name: p.name, kind: p.kind, state: p.state, elapsedMs: p.elapsedMs, message: p.message, phase: p.phase, seenAt: Date.now() };
-      const at = j.checks.findIndex((c) => key(c) === key(item) && c.state === 'waiting');
+      const { jobId: _job, runId: _run, ...check } = p;
+      const item: LiveCheck = { ...check, seenAt: Date.now() };
+      const at = j.checks.findIndex((c) => key(c) === key(item) && c.status === 'waiting');
       return { checks: at === -1 ? [...j.checks, item] : j.checks.map((c, i) => (i === at ? item : c)) };
     }),
   );
   subscribe('job.finished', (p) => {
-    patchJob(p.jobId, (j) => ({ status: p.status, error: p.error, fraction: 1, done: j.fromBuildIds.length, currentFrom: null }), true);
+    patchJob(p.jobId, (j) => ({ status: p.status, error: p.error, ...(p.status === 'succeeded' ? { fraction: 1, done: j.fromBuildIds.length } : {}), currentFrom: null }), true);
     // A job started elsewhere (the CLI on the same home) may have filled cells too.
     useUpgrades.setState((s) => (s.job?.jobId === p.jobId ? s : { matrixVersion: s.matrixVersion + 1 }));
   });

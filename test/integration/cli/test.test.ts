@@ -38,7 +38,7 @@ describe('yoke test (CLI, real qemu)', () => {
     expect(doc.checks).toHaveLength(6);
     for (const c of doc.checks) {
       expect(c.status, `${c.name}: ${c.message}`).toBe('passed');
-      expect(Object.keys(c).sort()).toEqual(['durationMs', 'kind', 'message', 'name', 'status']);
+      expect(Object.keys(c).sort()).toEqual(['durationMs', 'kind', 'line', 'message', 'name', 'status']);
     }
     const names = doc.checks.map((c: { name: string }) => c.name).join(' | ');
     for (const fragment of ['web', '80', '/data', '/srv/www/index.html', 'cat /proc/cpuinfo']) expect(names).toContain(fragment);

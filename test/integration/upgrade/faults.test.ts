@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src-main/api/engine';
-import { launchUpgradeVm } from '../../../src-main/upgrade/upgrade-vm';
 import { debugfsCat, debugfsLs, debugfsPut } from '../../../src-main/tools/debugfs';
-import type { Machine } from '../../../src-main/vm/machine';
+import type { VirtualMachine as Machine } from '../../../src-main/vm/hypervisor';
 import { makeTestHome, removeTestHomes } from '../build/helpers';
 import { cli, makeAppliance } from './helpers';
 
@@ -50,7 +49,7 @@ async function disks(build: string, name: string): Promise<{ os: string; data: s
 }
 
 async function boot(build: string, d: { os: string; data: string }, direct: boolean): Promise<Machine> {
-  const { machine } = await launchUpgradeVm(engine, { buildId: builds[build].id, osDisk: d.os, dataDisk: d.data, direct });
+  const { machine } = await engine.machines.launch({ buildId: builds[build].id, purpose: 'upgrade', osDisk: d.os, dataDisk: d.data, direct });
   running.push(machine);
   return machine;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from '../../../src-main/api/compare-diff';
-import type { NewcEntry } from '../../../src-main/api/newc';
+import type { NewcEntry } from '../../../src-main/build/newc';
 
 const file = (p: string, bytes: number, sha256 = `h-${p}-${bytes}`): NewcEntry => ({ path: p, type: 'file', mode: 0o644, bytes, sha256 });
 const dir = (p: string): NewcEntry => ({ path: p, type: 'dir', mode: 0o755, bytes: 0 });

@@ -26,9 +26,9 @@ function build(version: string): number {
   return id;
 }
 
-function upgradeRun(from: number, to: number, checks: { name: string; kind: string; status: 'passed' | 'failed'; phase: string }[], logs: { old: string; new: string }): number {
+function upgradeRun(from: number, to: number, checks: { name: string; kind: string; status: 'passed' | 'failed'; phase: string }[], logs: { old: string; new: string }, method: 'swap' | 'package' = 'package'): number {
   const store = engine.store();
-  const runId = store.createTestRun({ buildId: to, kind: 'upgrade', fromBuildId: from });
+  const runId = store.createTestRun({ buildId: to, kind: 'upgrade', fromBuildId: from, method });
   for (const c of checks) store.addCheckResult(runId, { ...c, message: `${c.name} ${c.status}`, durationMs: 12 });
   const dir = path.join(home, 'runs', String(runId));
   fs.mkdirSync(dir, { recursive: true });
@@ -67,8 +67,9 @@ describe('upgrades.run.get', () => {
     expect(r.finishedAt).not.toBeNull();
   });
 
-  it('says swap when the NEW OS booted without an update package step', async () => {
-    const runId = upgradeRun(build('1.0.0'), build('1.1.0'), [{ name: 'port 80', kind: 'port', status: 'passed', phase: 'upgraded' }], { old: '', new: '' });
+  it('answers the method the run recorded, not one guessed from its steps', async () => {
+    // A swap run whose checks include an update-kind step would have been guessed "package" before.
+    const runId = upgradeRun(build('1.0.0'), build('1.1.0'), [{ name: 'apply update package', kind: 'update', status: 'passed', phase: 'upgraded' }], { old: '', new: '' }, 'swap');
     expect((await engine.request('upgrades.run.get', { runId })).method).toBe('swap');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBrowserCommand } from '../../../src-main/web/open-browser';
+import { openBrowserCommand } from '../../../src-main/tools/open-browser';
 
 describe('openBrowserCommand', () => {
   const url = 'http://127.0.0.1:7420/?token=abc&x=1';

@@ -4,7 +4,7 @@ import { cellView, missingFor, visibleCandidates, type Matrix } from '../../../.
 import type { UpgradeJob } from '../../../../src-renderer/features/upgrades/upgrades-store';
 
 function build(id: number, version: string, released = false): BuildSummary {
-  return { id, appliance: 'hello-web', version, status: 'succeeded', createdAt: '2025-01-01T00:00:00.000Z', durationMs: 1000, bytes: 1, released };
+  return { id, appliance: 'hello-web', version, status: 'succeeded', testStatus: 'passed', createdAt: '2025-01-01T00:00:00.000Z', durationMs: 1000, bytes: 1, released };
 }
 
 // Released 1.0 (#1) and 1.1 (#2); candidates #3 (1.2) and #2, newest first as the engine answers.

@@ -1,0 +1,233 @@
+// `yoke upgrade-test`: proves a NEW build upgrades OLD ones. For each OLD build: boot it with a
+// fresh data disk, run its checks, run NEW's upgrade.seed in it, power off cleanly; then keep
+// OLD's data disk and either boot NEW's OS with it (swap) or drop NEW's full update package onto
+// it and boot OLD again so its updater installs NEW and reboots (package); then NEW's checks and
+// upgrade.verify. Every result carries the phase it ran in.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JobContext } from './context';
+import type { CheckResult, UpgradeMethod } from '../api/contract';
+import { EngineError } from '../api/errors';
+import { requireSpec } from '../spec/require';
+import { buildWithin } from './build-job';
+import { bootFilesOf, specOfBuild } from './build-files';
+import type { JobHandle, JobOutcome } from './jobs';
+import { runChecks } from '../checks/run-checks';
+import { cpSparse } from '../tools/cp';
+import { debugfsPut } from '../tools/debugfs';
+import type { BuildRecord } from '../store/store';
+import type { VirtualMachine as Machine } from '../vm/hypervisor';
+import type { ApplianceSpec } from '../spec/types';
+import { resolveFrom } from './releases';
+import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from './guest-steps';
+import { UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
+import { fullPackageOf } from '../build/updates/package-files';
+
+export type { UpgradeMethod } from '../api/contract';
+
+export interface UpgradeTestOptions {
+  /** The appliance folder; NEW is built from it unless toBuildId is given. */
+  dir?: string;
+  toBuildId?: number;
+  /** A version, a build number or "released". */
+  from: string;
+  method?: UpgradeMethod;
+  /** Keep each pair's data disk after a passed pair too (it is always kept after a failure). */
+  keepDataDisk?: boolean;
+}
+
+export interface BuildRef {
+  id: number;
+  version: string;
+}
+
+export interface UpgradePairReport {
+  from: BuildRef;
+  to: BuildRef;
+  method: UpgradeMethod;
+  runId: number;
+  status: 'passed' | 'failed';
+  checks: CheckResult[];
+  consoleLogs: { old: string; new: string };
+  /** Wall time of the pair: both boots, seed, verify. */
+  durationMs: number;
+}
+
+export interface UpgradeReport {
+  to: BuildRef;
+  pairs: UpgradePairReport[];
+}
+
+
+interface PairContext {
+  engine: JobContext;
+  job: JobHandle;
+  oldBuild: BuildRecord;
+  newBuild: BuildRecord;
+  newSpec: ApplianceSpec;
+  method: UpgradeMethod;
+  runDir: string;
+  record(r: CheckResult): void;
+  /** Progress within this pair (0..1), shown as the whole job's figure. */
+  progress(phase: string, fraction: number, message: string): void;
+}
+
+async function checksIn(p: PairContext, vm: Machine, spec: ApplianceSpec, phase: UpgradePhase): Promise<void> {
+  await runChecks(vm, spec.checks, { services: spec.services, signal: p.job.signal, phase, onCheck: (s) => s.status !== 'waiting' && p.record(s as CheckResult) });
+}
+
+function saveConsole(file: string, ...parts: string[]): void {
+  fs.writeFileSync(file, parts.filter((x) => x).join('\n----- yoke: the VM rebooted -----\n'));
+}
+
+/** Boot OLD on the pair's data disk, its checks, the seed commands, a clean power-off. */
+async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<void> {
+  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  const vm = live.machine;
+  try {
+    p.progress('old', 0.1, `build #${p.oldBuild.id} ${p.oldBuild.version}: checks`);
+    await checksIn(p, vm, live.spec, 'old');
+    p.progress('seed', 0.3, `seeding ${p.newSpec.upgrade.seed.length} commands`);
+    await runGuestCommands(vm, p.newSpec.upgrade.seed, 'seed', p.record);
+    p.record(await cleanPowerOff(vm, 'seed'));
+  } finally {
+    if (vm.isRunning) await vm.kill();
+    saveConsole(oldLog, vm.console.output);
+  }
+}
+
+/** Swap: NEW's OS with OLD's data disk, as a test boot. */
+async function swapHalf(p: PairContext, data: string, newLog: string): Promise<void> {
+  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, log: (l, t) => p.job.log(l, t) });
+  await newChecks(p, live.machine, newLog);
+}
+
+async function newChecks(p: PairContext, vm: Machine, newLog: string): Promise<void> {
+  try {
+    p.progress('upgraded', 0.7, `build #${p.newBuild.id} ${p.newBuild.version}: checks`);
+    await checksIn(p, vm, p.newSpec, 'upgraded');
+    p.progress('verify', 0.9, `verifying with ${p.newSpec.upgrade.verify.length} commands`);
+    await runGuestCommands(vm, p.newSpec.upgrade.verify, 'verify', p.record);
+    await vm.stop({ graceMs: 10_000 });
+  } finally {
+    if (vm.isRunning) await vm.kill();
+    saveConsole(newLog, vm.console.output);
+  }
+}
+
+/**
+ * Package: NEW's full update package goes into /data/updates on OLD's data disk (written into the
+ * image with debugfs, no mount); OLD boots from a writable copy of its OS disk, its updater applies
+ * the package and reboots (qemu runs with -no-reboot, so the reboot ends the VM); then the disk's
+ * boot loader starts whatever the updater installed, and NEW's checks run there.
+ */
+async function packageHalf(p: PairContext, data: string, oldLog: string, newLog: string): Promise<void> {
+  const pkg = fullPackageOf(p.engine.store().getBuild(p.newBuild.id)!);
+  const os = path.join(p.runDir, 'os.raw');
+  await cpSparse(bootFilesOf(p.engine.store().getBuild(p.oldBuild.id)!).osDisk, os, { signal: p.job.signal });
+  const started = Date.now();
+  await debugfsPut(data, UPDATES_DIR_ON_DATA, [{ src: pkg, name: path.basename(pkg) }], { signal: p.job.signal });
+  p.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}`);
+  const first = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: true, log: (l, t) => p.job.log(l, t) });
+  const before = fs.existsSync(oldLog) ? fs.readFileSync(oldLog, 'utf8') : '';
+  let applied: CheckResult;
+  try {
+    const rebooted = await Promise.race([first.machine.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 180_000))]);
+    const out = first.machine.console.output;
+    const refused = new RegExp(`${UPDATE_MARKERS.refused}[^\\n]*`).exec(out)?.[0];
+    const ok = rebooted && out.includes(UPDATE_MARKERS.applied);
+    applied = stepResult('apply update package', 'update', 'upgraded', started, ok,
+      ok ? `${path.basename(pkg)} installed by the updater; rebooting` : refused ? `the updater refused the package: ${refused}` : rebooted ? 'the VM stopped before the updater said it applied the package' : 'the updater did not apply the package and reboot within 180 s');
+  } finally {
+    if (first.machine.isRunning) await first.machine.stop({ graceMs: 10_000 });
+    saveConsole(oldLog, before, first.machine.console.output);
+  }
+  p.record(applied);
+  if (applied.status === 'failed') {
+    fs.writeFileSync(newLog, '');
+    return;
+  }
+  const second = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, log: (l, t) => p.job.log(l, t) });
+  await newChecks(p, second.machine, newLog);
+}
+
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }): Promise<UpgradePairReport> {
+  const store = engine.store();
+  const started = Date.now();
+  const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
+  const runDir = path.join(engine.home, 'runs', String(runId));
+  fs.mkdirSync(runDir, { recursive: true });
+  const consoleLogs = { old: path.join(runDir, 'old-console.log'), new: path.join(runDir, 'new-console.log') };
+  const checks: CheckResult[] = [];
+  const record = (r: CheckResult) => {
+    checks.push(r);
+    store.addCheckResult(runId, r);
+    job.log(r.status === 'passed' ? 'info' : 'error', `[${r.phase}] ${r.name}: ${r.status} — ${r.message}`);
+    engine.emit('test.check', { jobId: job.id, runId, ...r });
+  };
+  const progress = (phase: string, f: number, message: string) => job.progress(phase, pair.start + (pair.span * (pair.index + f)) / pair.of, message);
+  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, runDir, record, progress };
+  engine.emit('upgrade.pair', { jobId: job.id, runId, fromBuildId: oldBuild.id, toBuildId: newBuild.id, method, index: pair.index, of: pair.of });
+  const data = path.join(runDir, 'data.raw');
+  job.log('info', `upgrade #${oldBuild.id} ${oldBuild.version} -> #${newBuild.id} ${newBuild.version} (${method}), run ${runId}`);
+  let status: 'passed' | 'failed' = 'failed';
+  try {
+    const oldFiles = bootFilesOf(store.getBuild(oldBuild.id)!);
+    if (!oldFiles.dataDisk) throw new EngineError('failed', `build #${oldBuild.id} has no data disk; an upgrade test keeps OLD's data disk, so disks.data must be set.`);
+    await cpSparse(oldFiles.dataDisk, data, { signal: job.signal });
+    await oldHalf(p, data, consoleLogs.old);
+    if (method === 'swap') await swapHalf(p, data, consoleLogs.new);
+    else await packageHalf(p, data, consoleLogs.old, consoleLogs.new);
+    status = checks.length > 0 && checks.every((c) => c.status === 'passed') ? 'passed' : 'failed';
+  } catch (e) {
+    if (job.signal.aborted) {
+      store.finishTestRun(runId, { status: 'cancelled', consoleLog: consoleLogs.new });
+      throw e;
+    }
+    record(stepResult('upgrade test', 'error', checks.some((c) => c.phase === 'upgraded' || c.phase === 'verify') ? 'upgraded' : 'old', started, false, (e as Error).message));
+  }
+  for (const f of [consoleLogs.old, consoleLogs.new]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
+  store.finishTestRun(runId, { status, consoleLog: consoleLogs.new });
+  // A failed pair keeps its disks for a look inside; a passed one frees them.
+  if (status === 'passed' && !keep) for (const f of ['data.raw', 'os.raw']) fs.rmSync(path.join(runDir, f), { force: true });
+  return { from: { id: oldBuild.id, version: oldBuild.version }, to: { id: newBuild.id, version: newBuild.version }, method, runId, status, checks, consoleLogs, durationMs: Date.now() - started };
+}
+
+export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, job: JobHandle): Promise<UpgradeReport> {
+  const method = o.method ?? 'swap';
+  const store = engine.store();
+  let appliance: string;
+  if (o.toBuildId !== undefined) {
+    const b = store.getBuildRecord(o.toBuildId);
+    if (!b) throw new EngineError('invalid-request', `--to ${o.toBuildId}: there is no build #${o.toBuildId}.`);
+    appliance = b.appliance;
+  } else appliance = requireSpec(o.dir ?? '.').name;
+  // OLD builds are named before NEW is built, so a wrong --from costs no build.
+  const olds = resolveFrom(store, appliance, o.from, o.toBuildId);
+  if (o.toBuildId === undefined) job.log('info', 'building the NEW version');
+  // Building NEW (when it has to be built) is the first fifth of the job; the pairs share the rest.
+  const start = o.toBuildId === undefined ? 0.2 : 0;
+  const toId = o.toBuildId ?? (await buildWithin(engine, path.resolve(o.dir ?? '.'), job, 'building the NEW version', start));
+  job.setBuildId(toId);
+  const newBuild = store.getBuildRecord(toId)!;
+  if (newBuild.status !== 'succeeded') throw new EngineError('invalid-request', `--to ${toId}: build #${toId} ${newBuild.status}; only a succeeded build can be upgraded to.`);
+  const newSpec = specOfBuild(store.getBuild(toId)!);
+  const pairs: UpgradePairReport[] = [];
+  const todo = olds.filter((b) => b.id !== toId);
+  for (const [index, old] of todo.entries()) {
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }));
+  }
+  return { to: { id: newBuild.id, version: newBuild.version }, pairs };
+}
+
+export function startUpgradeTest(engine: JobContext, o: UpgradeTestOptions): { jobId: string; done: Promise<JobOutcome> } {
+  return engine.jobs.start('upgrade', `Upgrade test from ${o.from}`, async (job) => {
+    const r = await runUpgradeTest(engine, o, job);
+    const failed = r.pairs.filter((x) => x.status === 'failed');
+    return {
+      buildId: r.to.id,
+      runIds: r.pairs.map((p) => p.runId),
+      ...(failed.length ? { failed: failed.map((f) => `#${f.from.id} ${f.from.version}: ${f.checks.filter((c) => c.status === 'failed').map((c) => c.name).join(', ')}`).join('; ') } : {}),
+    };
+  });
+}

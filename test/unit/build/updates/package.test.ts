@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applianceKey, keyFile } from '../../../../src-main/build/updates/keys';
+import { manifestText, parseManifest, unpackPackage, writePackage } from '../../../../src-main/build/updates/package';
+import { guestHelper } from '../../../../src-main/build/updates/update-stages';
+import { generateUpdater } from '../../../../src-main/build/updates/updater-script';
+import { debugfsPutScript } from '../../../../src-main/tools/debugfs';
+import { zstdPatchFromArgs } from '../../../../src-main/tools/zstd';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-upgrade-unit-'));
+
+describe('appliance keys', () => {
+  it('makes one Ed25519 key per appliance, private to its owner, and reads the same key back', () => {
+    const home = tmp();
+    const a = applianceKey(home, 'hello-web');
+    expect(fs.statSync(keyFile(home, 'hello-web')).mode & 0o777).toBe(0o600);
+    expect(applianceKey(home, 'hello-web').publicRaw.equals(a.publicRaw)).toBe(true);
+    expect(applianceKey(home, 'other-web').publicRaw.equals(a.publicRaw)).toBe(false);
+    expect(a.publicRaw).toHaveLength(32);
+    fs.rmSync(home, { recursive: true });
+  });
+
+  it('refuses to replace an unreadable key', () => {
+    const home = tmp();
+    fs.mkdirSync(path.join(home, 'keys'));
+    fs.writeFileSync(keyFile(home, 'hello-web'), 'garbage');
+    expect(() => applianceKey(home, 'hello-web')).toThrow(/not readable.*Restore it from a backup/);
+    fs.rmSync(home, { recursive: true });
+  });
+});
+
+describe('update packages', () => {
+  const m = { appliance: 'hello-web', version: '1.1.0', type: 'full' as const, initrds: ['base.zst', 'rootfs.zst'], cmdline: 'console=ttyS0 quiet' };
+
+  it('writes a line-based manifest the guest reads with awk, and reads it back', () => {
+    const text = manifestText({ ...m, files: [{ kind: 'file', name: 'vmlinuz', sha256: 'ab'.repeat(32), path: '/x' }, { kind: 'same', name: 'base.zst', sha256: 'cd'.repeat(32), oldSha256: 'cd'.repeat(32) }] });
+    expect(text.split('\n').slice(0, 6)).toEqual(['yoke-update 1', 'appliance hello-web', 'version 1.1.0', 'type full', 'initrd base.zst rootfs.zst', 'cmdline console=ttyS0 quiet']);
+    const back = parseManifest(text);
+    expect(back.fields.version).toBe('1.1.0');
+    expect(back.files.map((f) => f.kind)).toEqual(['file', 'same']);
+  });
+
+  it('refuses names that would break the manifest or escape the boot partition', () => {
+    expect(() => manifestText({ ...m, version: '1.0 evil', files: [] })).toThrow(/may only hold/);
+    expect(() => manifestText({ ...m, files: [{ kind: 'file', name: '../x', sha256: '', path: '' }] })).toThrow(/may only hold/);
+  });
+
+  it('signs the manifest so the static guest verifier accepts it, and rejects a changed one', async () => {
+    const home = tmp();
+    const key = applianceKey(home, 'hello-web');
+    const payload = path.join(home, 'vmlinuz');
+    fs.writeFileSync(payload, crypto.randomBytes(5000));
+    const pkg = path.join(home, 'p.yup');
+    await writePackage(pkg, { ...m, files: [{ kind: 'file', name: 'vmlinuz', sha256: crypto.createHash('sha256').update(fs.readFileSync(payload)).digest('hex'), path: payload }] }, key.privateKey, 1704067200);
+    const out = path.join(home, 'out');
+    fs.mkdirSync(out);
+    expect((await unpackPackage(pkg, out)).sort()).toEqual(['manifest', 'manifest.sig', 'vmlinuz']);
+    fs.writeFileSync(path.join(home, 'pub'), key.publicRaw);
+    const verify = (manifest: string) => {
+      try {
+        execFileSync(guestHelper('yoke-verify'), [path.join(home, 'pub'), path.join(out, 'manifest.sig'), manifest], { stdio: 'pipe' });
+        return 0;
+      } catch (e) {
+        return (e as { status: number }).status;
+      }
+    };
+    expect(verify(path.join(out, 'manifest'))).toBe(0);
+    fs.writeFileSync(path.join(home, 'bad'), fs.readFileSync(path.join(out, 'manifest'), 'utf8').replace('1.1.0', '9.9.9'));
+    expect(verify(path.join(home, 'bad'))).toBe(1);
+    // Same inputs, same bytes: Ed25519 signatures are deterministic.
+    const again = path.join(home, 'q.yup');
+    await writePackage(again, { ...m, files: [{ kind: 'file', name: 'vmlinuz', sha256: parseManifest(fs.readFileSync(path.join(out, 'manifest'), 'utf8')).files[0].sha256, path: payload }] }, key.privateKey, 1704067200);
+    expect(fs.readFileSync(again).equals(fs.readFileSync(pkg))).toBe(true);
+    fs.rmSync(home, { recursive: true });
+  });
+});
+
+describe('the guest updater script', () => {
+  const script = generateUpdater({ name: 'hello-web', version: '1.0.0', dataMount: '/data', fatModules: ['/lib/modules/k/kernel/fs/fat/fat.ko'] });
+
+  it('is valid busybox sh and compares versions as semver (no downgrades, no same version)', () => {
+    const dir = tmp();
+    const fn = /^vercmp\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    fs.writeFileSync(path.join(dir, 'u.sh'), script);
+    execFileSync('busybox', ['sh', '-n', path.join(dir, 'u.sh')]);
+    const cmp = (a: string, b: string) => execFileSync('busybox', ['sh', '-c', `${fn}\nvercmp "$1" "$2"`, 'sh', a, b]).toString().trim();
+    expect(cmp('1.1.0', '1.0.0')).toBe('1');
+    expect(cmp('1.0.0', '1.0.0')).toBe('0');
+    expect(cmp('0.9.9', '1.0.0')).toBe('-1');
+    expect(cmp('1.10.0', '1.9.0')).toBe('1');
+    expect(cmp('1.0.0-rc.1', '1.0.0')).toBe('-1');
+    expect(cmp('1.0.0-beta.2', '1.0.0-beta.10')).toBe('-1');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('looks for packages on the data disk and knows its own name and version', () => {
+    expect(script).toContain("UPDATES='/data/updates'");
+    expect(script).toContain("NAME='hello-web'");
+  });
+});
+
+describe('tool argv', () => {
+  it('debugfs: makes the folder, replaces the file, owns it by root', () => {
+    expect(debugfsPutScript('/updates', [{ src: '/h/p.yup', name: 'p.yup' }])).toBe('mkdir "/updates"\nrm "/updates/p.yup"\nwrite "/h/p.yup" "/updates/p.yup"\nsif "/updates/p.yup" uid 0\nsif "/updates/p.yup" gid 0\n');
+    expect(() => debugfsPutScript('/u', [{ src: '/a"b', name: 'x' }])).toThrow(/cannot take the path/);
+  });
+
+  it('zstd: a delta against the old file', () => {
+    expect(zstdPatchFromArgs('/old', '/new', '/out')).toEqual(['-19', '-T0', '-q', '-f', '--no-progress', '--patch-from=/old', '/new', '-o', '/out']);
+  });
+});
