@@ -50,6 +50,18 @@ export function BuildsTable({
   const top = items.length > 0 ? items[0].start : 0;
   const bottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
 
+  // Up and down arrows move between rows (focus and selection), as in a list.
+  const onRowKey = (e: React.KeyboardEvent<HTMLTableSectionElement>) => {
+    if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const row = (e.target as HTMLElement).closest('tr');
+    const next = (e.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling) as HTMLElement | null;
+    const button = next?.querySelector<HTMLButtonElement>('button.link-button');
+    if (!button) return;
+    e.preventDefault();
+    button.focus();
+    button.click();
+  };
+
   return (
     <div ref={scroller} className={compact ? 'table-scroller compact' : 'table-scroller'}>
       <table className="grid builds-grid" aria-label="Builds" aria-rowcount={rows.length + 1}>
@@ -77,7 +89,7 @@ export function BuildsTable({
             ))}
           </tr>
         </thead>
-        <tbody>
+        <tbody onKeyDown={onRowKey}>
           {top > 0 ? (
             <tr aria-hidden="true" className="spacer">
               <td colSpan={span} style={{ height: top }} />

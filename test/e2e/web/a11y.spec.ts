@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { axeViolations, countByImpact, type AxeViolation } from '../axe';
 import { expect, ROOT, test } from '../fixtures';
+import { shoot } from '../shoot';
 
 // axe-core on every screen, light and dark: no critical or serious violation may remain.
 test.use({ homeLabel: 'a11y' });
@@ -89,6 +90,8 @@ test('axe finds no critical or serious violation on any screen, light or dark', 
     await app.emulateMedia({ colorScheme: scheme });
     for (const [name, go] of VISITS) {
       await go(app);
+      // Every screen at both sizes and in both themes, for people to look at (see e2e/shoot.ts).
+      if (scheme === 'light') await shoot(app, `screen-${name}`);
       const violations: AxeViolation[] = await axeViolations(app);
       report[`${name}-${scheme}`] = { ...countByImpact(violations), rules: violations.map((v) => `${v.impact} ${v.id}`) };
       for (const v of violations)

@@ -78,7 +78,11 @@ test('at 1024×700 no two things overlap on any screen, and the shell never scro
   // The header keeps its subtitle on at most two lines.
   expect((await app.locator('.screen-subtitle').boundingBox())!.height).toBeLessThan(45);
 
-  await app.getByRole('tab', { name: 'Build & test' }).click();
+  // Arrow keys move between tabs and select them.
+  await app.getByRole('tab', { name: 'Overview' }).focus();
+  await app.keyboard.press('ArrowRight');
+  await expect(app.getByRole('tab', { name: 'Build & test' })).toBeFocused();
+  await expect(app.getByRole('tab', { name: 'Build & test' })).toHaveAttribute('aria-selected', 'true');
   await expectNoOverlap(app, 'Build & test header', HEADER);
   await expectNoOverlap(app, 'Build & test panes', ['.buildview-progress', '.buildview-side', '.buildview-log']);
 
