@@ -5,7 +5,7 @@ import { formatBytes, formatDuration, formatShortTime, formatTime } from '../../
 import { TEST_LABELS, type Sort, type SortKey } from './build-filter';
 
 const ROW_HEIGHT = 33;
-const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
+const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean; title?: string }> = [
   { key: 'id', label: '#', num: true },
   { key: 'appliance', label: 'Appliance' },
   { key: 'version', label: 'Version' },
@@ -13,7 +13,8 @@ const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
   { key: 'status', label: 'Build' },
   { key: 'testStatus', label: 'Test' },
   { key: 'durationMs', label: 'Duration', num: true },
-  { key: 'bytes', label: 'Size', num: true },
+  // Apparent: the history holds what the build recorded; a build's details show used bytes.
+  { key: 'bytes', label: 'Size', num: true, title: 'Apparent size of the artifacts (disk images are sparse: a build\'s details show the bytes they use)' },
   { key: 'released', label: 'Released' },
 ];
 
@@ -79,7 +80,7 @@ export function BuildsTable({
                 className={c.num ? `num col-${c.key}` : `col-${c.key}`}
                 aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
               >
-                <button type="button" className="sort-button" onClick={() => onSort(c.key)}>
+                <button type="button" className="sort-button" title={c.title} onClick={() => onSort(c.key)}>
                   {c.label}
                   <span aria-hidden="true" className="sort-mark">
                     {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
