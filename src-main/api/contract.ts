@@ -107,7 +107,23 @@ export const RunStatus = z.enum(['running', 'passed', 'failed', 'cancelled', 'in
 export type RunStatus = z.infer<typeof RunStatus>;
 export const UpgradeMethod = z.enum(['swap', 'package']);
 export type UpgradeMethod = z.infer<typeof UpgradeMethod>;
-export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev']);
+export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev', 'canary']);
+
+const CanaryAnswer = z.object({ status: z.number().int(), contentType: z.string(), bytes: z.number(), ms: z.number(), error: z.string().optional() });
+/** What `yoke canary` found: the same requests against OLD and NEW, and its verdict. */
+export const CanaryReport = z.object({
+  from: z.object({ id: z.number().int(), version: z.string() }),
+  to: z.object({ id: z.number().int(), version: z.string() }),
+  requests: z.number().int(),
+  skipped: z.array(z.object({ request: z.string(), why: z.string() })),
+  differences: z.array(z.object({ request: z.string(), old: CanaryAnswer, new: CanaryAnswer, why: z.string() })),
+  /** Error lines NEW's services and console printed during the replay that OLD's did not. */
+  newErrors: z.array(z.string()),
+  /** Bodies that changed without holding the candidate (text, not behaviour). */
+  changedBodies: z.number().int(),
+  verdict: z.enum(['promote', 'hold']),
+});
+export type CanaryReport = z.infer<typeof CanaryReport>;
 export type JobKind = z.infer<typeof JobKind>;
 export const StageStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped']);
 export type StageStatus = z.infer<typeof StageStatus>;
@@ -203,15 +219,15 @@ export type VmSummary = z.infer<typeof VmSummary>;
 
 // ---------- new appliance, compare (wizard, compare view) ----------
 
-export const WizardCheck = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('service'), service: z.string() }),
-  z.object({ kind: z.literal('port'), port: z.number().int() }),
-  z.object({ kind: z.literal('http'), port: z.number().int(), path: z.string(), status: z.number().int(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('mount'), path: z.string() }),
-  z.object({ kind: z.literal('file'), path: z.string(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('command'), run: z.string(), stdout: z.string().optional() }),
-]);
+// A check as the wizard collects it: a kind and its fields by name. The kinds and their fields
+// come from the engine (checks.kinds), which validates the answer against its registry.
+export const WizardCheck = z.object({ kind: z.string(), fields: z.record(z.string(), z.union([z.string(), z.number()])) }).strict();
 export type WizardCheck = z.infer<typeof WizardCheck>;
+
+export const CheckKindField = z.object({ name: z.string(), label: z.string(), type: z.enum(['text', 'number']), required: z.boolean(), example: z.string().optional() });
+export type CheckKindField = z.infer<typeof CheckKindField>;
+export const CheckKindInfo = z.object({ kind: z.string(), label: z.string(), fields: z.array(CheckKindField) });
+export type CheckKindInfo = z.infer<typeof CheckKindInfo>;
 
 export const CreateApplianceRequest = z
   .object({
@@ -263,7 +279,14 @@ const JobRef = z.object({ jobId: z.string() });
 export const commands = {
   'app.info': {
     request: Empty,
-    response: z.object({ version: z.string(), home: z.string(), face: z.enum(['electron', 'web', 'cli']), sample: z.string() }),
+    response: z.object({
+      version: z.string(),
+      home: z.string(),
+      face: z.enum(['electron', 'web', 'cli']),
+      sample: z.string(),
+      // The output formats the engine builds (its format table), with labels for people.
+      formats: z.array(z.object({ name: z.string(), label: z.string() })),
+    }),
   },
   'host.doctor': {
     request: z.object({ refresh: z.boolean().optional() }).strict(),
@@ -308,6 +331,8 @@ export const commands = {
         buildId: z.number().int().optional(),
         // Leave the VM running after the checks; job.finished names it (vmId) and the caller stops it.
         keepRunning: z.boolean().optional(),
+        // A customer's data disk (raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data): tested on a copy.
+        data: z.string().min(1).optional(),
       })
       .strict(),
     response: JobRef,
@@ -351,7 +376,12 @@ export const commands = {
     // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
     // hostPorts: guest port → host port to reuse (Present mode's Reset keeps the links it showed).
     request: z
-      .object({ buildId: z.number().int(), snapshot: z.boolean().optional(), hostPorts: z.array(z.object({ guest: z.number().int(), host: z.number().int() })).optional() })
+      .object({
+        buildId: z.number().int(),
+        snapshot: z.boolean().optional(),
+        data: z.string().min(1).optional(),
+        hostPorts: z.array(z.object({ guest: z.number().int(), host: z.number().int() })).optional(),
+      })
       .strict(),
     response: z.object({ vmId: z.string() }),
   },
@@ -428,6 +458,10 @@ export const commands = {
         dir: z.string().min(1).optional(),
         method: UpgradeMethod.optional(),
         keepDisks: z.boolean().optional(),
+        // OLD boots on a copy of this data disk instead of its own fresh one (a customer's data).
+        data: z.string().min(1).optional(),
+        // Only every `of`-th pair, starting at `index` (1-based): CI jobs split a matrix this way.
+        shard: z.object({ index: z.number().int().positive(), of: z.number().int().positive() }).refine((s) => s.index <= s.of, 'shard index must be between 1 and of').optional(),
       })
       .strict(),
     response: JobRef,
@@ -436,6 +470,11 @@ export const commands = {
     // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
     request: CreateApplianceRequest,
     response: ApplianceSummary,
+  },
+  'checks.kinds': {
+    // The check kinds the engine knows, with the fields the wizard's check editor draws for each.
+    request: Empty,
+    response: z.object({ kinds: z.array(CheckKindInfo) }),
   },
   'appliance.watch': {
     // Re-validate on every save; answers the current summary, then emits appliance.changed.
@@ -455,6 +494,38 @@ export const commands = {
     // checks, then sync every edit into it and run them again. Runs until job.cancel.
     request: z.object({ dir: z.string().min(1) }).strict(),
     response: JobRef,
+  },
+  'canary.start': {
+    // Boots OLD and NEW side by side on copies of one data disk, replays recorded requests (a HAR
+    // file or an access log) against both and compares the answers; canary.get reads the verdict.
+    request: z
+      .object({
+        dir: z.string().min(1).optional(),
+        toBuildId: z.number().int().optional(),
+        from: z.string().min(1),
+        requests: z.string().min(1),
+        data: z.string().min(1).optional(),
+        // Regular expressions blanked in bodies before they are compared (dates and ids always are).
+        ignore: z.array(z.string()).optional(),
+        // Hold on any body difference, not only on status, type, JSON shape, latency and new errors.
+        bodies: z.boolean().optional(),
+      })
+      .strict(),
+    response: JobRef,
+  },
+  'canary.get': {
+    request: z.object({ jobId: z.string() }).strict(),
+    response: CanaryReport,
+  },
+  'builds.export': {
+    // The build with its artifacts, stages, checks, logs and test runs, as one tar file.
+    request: z.object({ id: z.number().int(), file: z.string().min(1) }).strict(),
+    response: z.object({ bytes: z.number(), files: z.number().int() }),
+  },
+  'builds.import': {
+    // A build exported elsewhere (a CI runner): every file's SHA-256 checked first; all or nothing.
+    request: z.object({ file: z.string().min(1) }).strict(),
+    response: BuildSummary,
   },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),

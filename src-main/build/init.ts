@@ -21,7 +21,7 @@ export const CONTROL_FLAG = 'yoke.control=1';
 /** Where init records each running service's pid, one file per service name. */
 export const SERVICE_PID_DIR = '/run/yoke/services';
 
-/** The in-image updater (src-main/upgrade/updater-script.ts), present when the build made update packages. */
+/** The in-image updater (resources/guest/yoke-update.sh), present when the build made update packages. */
 export const UPDATER = '/sbin/yoke-update';
 
 export const MARKERS = {

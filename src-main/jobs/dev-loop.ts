@@ -111,8 +111,11 @@ class DevLoop {
     const vm = this.live.machine;
     if (bytes > SPACE_CHECK_BYTES) {
       // Files go into the guest's root, which lives in RAM: refuse what does not fit rather than fill it.
-      const df = await vm.execute(`df -k / | tail -n 1`, { timeoutMs: 10_000 });
-      const availKiB = Number(df.stdout.trim().split(/\s+/)[3]);
+      // The busybox root is an initramfs (df says 0: it grows in RAM), so RAM is what is free.
+      const df = await vm.execute(`df -k / | tail -n 1; grep MemAvailable /proc/meminfo`, { timeoutMs: 10_000 });
+      const [dfLine = '', memLine = ''] = df.stdout.trim().split('\n');
+      const dfAvail = Number(dfLine.trim().split(/\s+/)[3]);
+      const availKiB = dfAvail > 0 ? dfAvail : Number(memLine.trim().split(/\s+/)[1]);
       if (Number.isFinite(availKiB) && bytes * 1.5 > availKiB * 1024) {
         const big = diff.put.filter((f) => f.kind === 'file').sort((a, b) => b.size - a.size)[0];
         const failed: CheckResult = { name: 'sync', kind: 'sync', status: 'failed', message: `${this.shown(spec, big.rel)} and the other changed files (${(bytes / 1048576).toFixed(1)} MiB) do not fit in the VM's free space (${(availKiB / 1024).toFixed(1)} MiB); nothing was copied. Raise vm.memory or make the file smaller.`, durationMs: 0 };

@@ -61,12 +61,13 @@ export function putCommands(f: OverlayFile): string[] {
   const parent = `mkdir -p "$(dirname ${dest})"`;
   if (f.kind === 'symlink') return [`${parent} && rm -rf ${dest} && ln -s ${shQuote(f.target ?? '')} ${dest}`];
   const tmp = shQuote(`${guestPath(f.rel)}.yoke-sync`);
-  const data = fs.readFileSync(f.abs).toString('base64');
+  const bytes = fs.readFileSync(f.abs);
+  const raw = (CHUNK / 4) * 3; // base64 of this many bytes is CHUNK characters
   const cmds = [`${parent} && : > ${tmp}`];
-  for (let i = 0; i < data.length; i += CHUNK) cmds.push(`printf '%s' '${data.slice(i, i + CHUNK)}' | base64 -d >> ${tmp}`);
+  for (let i = 0; i < bytes.length; i += raw) cmds.push(`printf '%s' '${bytes.subarray(i, i + raw).toString('base64')}' | base64 -d >> ${tmp}`);
   cmds.push(`chmod ${mode} ${tmp} && mv -f ${tmp} ${dest}`);
   // A small file (a page, a config) goes in one round trip: each one costs a few ms under TCG.
-  return data.length <= CHUNK ? [cmds.join(' && ')] : cmds;
+  return bytes.length <= raw ? [cmds.join(' && ')] : cmds;
 }
 
 export function removeCommand(rel: string): string {

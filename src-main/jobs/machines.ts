@@ -13,6 +13,7 @@ import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
 import { reapStrays, isQemuOf } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
+import { importDataDisk } from '../build/data-import';
 import { CONTROL_FLAG, MARKERS } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../tools/find-executable';
@@ -55,6 +56,11 @@ export interface LaunchOptions {
   hostPorts?: { guest: number; host: number }[];
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
+  /**
+   * A customer's data disk (any format a hypervisor exports, or a tar of the data): the VM gets a
+   * converted copy; the file itself is never written.
+   */
+  dataFrom?: string;
   /** Boot this private, writable OS disk instead of the build's (as a snapshot): the updater writes to it. */
   osDisk?: string;
   /**
@@ -119,7 +125,12 @@ export class Machines {
     const scratch: string[] = [];
     let dataDisk = o.dataDisk ?? null;
     const test = o.purpose !== 'boot';
-    if (!dataDisk && files.dataDisk) {
+    if (!dataDisk && o.dataFrom) {
+      dataDisk = path.join(stateDir, 'data.raw');
+      const imported = await importDataDisk(o.dataFrom, dataDisk, { label: spec.disks.data?.label ?? 'data', sizeBytes: spec.disks.data?.sizeBytes ?? 64 * 1048576 });
+      o.log?.('info', `data disk: a copy of ${o.dataFrom} (${imported.format})`);
+      if (test) scratch.push(dataDisk);
+    } else if (!dataDisk && files.dataDisk) {
       if (o.snapshot) dataDisk = files.dataDisk;
       else {
         // A fresh data disk per VM: the build's own stays pristine for the next boot.
@@ -281,8 +292,8 @@ export class Machines {
     return {};
   }
 
-  async boot(buildId: number, snapshot: boolean, hostPorts: { guest: number; host: number }[] = []): Promise<Res<'vms.boot'>> {
-    const live = await this.launch({ buildId, purpose: 'boot', snapshot, hostPorts });
+  async boot(buildId: number, snapshot: boolean, dataFrom?: string, hostPorts: { guest: number; host: number }[] = []): Promise<Res<'vms.boot'>> {
+    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom, hostPorts });
     return { vmId: live.machine.vmid };
   }
 

@@ -1,21 +1,14 @@
 // The normalized appliance spec: every default filled in, sizes in bytes, paths absolute.
 // Every other part of Yoke reads this shape, never the YAML.
+import type { KindCheck } from '../checks/kinds';
 
-export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
+import type { OutputFormat } from '../build/formats';
+export type { OutputFormat } from '../build/formats';
 
-export type CheckKind = 'service' | 'port' | 'http' | 'mount' | 'file' | 'command';
-export const CHECK_KINDS: readonly CheckKind[] = ['service', 'port', 'http', 'mount', 'file', 'command'];
+export type { CheckKindName as CheckKind } from '../checks/kinds';
 
-export type Check = { name: string; timeoutMs: number; /** 1-based line of the check in appliance.yaml */ line: number } & (
-  | { kind: 'service'; service: string }
-  | { kind: 'port'; port: number }
-  | { kind: 'http'; port: number; path: string; status: number; contains?: string }
-  | { kind: 'mount'; path: string; fstype?: string }
-  | { kind: 'file'; path: string; contains?: string; mode?: string }
-  /** stdout: exact match after trimming both sides, or a regular expression when written as /re/ */
-  | { kind: 'command'; run: string; stdout?: string; exitCode: number }
-);
+/** A check as every part of Yoke reads it: the common fields, and its kind's typed part (see checks/kinds/). */
+export type Check = { name: string; timeoutMs: number; /** 1-based line of the check in appliance.yaml */ line: number } & KindCheck;
 
 export interface ApplianceSpec {
   /** absolute appliance folder */

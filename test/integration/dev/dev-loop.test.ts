@@ -121,3 +121,44 @@ describe('yoke dev (live loop)', () => {
     expect(qemuOf(home)).toEqual([]);
   });
 });
+
+describe('yoke dev faults', () => {
+  it('refuses a file bigger than the VM can hold, and reboots by itself after the VM dies', async () => {
+    const home = await makeTestHome('yoke-dev-faults-');
+    const app = sampleVariant(rawOnly);
+    const engine = new Engine({ home, face: 'cli' });
+    const rec = recorder(engine);
+    try {
+      const { jobId } = await engine.request('dev.start', { dir: app });
+      const ready = await rec.next<EventPayload<'dev.ready'>>('dev.ready', (p) => p.jobId === jobId);
+      expect((await rec.next<Cycle>('dev.cycle', (p) => p.jobId === jobId)).status).toBe('passed');
+
+      // 400 MiB in a 256 MiB VM whose root lives in RAM: refused, named, nothing copied.
+      const big = path.join(app, 'rootfs/srv/big.bin');
+      fs.writeFileSync(big, '');
+      fs.truncateSync(big, 400 * 1024 * 1024);
+      const refused = await rec.next<Cycle>('dev.cycle', (p) => p.jobId === jobId);
+      expect(refused.status).toBe('failed');
+      expect(refused.checks[0].message).toMatch(/rootfs\/srv\/big\.bin .*do not fit in the VM's free space/);
+      expect((await engine.machines.live(ready.vmId).machine.execute('ls /srv/big.bin')).exitCode).not.toBe(0);
+      fs.rmSync(big);
+      await rec.next<Cycle>('dev.cycle', (p) => p.jobId === jobId);
+
+      // The VM dies (qemu killed): the next change finds it gone, and the loop boots a new one.
+      process.kill(engine.machines.live(ready.vmId).machine.pid!, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 500));
+      fs.writeFileSync(path.join(app, 'rootfs/srv/www/after.html'), 'after the crash');
+      const again = await rec.next<EventPayload<'dev.ready'>>('dev.ready', (p) => p.jobId === jobId, 240_000);
+      const cycle = await rec.next<Cycle>('dev.cycle', (p) => p.jobId === jobId, 240_000);
+      expect(cycle.rebuilt).toMatch(/the VM had stopped/);
+      expect(cycle.status).toBe('passed');
+      expect(again.vmId).not.toBe(ready.vmId);
+      expect(await get(again.forwards[0].host, '/after.html')).toBe('after the crash');
+      await engine.request('job.cancel', { jobId });
+      await engine.jobs.wait(jobId);
+      expect(qemuOf(home)).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
+});

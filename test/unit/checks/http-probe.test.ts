@@ -1,7 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeHttp } from '../../../src-main/checks/http-probe';
-import type { Check } from '../../../src-main/spec/types';
+import { probeHttp, type HttpCheck } from '../../../src-main/checks/kinds/http';
 
 // A real TCP server that writes exactly the bytes given, as a busybox CGI script or a
 // hand-rolled server would, so the probe is tested against the wire, not a mock.
@@ -20,9 +19,7 @@ async function rawServer(answer: string): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-const check = (contains?: string): Extract<Check, { kind: 'http' }> => ({
-  kind: 'http', name: 'http :80/', port: 80, path: '/', status: 200, timeoutMs: 5000, line: 1, ...(contains ? { contains } : {}),
-});
+const check = (contains?: string): HttpCheck => ({ kind: 'http', port: 80, path: '/', status: 200, ...(contains ? { contains } : {}) });
 
 describe('the http check reads answers the way curl and browsers do', () => {
   it('accepts LF-only header lines and says the answer was malformed', async () => {

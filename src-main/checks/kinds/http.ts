@@ -1,11 +1,11 @@
-// One HTTP attempt from the host through a port forward. qemu's user network accepts a
-// connection before anything listens in the guest, so a try must give up quickly (0.2 s
-// without a byte) or readiness would be reported late.
+// http: an HTTP request from the host, through the port forward, answers a status (and text).
+// qemu's user network accepts a connection before anything listens in the guest, so a try
+// must give up quickly (0.2 s without a byte) or readiness would be reported late.
 import http from 'node:http';
-import type { Check } from '../spec/types';
-import type { ProbeOutcome } from './guest-probes';
-
-type HttpCheck = Extract<Check, { kind: 'http' }>;
+import { z } from 'zod';
+import { describeValue } from '../../spec/describe';
+import { expected, port, strict, text, why } from '../../spec/zod-rules';
+import { defineKind, numberField, opt, textField, type ProbeOutcome } from './kind';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -50,6 +50,8 @@ export function httpTryTimeout(attempt: number): number {
   return Math.min(1000, Math.round(200 * 1.25 ** attempt));
 }
 
+export type HttpCheck = { kind: 'http'; port: number; path: string; status: number; contains?: string };
+
 export async function probeHttp(check: HttpCheck, hostPort: number | undefined, attempt: number): Promise<ProbeOutcome> {
   if (hostPort === undefined) {
     return {
@@ -71,7 +73,52 @@ export async function probeHttp(check: HttpCheck, hostPort: number | undefined, 
     return { ok: true, detail: `${what} answered ${status}${check.contains !== undefined ? ` containing ${JSON.stringify(check.contains)}` : ''}${note}` };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ECONNRESET' ? 'the connection was reset (nothing listening in the guest yet?)' : e.message;
-    return { ok: false, detail: `${what} failed: ${why}` };
+    const reason = e.code === 'ECONNRESET' ? 'the connection was reset (nothing listening in the guest yet?)' : e.message;
+    return { ok: false, detail: `${what} failed: ${reason}` };
   }
 }
+
+const statusCode = z
+  .int(expected('an HTTP status code'))
+  .min(100, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`))
+  .max(599, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`));
+
+const Http = strict('a mapping { port, path, status, contains }', {
+  port: port('Guest port (must be in network.forward)'),
+  path: z.string(expected('a URL path like /')).regex(/^\//, why((v) => `expected a URL path starting with '/', found ${describeValue(v)}`)).meta({ default: '/' }).optional(),
+  status: statusCode.meta({ default: 200 }).optional(),
+  contains: text('text the response body must contain').optional(),
+});
+
+const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+export const httpKind = defineKind({
+  kind: 'http',
+  schema: Http.meta({ title: 'HTTP request from the host, through the forward' }),
+  normalize: (raw: z.infer<typeof Http>) => {
+    const p = raw.path ?? '/';
+    return { name: `http :${raw.port}${p}`, check: { kind: 'http', port: raw.port, path: p, status: raw.status ?? 200, ...opt('contains', raw.contains) } as HttpCheck };
+  },
+  probe: (check, t) => probeHttp(check, t.hostPort(check.port), t.attempt),
+  retry: 'http',
+  label: 'An HTTP request answers',
+  fields: [
+    { name: 'port', label: 'Guest port', type: 'number', required: true },
+    { name: 'path', label: 'Path', type: 'text', required: false },
+    { name: 'status', label: 'Status', type: 'number', required: false },
+    { name: 'contains', label: 'Body contains', type: 'text', required: false },
+  ],
+  example: { port: 80, path: '/', status: 200, contains: 'hello' },
+  wizardValue: (f) => ({
+    port: numberField(f, 'port') ?? 0,
+    path: textField(f, 'path') ?? '/',
+    status: numberField(f, 'status') ?? 200,
+    ...opt('contains', textField(f, 'contains')),
+  }),
+  crossCheck(value, { guestPorts }) {
+    const p = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).port : undefined;
+    // an out-of-range port is already reported by the schema; saying it again would only repeat that
+    if (!isPort(p) || guestPorts.has(p)) return [];
+    return [{ path: ['port'], message: `http check on guest port ${p}, but network.forward has no { guest: ${p} }; add it so the host can reach the port` }];
+  },
+});
