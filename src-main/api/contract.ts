@@ -527,6 +527,12 @@ export const commands = {
     request: z.object({ file: z.string().min(1) }).strict(),
     response: BuildSummary,
   },
+  'vms.saveData': {
+    // A running VM's data disk saved to a file (format from the extension): a backup, or data for
+    // another appliance (test, boot and upgrade-test take it as --data).
+    request: z.object({ id: z.string(), file: z.string().min(1) }).strict(),
+    response: z.object({ file: z.string(), bytes: z.number(), format: z.string() }),
+  },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
     response: z.object({ stopped: z.boolean() }),

@@ -94,6 +94,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       return b;
     },
     'vms.list': () => engine.machines.list(),
+    'vms.saveData': (req) => engine.machines.saveData(req.id, path.resolve(req.file)),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
     'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data, req.hostPorts),
     'vms.attach': (req) => engine.machines.attach(req.id),

@@ -111,14 +111,21 @@ export function generateInit(input: InitInput): string {
   lines.push(
     `(${acpi}acpid -c /etc/acpi -l /dev/null) &`,
     // Each service runs under its own supervisor: restarted when it exits, with doubling backoff.
+    // The run line is a whole /bin/sh command line ("a; b; c" runs all three; `exec` in front of
+    // it ran only the first). setsid gives it a process group of its own, so shutdown can stop
+    // everything the line started. Every exit is counted in NAME.exits ("COUNT LAST-STATUS"):
+    // the service check decides from this record, not from how long a process seems to live.
     'supervise() {',
-    '  name=$1; cmd=$2; delay=1',
+    '  name=$1; cmd=$2; delay=1; exits=0',
+    `  echo "0 -" >${SERVICE_PID_DIR}/$name.exits`,
     '  while :; do',
     '    started=$(date +%s)',
-    '    sh -c "exec $cmd" </dev/null &',
+    '    setsid sh -c "$cmd" </dev/null &',
     '    pid=$!',
     `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
+    '    exits=$((exits + 1))',
+    `    echo "$exits $rc" >${SERVICE_PID_DIR}/$name.exits.new && mv -f ${SERVICE_PID_DIR}/$name.exits.new ${SERVICE_PID_DIR}/$name.exits`,
     '    [ -e /run/yoke/stopping ] && exit 0',
     // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
     `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
@@ -174,7 +181,8 @@ export function generateShutdown(): string {
     'touch /run/yoke/stopping',
     `echo "${MARKERS.shutdown}"`,
     'order=""; for s in $(cat /run/yoke/services.order 2>/dev/null); do order="$s $order"; done',
-    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && kill -TERM $(cat ${SERVICE_PID_DIR}/$s.pid) 2>/dev/null; done`,
+    // A negative pid is the service's whole process group (each runs under setsid).
+    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && { p=$(cat ${SERVICE_PID_DIR}/$s.pid); kill -TERM -$p 2>/dev/null || kill -TERM $p 2>/dev/null; }; done`,
     'n=0',
     'while [ $n -lt 50 ]; do',
     '  alive=0',
@@ -182,7 +190,7 @@ export function generateShutdown(): string {
     '  [ $alive = 0 ] && break',
     '  sleep 0.1; n=$((n+1))',
     'done',
-    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && kill -KILL $(cat ${SERVICE_PID_DIR}/$s.pid) 2>/dev/null; done`,
+    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && { p=$(cat ${SERVICE_PID_DIR}/$s.pid); kill -KILL -$p 2>/dev/null || kill -KILL $p 2>/dev/null; }; done`,
     'sync',
     'mps=""; while read -r spec mp type rest; do case "$spec" in ""|"#"*) continue;; esac; mps="$mp $mps"; done </etc/fstab',
     'for mp in $mps; do grep -q " $mp " /proc/mounts && { umount "$mp" 2>/dev/null || mount -o remount,ro "$mp"; }; done',

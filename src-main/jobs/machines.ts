@@ -8,12 +8,16 @@ import { EngineError } from '../api/errors';
 import type { Store } from '../store/store';
 import type { Emit } from './events';
 import { bootFilesOf, specOfBuild } from './build-files';
-import { newVmId, vmStateDir, type LogFn } from '../vm/machine';
+import { newVmId, SHARED_QMP, vmStateDir, type LogFn } from '../vm/machine';
+import { QmpClient } from '../vm/qmp';
+import { backupDataDisk } from '../vm/data-backup';
 import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
-import { reapStrays, isQemuOf } from '../vm/reaper';
+import { reapStrays, qemuAlive } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
 import { importDataDisk } from '../build/data-import';
+import { DISK_FORMATS, formatOf, isDiskFormat } from '../build/formats';
+import { qemuImgConvert } from '../tools/qemu-img';
 import { CONTROL_FLAG, MARKERS } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../tools/find-executable';
@@ -152,6 +156,7 @@ export class Machines {
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
       ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
       forwards: spec.network.forward.map((f) => ({ ...f, host: f.host ?? o.hostPorts?.find((h) => h.guest === f.guest)?.host })),
+      outbound: spec.network.outbound,
       control: test,
       purpose: o.purpose,
       buildId: build.id,
@@ -297,6 +302,45 @@ export class Machines {
     return { vmId: live.machine.vmid };
   }
 
+  /**
+   * Saves a running VM's data disk to `file` in the format its extension names (raw, img, qcow2,
+   * vmdk, vhd, vdi): a backup, or data to attach to another appliance (test, boot --data).
+   */
+  async saveData(id: string, file: string): Promise<Res<'vms.saveData'>> {
+    const live = this.vms.get(id);
+    const ext = path.extname(file).slice(1).toLowerCase();
+    const format = ext === 'img' ? formatOf('raw') : isDiskFormat(ext) ? formatOf(ext) : undefined;
+    if (!format?.qemuImg) throw new EngineError('invalid-request', `${file}: name the format by its extension: .raw, .img, ${DISK_FORMATS.filter((f) => f !== 'raw').map((f) => `.${f}`).join(', ')}.`);
+    const rec = live ? null : this.host.store().listVms({ status: 'running' }).find((v) => v.id === id);
+    if (!live && (!rec || !processAlive(rec.pid, id))) throw new EngineError('not-found', `There is no running VM ${id}. List them with the VMs screen.`);
+    const stateDir = live?.machine.vmInfo?.stateDir ?? rec!.stateDir ?? path.dirname(file);
+    const raw = path.join(stateDir, `data-save-${Date.now()}.raw`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.partial-${process.pid}`;
+    try {
+      if (live) {
+        // Let the guest write out what it holds first: the copy is then what a clean shutdown would leave.
+        await live.machine.execute('sync', { timeoutMs: 30_000 }).catch(() => undefined);
+        await live.machine.backupDataDisk(raw);
+      } else {
+        // Another Yoke process owns the VM: its second QMP monitor is there for this.
+        const info = JSON.parse(fs.readFileSync(path.join(stateDir, 'vm.json'), 'utf8')) as { socketDir?: string };
+        const qmp = await QmpClient.connect(path.join(info.socketDir ?? stateDir, SHARED_QMP), 5000);
+        try {
+          await backupDataDisk(qmp, raw);
+        } finally {
+          qmp.close();
+        }
+      }
+      await qemuImgConvert(raw, tmp, format.qemuImg);
+      fs.renameSync(tmp, file);
+    } finally {
+      fs.rmSync(raw, { force: true });
+      fs.rmSync(tmp, { force: true });
+    }
+    return { file, bytes: fs.statSync(file).size, format: ext };
+  }
+
   /** Stops every VM this engine started (engine shutdown). */
   async stopAll(): Promise<void> {
     const vms = [...this.vms.entries()];
@@ -322,11 +366,4 @@ function summary(vmid: string, live: LiveVm): VmSummary {
   };
 }
 
-function processAlive(pid: number | null, vmid: string): boolean {
-  if (!pid) return false;
-  try {
-    return isQemuOf(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), vmid);
-  } catch {
-    return false;
-  }
-}
+const processAlive = qemuAlive;

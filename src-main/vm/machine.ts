@@ -11,7 +11,11 @@ import { ControlChannel, type RunOptions, type RunResult } from './control';
 import { findSetpriv, launchQemu, type QemuExit, type QemuProcess } from './qemu-process';
 import { qemuArgs, type Accel, type HostForward, type VmDisk } from './qemu-args';
 import { QmpClient } from './qmp';
+import { backupDataDisk } from './data-backup';
 import { connectUnix } from './unix-socket';
+
+/** A second QMP monitor other Yoke processes may use (the owner keeps the first): `yoke data save`. */
+export const SHARED_QMP = 'qmp-shared.sock';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void;
 
@@ -31,6 +35,8 @@ export interface MachineOptions {
   forwards?: { guest: number; host?: number }[];
   /** Adds the control shell's serial port (test boots only). */
   control?: boolean;
+  /** The spec's network.outbound: without it the guest cannot open connections out (qemu restrict=on). */
+  outbound?: boolean;
   purpose?: string;
   buildId?: number | null;
   appliance?: string;
@@ -94,7 +100,7 @@ export async function freeTcpPort(): Promise<number> {
 const MAX_SOCKET_PATH = 100;
 
 /** The unix sockets qemu serves for one VM. */
-const SOCKETS = ['console.sock', 'control.sock', 'size.sock', 'qmp.sock'];
+const SOCKETS = ['console.sock', 'control.sock', 'size.sock', 'qmp.sock', SHARED_QMP];
 
 export class Machine {
   readonly vmid: string;
@@ -181,10 +187,12 @@ export class Machine {
       initrd: o.initrd,
       append: o.append,
       forwards,
+      outbound: o.outbound,
       consoleSocket: sock('console.sock'),
       controlSocket: o.control ? sock('control.sock') : undefined,
       sizeSocket: sock('size.sock'),
       qmpSocket: sock('qmp.sock'),
+      sharedQmpSocket: sock(SHARED_QMP),
       pidFile,
     });
     this.info = {
@@ -310,6 +318,16 @@ export class Machine {
     await this.release();
     this.recordStop(step);
     return step;
+  }
+
+  /**
+   * A point-in-time copy of the running VM's data disk (QMP drive-backup: crash-consistent, the
+   * guest runs on), written as a sparse raw image to `rawPath`.
+   */
+  async backupDataDisk(rawPath: string, timeoutMs = 600_000): Promise<void> {
+    if (!this.qmp || !this.isRunning) throw new Error('Cannot save the data disk: the VM is not running.');
+    if (!this.opts.dataDisk) throw new Error('This VM has no data disk.');
+    await backupDataDisk(this.qmp, rawPath, timeoutMs);
   }
 
   /** A PNG of the VM's screen (VGA), through QMP screendump. */

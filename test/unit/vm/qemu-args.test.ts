@@ -39,8 +39,11 @@ describe('qemuArgs', () => {
       name: 'forwards bind loopback only',
       cfg: { forwards: [{ guest: 80, host: 18080 }, { guest: 22, host: 12222 }] },
       flag: '-netdev',
-      want: ['user,id=net0,hostfwd=tcp:127.0.0.1:18080-:80,hostfwd=tcp:127.0.0.1:12222-:22'],
+      want: ['user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:18080-:80,hostfwd=tcp:127.0.0.1:12222-:22'],
     },
+    // Issue 15 item 4: without restrict=on a guest reached every service on the host's 127.0.0.1 through 10.0.2.2.
+    { name: 'the guest cannot connect out by default (restrict=on)', cfg: {}, flag: '-netdev', want: ['user,id=net0,restrict=on'] },
+    { name: 'network.outbound: true lets the guest connect out', cfg: { outbound: true, forwards: [{ guest: 80, host: 18080 }] }, flag: '-netdev', want: ['user,id=net0,hostfwd=tcp:127.0.0.1:18080-:80'] },
     { name: 'console socket waits for its reader', cfg: {}, flag: '-serial', want: ['chardev:console0'] },
     {
       name: 'control channel is the second serial port',
