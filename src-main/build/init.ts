@@ -122,13 +122,14 @@ export function generateInit(input: InitInput): string {
     '    started=$(date +%s)',
     '    setsid sh -c "$cmd" </dev/null &',
     '    pid=$!',
-    `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
+    // Renamed into place: a probe never reads an empty pid file and falls back to guessing.
+    `    echo $pid >${SERVICE_PID_DIR}/$name.pid.new && mv -f ${SERVICE_PID_DIR}/$name.pid.new ${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
     '    exits=$((exits + 1))',
     `    echo "$exits $rc" >${SERVICE_PID_DIR}/$name.exits.new && mv -f ${SERVICE_PID_DIR}/$name.exits.new ${SERVICE_PID_DIR}/$name.exits`,
     '    [ -e /run/yoke/stopping ] && exit 0',
     // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
-    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
+    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; exits=0; echo "0 -" >${SERVICE_PID_DIR}/$name.exits; log "service $name restarted"; delay=1; continue; fi`,
     '    [ $(( $(date +%s) - started )) -ge 30 ] && delay=1',
     '    log "service $name exited with $rc, restarting in ${delay}s"',
     '    sleep $delay',
