@@ -48,6 +48,21 @@ export function generateFstab(data: { label: string; mount: string } | null): st
   return `${head}LABEL=${data.label}\t${data.mount}\text4\tdefaults\t0\t2\n`;
 }
 
+/** Respawns the console shell; each one gets its own session with the console as its terminal. */
+/** A login shell on `tty`, started again whenever it exits. */
+function shellLoop(tty: string): string {
+  return `while :; do setsid sh -c ${shQuote(`exec sh -l <${tty} >${tty} 2>&1`)}; sleep 0.5; done`;
+}
+
+/** Reads window sizes from ttyS2 and applies them to the console (ttyS0). */
+const SIZE_LOOP = [
+  'stty -F /dev/ttyS2 -echo 2>/dev/null || exit 0',
+  'while read -r rows cols; do',
+  '  case "$rows:$cols" in *[!0-9:]*|:*|*:) continue;; esac',
+  '  stty -F /dev/ttyS0 rows "$rows" cols "$cols"',
+  'done </dev/ttyS2',
+].join('\n');
+
 export function generateInit(input: InitInput): string {
   const serviceNames = input.services.map((s) => s.name).join(' ');
   const lines: string[] = [];
@@ -124,13 +139,14 @@ export function generateInit(input: InitInput): string {
     '    started=$(date +%s)',
     '    setsid sh -c "$cmd" </dev/null &',
     '    pid=$!',
-    `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
+    // Renamed into place: a probe never reads an empty pid file and falls back to guessing.
+    `    echo $pid >${SERVICE_PID_DIR}/$name.pid.new && mv -f ${SERVICE_PID_DIR}/$name.pid.new ${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
     '    exits=$((exits + 1))',
     `    echo "$exits $rc" >${SERVICE_PID_DIR}/$name.exits.new && mv -f ${SERVICE_PID_DIR}/$name.exits.new ${SERVICE_PID_DIR}/$name.exits`,
     '    [ -e /run/yoke/stopping ] && exit 0',
     // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
-    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
+    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; exits=0; echo "0 -" >${SERVICE_PID_DIR}/$name.exits; log "service $name restarted"; delay=1; continue; fi`,
     '    [ $(( $(date +%s) - started )) -ge 30 ] && delay=1',
     '    log "service $name exited with $rc, restarting in ${delay}s"',
     '    sleep $delay',
@@ -153,14 +169,23 @@ export function generateInit(input: InitInput): string {
     // The uptime lets boot time be read off any console log.
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
     // A root shell for the person at the VM: on the serial console (yoke boot, the VMs screen's
-    // Terminal) and on the screen (the hypervisor's window).
-    // The shell's own session makes its tty the controlling terminal, so Ctrl-C works.
+    // Terminal) when a serial port answers, and on the screen (the hypervisor's window). The
+    // shell's own session opening its tty makes it the controlling terminal, so Ctrl-C, Ctrl-Z
+    // and job control work (cttyhack would pick the last console=, the screen, for both). Each
+    // loop is started by start-stop-daemon, not with `&`: a shell without job control starts `&`
+    // lists with SIGINT and SIGQUIT ignored, an ignored signal stays ignored across exec, and
+    // then Ctrl-C could never interrupt anything in that shell.
     ...(input.consoleShell === false
       ? []
       : [
-          `[ -n "$serial" ] && (while :; do setsid sh -c ${shQuote(`exec sh -l <${SERIAL_CONSOLE} >${SERIAL_CONSOLE} 2>&1`)}; sleep 0.5; done) &`,
-          `(while :; do setsid sh -c ${shQuote(`exec sh -l <${SCREEN_CONSOLE} >${SCREEN_CONSOLE} 2>&1`)}; sleep 0.5; done) &`,
+          `[ -n "$serial" ] && start-stop-daemon -S -b -p /run/yoke/console.pid -x /bin/sh -- -c ${shQuote(shellLoop(SERIAL_CONSOLE))}`,
+          `start-stop-daemon -S -b -p /run/yoke/screen.pid -x /bin/sh -- -c ${shQuote(shellLoop(SCREEN_CONSOLE))}`,
         ]),
+    // The console's window size: Yoke writes "ROWS COLS" lines to the third serial port when the
+    // terminal showing the console opens or resizes; setting it on the console tty makes the
+    // kernel send SIGWINCH to the program in front. Where there is no such port (a shipped
+    // appliance in another hypervisor), opening it fails and the loop ends.
+    ...(input.consoleShell === false ? [] : [`(${SIZE_LOOP}) &`]),
     `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',

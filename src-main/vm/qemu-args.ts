@@ -43,6 +43,8 @@ export interface VmConfig {
   consoleSocket: string;
   /** The second serial port, carrying the root shell of a test boot. */
   controlSocket?: string;
+  /** The third serial port: the console's window size ("ROWS COLS" lines), read by the guest's init. */
+  sizeSocket?: string;
   qmpSocket: string;
   /** A second QMP monitor for other processes (the owner keeps the first). */
   sharedQmpSocket?: string;
@@ -121,6 +123,13 @@ export function qemuArgs(cfg: VmConfig): string[] {
     // The control shell starts late in boot and the channel resynchronises, so no wait here.
     args.push('-chardev', `socket,id=control0,path=${qemuEscape(cfg.controlSocket)},server=on,wait=off`);
     args.push('-serial', 'chardev:control0');
+  } else if (cfg.sizeSocket) {
+    // Keeps the size channel at ttyS2 whether or not there is a control shell.
+    args.push('-serial', 'null');
+  }
+  if (cfg.sizeSocket) {
+    args.push('-chardev', `socket,id=size0,path=${qemuEscape(cfg.sizeSocket)},server=on,wait=off`);
+    args.push('-serial', 'chardev:size0');
   }
   args.push('-chardev', `socket,id=qmp0,path=${qemuEscape(cfg.qmpSocket)},server=on,wait=off`);
   args.push('-mon', 'chardev=qmp0,mode=control');

@@ -16,9 +16,17 @@ export function programOf(run: string): string | null {
  * How long the probe watches a service (seconds). It passes only if the same pid is alive at the
  * start and at the end of this window and the supervisor recorded no exit in between: the
  * supervisor's record (NAME.exits, written by the generated init after every exit) decides, so a
- * crash-looping service cannot pass by being caught alive between two restarts.
+ * crash-looping service cannot pass by being caught alive between two restarts. Half a second:
+ * a service that cannot start at all (a missing binary) exits within milliseconds, which the
+ * record shows, and the live loop (yoke dev) stays under a second from edit to green.
  */
-export const SETTLE_SECONDS = 1;
+export const SETTLE_SECONDS = 0.5;
+/**
+ * A service whose supervisor has recorded an exit (it crashed at least once since boot) must stay
+ * up longer to count: a crash loop whose runs last longer than half a second cannot pass by luck.
+ * (A restart yoke dev asked for is not an exit: the supervisor resets the record.)
+ */
+export const SETTLE_AFTER_EXIT_SECONDS = 2;
 
 export function serviceCommand(name: string, run?: string): string {
   const prog = run ? programOf(run) : null;
@@ -35,12 +43,12 @@ export function serviceCommand(name: string, run?: string): string {
     `alive() { st=; [ -r /proc/$1/status ] && while read k v; do [ "$k" = State: ] && st=$v; done </proc/$1/status; case "$st" in ""|Z*) return 1;; esac; }; ` +
     `rec() { e=0; r=-; [ -n "$x" ] && [ -s "$x" ] && read e r <"$x"; }; ` +
     `said() { [ "$1" = 0 ] || echo "; exits so far: $1, the last with status $2"; }; ` +
-    `read p <"$f"; rec; e1=$e; ` +
+    `read p <"$f"; rec; e1=$e; w=${SETTLE_SECONDS}; [ "$e1" = 0 ] || w=${SETTLE_AFTER_EXIT_SECONDS}; ` +
     `alive $p || { echo "pid $p (from $f) is not running\${st:+ ($st)}$(said $e $r)"; exit 1; }; ` +
-    `sleep ${SETTLE_SECONDS}; ` +
+    `sleep $w; ` +
     `read p2 <"$f"; rec; ` +
-    `[ "$p2" = "$p" ] && [ "$e" = "$e1" ] && alive $p || { echo "pid $p exited within ${SETTLE_SECONDS} s (restarting?)$(said $e $r)"; exit 1; }; ` +
-    `echo "runs as pid $p ($st), up for ${SETTLE_SECONDS} s with no exit$(said $e $r)"; exit 0; fi; ${fallback}`
+    `[ "$p2" = "$p" ] && [ "$e" = "$e1" ] && alive $p || { echo "pid $p exited within $w s (restarting?)$(said $e $r)"; exit 1; }; ` +
+    `echo "runs as pid $p ($st), up for $w s with no exit$(said $e $r)"; exit 0; fi; ${fallback}`
   );
 }
 

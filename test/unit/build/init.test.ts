@@ -26,6 +26,9 @@ describe('generated init', () => {
   it('opens a root shell on the serial console and on the screen unless the spec says vm.console: none', () => {
     expect(init).toMatch(/exec sh -l <\/dev\/ttyS0 >\/dev\/ttyS0/);
     expect(init).toMatch(/exec sh -l <\/dev\/tty1 >\/dev\/tty1/);
+    // Not `&` lists: those start the shell with SIGINT ignored, and Ctrl-C would do nothing.
+    expect(init).toMatch(/^\[ -n "\$serial" \] && start-stop-daemon -S -b .*sh -l <\/dev\/ttyS0/m);
+    expect(init).toMatch(/^start-stop-daemon -S -b .*sh -l <\/dev\/tty1/m);
     const none = generateInit({ ...input, consoleShell: false });
     expect(none).not.toMatch(/sh -l/);
   });

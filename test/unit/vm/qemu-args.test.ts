@@ -52,6 +52,18 @@ describe('qemuArgs', () => {
       flag: '-serial',
       want: ['chardev:console0', 'chardev:control0'],
     },
+    {
+      name: 'the console size channel is always the third serial port',
+      cfg: { sizeSocket: '/s/size.sock' },
+      flag: '-serial',
+      want: ['chardev:console0', 'null', 'chardev:size0'],
+    },
+    {
+      name: 'the console size channel follows the control channel',
+      cfg: { controlSocket: '/s/control.sock', sizeSocket: '/s/size.sock' },
+      flag: '-serial',
+      want: ['chardev:console0', 'chardev:control0', 'chardev:size0'],
+    },
     { name: 'QMP monitor', cfg: {}, flag: '-mon', want: ['chardev=qmp0,mode=control'] },
     { name: 'no window', cfg: {}, flag: '-display', want: ['none'] },
     { name: 'a VGA card for screenshots', cfg: {}, flag: '-device', want: ['VGA', 'virtio-net-pci,netdev=net0'] },
