@@ -30,6 +30,8 @@ export interface BuildContext {
   overlay?: OverlayFile[];
   overlayDigest?: string;
   base?: CacheEntry;
+  /** A Debian base's installed package set (base.tar), from the debian-packages stage. */
+  packageSet?: CacheEntry;
   rootfs?: CacheEntry;
   os?: CacheEntry;
   data: Map<string, CacheEntry>;

@@ -8,6 +8,7 @@ import { isDiskFormat } from './exports';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
 import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
+import { debianPackagesStage } from './bases/debian-packages';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
 import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';
 
@@ -189,7 +190,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const hooks = { signal: opts.signal, stop, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
   let stages: StageReport[];
   try {
-    stages = await runStages([inputsStage, baseStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
+    stages = await runStages([inputsStage, baseStage, debianPackagesStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
   } catch (e) {
     if (finalDir && !staging && fs.existsSync(finalDir) && fs.readdirSync(finalDir).length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
     if (finalDir && opts.buildDir === undefined) fs.rmSync(finalDir, { recursive: true, force: true });

@@ -15,6 +15,14 @@ export const BUILD_TOOLS: Record<string, string> = {
   cp: 'coreutils',
 };
 
+/** What a Debian base's build runs on top (only then, so a busybox build never needs them). */
+export const DEBIAN_TOOLS: Record<string, string> = {
+  mmdebstrap: 'mmdebstrap',
+  'mkfs.erofs': 'erofs-utils',
+  fakeroot: 'fakeroot',
+  cpio: 'cpio',
+};
+
 const SEARCH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export function whichTool(tool: string): string | null {
@@ -39,7 +47,7 @@ export function toolIdentities(tools: string[] = Object.keys(BUILD_TOOLS)): Reco
   const out: Record<string, string> = {};
   for (const t of tools) {
     const p = whichTool(t);
-    if (!p) throw new ToolMissingError(t, BUILD_TOOLS[t] ?? t);
+    if (!p) throw new ToolMissingError(t, BUILD_TOOLS[t] ?? DEBIAN_TOOLS[t] ?? t);
     const st = fs.statSync(p);
     out[t] = `${fs.realpathSync(p)}:${st.size}:${Math.floor(st.mtimeMs)}`;
   }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { describeValue } from './describe';
 import { DURATION_HINT, DURATION_PATTERN } from './duration';
 import { SIZE_HINT, SIZE_PATTERN } from './size';
-import { CHECK_KINDS, OUTPUT_FORMATS } from './types';
+import { CHECK_KINDS, DEBIAN_RELEASES, OUTPUT_FORMATS, USERLANDS } from './types';
 
 export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
 // semver.org's own regular expression
@@ -39,13 +39,28 @@ const commands = (title: string) =>
 
 const strict = <T extends z.ZodRawShape>(what: string, shape: T) => z.strictObject(shape, expected(what));
 
-const Base = strict('a mapping with kernel and userland', {
+const Base = strict('a mapping with kernel, userland, release, packages and state', {
   kernel: text("'auto' or a path to a kernel image inside the appliance folder")
     .meta({ title: 'Kernel', description: "'auto' finds or fetches a kernel; otherwise a path to a kernel image, relative to the appliance folder.", default: 'auto' })
     .optional(),
   userland: z
-    .literal('busybox', why((v) => `expected 'busybox' (the only userland so far), found ${describeValue(v)}`))
-    .meta({ title: 'Userland', description: 'The minimal system under the overlay: static busybox.', default: 'busybox' })
+    .enum(USERLANDS, why((v) => `expected ${USERLANDS.map((u) => `'${u}'`).join(' or ')}, found ${describeValue(v)}`))
+    .meta({ title: 'Userland', description: "busybox: static busybox, tiny and quick. debian: real Debian packages (base.packages) on a read-only root filesystem.", default: 'busybox' })
+    .optional(),
+  release: z
+    .enum(DEBIAN_RELEASES, why((v) => `expected a Debian release Yoke builds (${DEBIAN_RELEASES.join(', ')}), found ${describeValue(v)}`))
+    .meta({ title: 'Debian release', description: 'With userland: debian, the release the packages come from.', default: 'bookworm' })
+    .optional(),
+  packages: z
+    .array(
+      z.string(expected('a Debian package name')).regex(/^[a-z0-9][a-z0-9+.-]+$/, why((v) => `bad package name ${describeValue(v)}: Debian package names are lower-case letters, digits, '+', '-' and '.'`)),
+      expected('a list of Debian package names, like [nginx, sqlite3]'),
+    )
+    .meta({ title: 'Packages', description: 'With userland: debian, installed with their dependencies; versions are pinned in appliance.lock.' })
+    .optional(),
+  state: z
+    .array(guestPath('an absolute guest directory'), expected('a list of guest directories, like [/var/lib/postgresql]'))
+    .meta({ title: 'State on the data disk', description: "With userland: debian, package state directories kept on the data disk: seeded from the image on first boot, kept across upgrades." })
     .optional(),
 }).meta({ title: 'Base system' });
 

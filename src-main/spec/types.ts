@@ -4,6 +4,11 @@
 export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
 
+export type Userland = 'busybox' | 'debian';
+export const USERLANDS = ['busybox', 'debian'] as const;
+export type DebianRelease = 'bookworm';
+export const DEBIAN_RELEASES = ['bookworm'] as const;
+
 export type CheckKind = 'service' | 'port' | 'http' | 'mount' | 'file' | 'command';
 export const CHECK_KINDS: readonly CheckKind[] = ['service', 'port', 'http', 'mount', 'file', 'command'];
 
@@ -24,7 +29,11 @@ export interface ApplianceSpec {
   version: string;
   description?: string;
   /** kernel: 'auto' or an absolute path inside dir */
-  base: { kernel: 'auto' | string; userland: 'busybox' };
+  /**
+   * release, packages and state matter with userland debian only. state: guest directories kept on
+   * the data disk (seeded from the image on first boot).
+   */
+  base: { kernel: 'auto' | string; userland: Userland; release: DebianRelease; packages: string[]; state: string[] };
   /** overlay: absolute directory, or null when the spec has no `rootfs:` key */
   rootfs: { overlay: string | null; exclude: string[] };
   services: { name: string; run: string }[];
