@@ -15,6 +15,9 @@ fi
 
 # Tool -> Debian package. Keep in step with src-main/host/tools-catalog (doctor reports the same list).
 APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
+# The Debian base (base.userland: debian): mmdebstrap, rootless via user namespaces (uidmap) or
+# fakechroot, owners kept by fakeroot, the read-only root made by mkfs.erofs.
+APT_PACKAGES+=(mmdebstrap fakechroot fakeroot uidmap erofs-utils)
 # To compile the appliance's update helpers (resources/guest): static Ed25519 verifier and zstd un-patcher.
 APT_PACKAGES+=(gcc libc6-dev libsodium-dev libzstd-dev)
 if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
