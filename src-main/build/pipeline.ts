@@ -31,6 +31,8 @@ export interface BuildOptions {
   /** Defaults to spec.outputs. */
   outputs?: string[];
   noCache?: boolean;
+  /** A Debian base: resolve base.packages again and rewrite appliance.lock. */
+  refresh?: boolean;
   /** Hygiene findings fail the build instead of warning. */
   strict?: boolean;
   /** Where the artifacts go; must not exist or be empty. Default <home>/builds/<name>/<version>-<n>/. */
@@ -122,6 +124,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     cache,
     epoch: Number.isInteger(envEpoch) && envEpoch >= 315532800 ? envEpoch : DEFAULT_EPOCH,
     strict: !!opts.strict,
+    refreshLock: !!opts.refresh,
     signal: stop.signal,
     log: (level, text) => opts.onLog?.(level, text),
     warnings,

@@ -126,6 +126,7 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
         flavour: req.flavour,
         outputs: req.outputs,
         noCache: req.noCache,
+        refresh: req.refresh,
         strict: req.strict,
         updates: updateOptions(engine, spec.name, req.diffFrom, parent?.id ?? undefined),
         buildDir,

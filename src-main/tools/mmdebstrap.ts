@@ -26,6 +26,8 @@ export interface MmdebstrapInput {
   syncOut?: { debs: string; lists: string };
   /** Offline rebuilds from a kept mirror: the security suite's InRelease expires after 7 days. */
   offline?: boolean;
+  /** What the image's sources.list names (default: `sources`); the real archive when building from a copy. */
+  imageSources?: AptSource[];
 }
 
 /** Kept in the image only as their licences require. */
@@ -50,12 +52,13 @@ export function mmdebstrapArgs(i: MmdebstrapInput): string[] {
   // Indexes kept as the archive serves them, so the kept copy still matches InRelease.
   a.push('--aptopt=Acquire::IndexTargets::deb::Packages::KeepCompressed "true"', '--aptopt=Acquire::IndexTargets::deb::Packages::KeepCompressedAs "xz"');
   a.push('--aptopt=Acquire::Languages "none"');
-  if (i.offline) a.push('--aptopt=Acquire::Check-Valid-Until "false"');
+  // The signature is still checked; the kept copy has the files by name, not by hash.
+  if (i.offline) a.push('--aptopt=Acquire::Check-Valid-Until "false"', '--aptopt=Acquire::By-Hash "no"');
   if (i.syncOut) {
     a.push('--skip=essential/unlink');
     a.push(`--customize-hook=sync-out /var/cache/apt/archives ${i.syncOut.debs}`, `--customize-hook=sync-out /var/lib/apt/lists ${i.syncOut.lists}`);
   }
-  const canonical = i.sources.map((s) => sourcesLine({ ...s, uri: s.uri.startsWith('copy://') ? 'http://deb.debian.org/debian' : s.uri })).join('\\n');
+  const canonical = (i.imageSources ?? i.sources).map(sourcesLine).join('\\n');
   a.push(
     `--customize-hook=rm -f "$1/etc/resolv.conf" "$1/etc/apt/apt.conf.d/99mmdebstrap" "$1/etc/hostname"`,
     // The image lists the real archive, even when it was built from Yoke's kept copy.

@@ -1,14 +1,22 @@
-// The Debian package set as its own cached stage: mmdebstrap runs only when the exact package
-// list, release or lock changes — never for an overlay or init change (those are the rootfs
-// stage's). The entry holds base.tar, the installed tree as mmdebstrap wrote it.
+// The Debian package set as its own cached stage: mmdebstrap runs only when the lock (or, before
+// there is one, the package list) changes — never for an overlay or init change (those are the
+// rootfs stage's). The entry holds base.tar, the installed tree as mmdebstrap wrote it.
+//
+// With appliance.lock: from Yoke's kept mirror when it holds everything the lock names (no
+// network), else from the archive with every version pinned, checked against the lock's sha256s.
+// Without one (or with --refresh): resolved from the archive, then the lock is written.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildContext } from '../context';
 import type { Stage } from '../runner';
 import { cached } from '../stages';
 import { chooseMode, debianSources, mmdebstrap } from '../../tools/mmdebstrap';
+import { ToolFailedError } from '../../tools/run';
 import { baseFor } from './index';
 import { lockFromDownload, readLock, writeLock, type DebianLock } from './debian-lock';
+import { keepDownload, mirrorFor, mirrorSources } from './debian-mirror';
+import { explainInstallFailure } from './debian-errors';
 
 export const debianPackagesStage: Stage<BuildContext> = {
   name: 'debian-packages',
@@ -19,30 +27,60 @@ export const debianPackagesStage: Stage<BuildContext> = {
     const release = spec.base.release;
     const packages = [...spec.base.packages].sort();
     const lockFile = path.join(spec.dir, 'appliance.lock');
-    const lock = readLock(lockFile);
+    const lock = ctx.refreshLock ? null : readLock(lockFile);
     const stale = lock && (lock.release !== release || lock.requested.join(',') !== packages.join(','));
-    if (stale) ctx.log('info', `appliance.lock was made for another package list; resolving packages again (${packages.join(', ')})`);
+    if (stale) ctx.log('info', `appliance.lock was made for another package list; resolving ${packages.join(', ')} again`);
     const pinned = lock && !stale ? lock : null;
-    // With a lock the key is its content: the same lock gives the same tree, on any machine.
-    const parts = { stage: 'debian-packages', release, packages, lock: pinned?.digest ?? null };
+    const sources = debianSources(release);
+    const sync = { debs: path.join(ctx.work, 'debs'), lists: path.join(ctx.work, 'lists') };
     let made: DebianLock | null = null;
-    const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+
+    const install = async (tmp: string) => {
       const mode = await chooseMode(ctx.signal);
-      ctx.log('info', `installing ${packages.join(', ')} from Debian ${release} (mmdebstrap, ${mode} mode)`);
-      progress(0.1, `mmdebstrap (${mode})`);
-      const sync = { debs: path.join(ctx.work, 'debs'), lists: path.join(ctx.work, 'lists') };
-      fs.mkdirSync(sync.debs, { recursive: true });
-      fs.mkdirSync(sync.lists, { recursive: true });
+      const out = path.join(tmp, 'base.tar');
+      const mirror = pinned ? mirrorFor(ctx.home, pinned) : null;
       const include = pinned ? pinned.packages.map((p) => `${p.name}=${p.version}`) : packages;
-      await mmdebstrap({ mode, release, packages: include, sources: debianSources(release), output: path.join(tmp, 'base.tar'), syncOut: sync }, { epoch: ctx.epoch, signal: ctx.signal });
+      const run = (extra: Partial<Parameters<typeof mmdebstrap>[0]>) =>
+        mmdebstrap({ mode, release, packages: include, sources, output: out, ...extra }, { epoch: ctx.epoch, signal: ctx.signal }).catch((e) => {
+          throw e instanceof ToolFailedError ? explainInstallFailure(e, { release, packages, spec: lockFile.replace(/appliance\.lock$/, 'appliance.yaml'), home: ctx.home, missing: mirror && !mirror.ok ? mirror.missing : [] }) : e;
+        });
+      if (mirror?.ok) {
+        ctx.log('info', `installing the ${pinned!.packages.length} packages appliance.lock names from Yoke's cache (no network; mmdebstrap, ${mode} mode)`);
+        progress(0.1, `mmdebstrap from the cache (${mode})`);
+        await run({ sources: mirrorSources(mirror.dir, sources), imageSources: sources, offline: true });
+        return;
+      }
+      ctx.log('info', `installing ${packages.join(', ')} from Debian ${release}${pinned ? ' at the versions appliance.lock names' : ''} (mmdebstrap, ${mode} mode)`);
+      progress(0.1, `mmdebstrap (${mode})`);
+      for (const d of [sync.debs, sync.lists]) fs.mkdirSync(d, { recursive: true });
+      await run({ syncOut: sync });
       made = lockFromDownload(release, packages, sync.debs, sync.lists);
-      return { packages: made.packages.length };
+      if (pinned) {
+        const want = new Map(pinned.packages.map((p) => [p.name, p]));
+        const differ = made.packages.filter((p) => want.get(p.name)?.sha256 !== p.sha256).map((p) => `${p.name} ${p.version}`);
+        if (differ.length || made.packages.length !== pinned.packages.length) {
+          throw new Error(`Debian's archive gave other packages than appliance.lock names (${differ.slice(0, 5).join(', ') || 'a different set'}). Run \`yoke build --refresh\` to take the archive's current versions into the lock.`);
+        }
+      }
+      await keepDownload(ctx.home, (pinned ?? made).digest, sync.lists, sync.debs, ctx.signal);
+    };
+
+    // Keyed by the lock's content: the same lock gives the same tree, on any machine. Without a
+    // lock nothing is pinned yet: resolve now (a fresh key), then file the entry under the lock made.
+    const key = pinned ? pinned.digest : `resolve-${crypto.randomUUID()}`;
+    const parts = (lockDigest: string) => ({ stage: 'debian-packages', release, packages, lock: lockDigest });
+    const [entry, hit] = await cached(ctx, parts(key), async (tmp) => {
+      await install(tmp);
     });
-    if (made && !pinned) {
-      writeLock(lockFile, made);
-      ctx.log('info', `wrote ${lockFile} (${(made as DebianLock).packages.length} packages)`);
-    }
     ctx.packageSet = entry;
+    if (made && !pinned) {
+      const m: DebianLock = made;
+      await cached(ctx, parts(m.digest), async (tmp) => {
+        fs.linkSync(path.join(entry.dir, 'base.tar'), path.join(tmp, 'base.tar'));
+      });
+      writeLock(lockFile, m);
+      ctx.log('info', `wrote ${lockFile} (${m.packages.length} packages)`);
+    }
     return hit;
   },
 };
