@@ -127,6 +127,8 @@ export async function mmdebstrap(i: MmdebstrapInput, o: { epoch: number; signal?
       env: { SOURCE_DATE_EPOCH: String(o.epoch) },
       signal: o.signal,
       timeoutMs: 30 * 60_000,
+      // Its own cleanup (unmounting, removing its temp tree) runs on SIGTERM: give it time.
+      group: { graceMs: 20_000 },
     });
   } catch (e) {
     fs.rmSync(i.output, { force: true });

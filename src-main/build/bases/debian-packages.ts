@@ -16,7 +16,7 @@ import { ToolFailedError } from '../../tools/run';
 import { baseFor } from './index';
 import { lockFromDownload, readLock, writeLock, type DebianLock } from './debian-lock';
 import { keepDownload, mirrorFor, mirrorSources } from './debian-mirror';
-import { explainInstallFailure } from './debian-errors';
+import { explainInstallFailure, knownPackageNames, unknownPackageError } from './debian-errors';
 
 export const debianPackagesStage: Stage<BuildContext> = {
   name: 'debian-packages',
@@ -35,6 +35,16 @@ export const debianPackagesStage: Stage<BuildContext> = {
     const sync = { debs: path.join(ctx.work, 'debs'), lists: path.join(ctx.work, 'lists') };
     let made: DebianLock | null = null;
 
+    const specFile = path.join(spec.dir, 'appliance.yaml');
+    // A name the release does not have fails at once (with a did-you-mean) when Yoke has kept an
+    // index of the release; otherwise mmdebstrap's own refusal is read.
+    let known: Set<string> | null = null;
+    if (!pinned) {
+      known = await knownPackageNames(ctx.home, release, ctx.signal);
+      const bad = known && packages.find((p) => !known!.has(p));
+      if (bad) throw unknownPackageError(specFile, release, bad, known!);
+    }
+
     const install = async (tmp: string) => {
       const mode = await chooseMode(ctx.signal);
       const out = path.join(tmp, 'base.tar');
@@ -42,7 +52,7 @@ export const debianPackagesStage: Stage<BuildContext> = {
       const include = pinned ? pinned.packages.map((p) => `${p.name}=${p.version}`) : packages;
       const run = (extra: Partial<Parameters<typeof mmdebstrap>[0]>) =>
         mmdebstrap({ mode, release, packages: include, sources, output: out, ...extra }, { epoch: ctx.epoch, signal: ctx.signal }).catch((e) => {
-          throw e instanceof ToolFailedError ? explainInstallFailure(e, { release, packages, spec: lockFile.replace(/appliance\.lock$/, 'appliance.yaml'), home: ctx.home, missing: mirror && !mirror.ok ? mirror.missing : [] }) : e;
+          throw e instanceof ToolFailedError ? explainInstallFailure(e, { release, packages, spec: specFile, home: ctx.home, missing: mirror && !mirror.ok ? mirror.missing : [], known: known ?? [] }) : e;
         });
       if (mirror?.ok) {
         ctx.log('info', `installing the ${pinned!.packages.length} packages appliance.lock names from Yoke's cache (no network; mmdebstrap, ${mode} mode)`);
