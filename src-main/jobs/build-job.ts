@@ -128,7 +128,7 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
         noCache: req.noCache,
         refresh: req.refresh,
         strict: req.strict,
-        updates: updateOptions(engine, spec.name, req.diffFrom, parent?.id ?? undefined),
+        updates: updateOptions(engine, spec.name, spec.dir, req.diffFrom, parent?.id ?? undefined),
         buildDir,
         signal: job.signal,
         onLog: say,

@@ -83,6 +83,12 @@ export const packagesStage: Stage<BuildContext> = {
   async run(ctx) {
     const u = ctx.updates;
     if (!u) return 'skipped';
+    if (!u.key.privateKey) {
+      ctx.warnings.push(u.key.notice!);
+      ctx.log('warn', u.key.notice!);
+      return 'skipped';
+    }
+    const privateKey = u.key.privateKey;
     if (rootOnDisk(ctx)) {
       // The updater swaps FAT files; a root on its own partition needs A/B root slots (not yet).
       ctx.log('info', 'no update packages: a Debian base is upgraded by replacing its OS disk (update packages for it are not made yet)');
@@ -95,7 +101,7 @@ export const packagesStage: Stage<BuildContext> = {
     const signer = u.key.publicRaw.toString('hex');
     const fullName = fullPackageName(spec.name, spec.version);
     const [full, hitFull] = await cached(ctx, { stage: 'update-full', name: spec.name, version: spec.version, shas, cmdline: KERNEL_CMDLINE, signer }, async (tmp) => {
-      await writePackage(path.join(tmp, fullName), { appliance: spec.name, version: spec.version, type: 'full', initrds, cmdline: KERNEL_CMDLINE, files: files.map((f) => fileEntry(f.name, f.path)) }, u.key.privateKey, ctx.epoch);
+      await writePackage(path.join(tmp, fullName), { appliance: spec.name, version: spec.version, type: 'full', initrds, cmdline: KERNEL_CMDLINE, files: files.map((f) => fileEntry(f.name, f.path)) }, privateKey, ctx.epoch);
     });
     ctx.updatePackages = [{ kind: 'update-full', entry: full, name: fullName }];
     let hitDiff = true;
@@ -122,7 +128,7 @@ export const packagesStage: Stage<BuildContext> = {
               }
             }
           }
-          await writePackage(path.join(tmp, diffName), { appliance: spec.name, version: spec.version, type: 'diff', from: { version: d.version, buildId: d.buildId }, initrds, cmdline: KERNEL_CMDLINE, files: entries }, u.key.privateKey, ctx.epoch);
+          await writePackage(path.join(tmp, diffName), { appliance: spec.name, version: spec.version, type: 'diff', from: { version: d.version, buildId: d.buildId }, initrds, cmdline: KERNEL_CMDLINE, files: entries }, privateKey, ctx.epoch);
         } finally {
           fs.rmSync(old, { recursive: true, force: true });
         }

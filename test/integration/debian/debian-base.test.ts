@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestHome, removeTestHomes } from '../build/helpers';
 import { qemuOf } from '../cli/cli-harness';
-import { chownTree, DEBIAN_SAMPLE, debianSample, ensureTestUser, osDiskSha, TEST_USER, yokeAs } from './debian-harness';
+import { chownTree, DEBIAN_SAMPLE, debianSample, ensureTestUser, osDiskSha, processesMentioning, TEST_USER, yokeAs } from './debian-harness';
 
 const root = process.getuid?.() === 0;
 const MIN = 60_000;
@@ -47,6 +47,42 @@ describe('Debian base (CLI, real mmdebstrap and qemu)', () => {
     expect(log).toMatch(/stage debian-packages: ok \(cached\)/);
     expect(log).toMatch(/stage rootfs: ok in/);
     expect(osDiskSha(b)).not.toBe(first);
+  }, 10 * MIN);
+
+  it('names a package the release does not have, with the line and a did-you-mean, before installing anything', async () => {
+    const bad = debianSample((y) => y.replace('packages: [nginx, sqlite3]', 'packages: [ngnix, sqlite3]'));
+    const r = await yokeAs(['build', bad], home);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/appliance\.yaml:\d+: base\.packages names "ngnix", which Debian bookworm does not have \(did you mean "nginx"\?\)/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    // The sample's lock is for another package list: left as it was.
+    expect(fs.readFileSync(path.join(bad, 'appliance.lock'), 'utf8')).toBe(fs.readFileSync(path.join(DEBIAN_SAMPLE, 'appliance.lock'), 'utf8'));
+  }, 5 * MIN);
+
+  it('offline, a lock naming a version the cache lacks fails naming it and saying what to do', async () => {
+    const app2 = debianSample();
+    const lockFile = path.join(app2, 'appliance.lock');
+    const lock = fs.readFileSync(lockFile, 'utf8');
+    fs.writeFileSync(lockFile, lock.replace(/^( {2}- \{ name: sqlite3, version: ")[^"]+(", arch: amd64, sha256: )[0-9a-f]{64}/m, `$13.40.1-2+deb12u99$2${'e'.repeat(64)}`));
+    const r = await yokeAs(['build', app2], home, { offline: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/appliance\.lock names 1 package that Yoke's cache \(.*\) does not hold \(sqlite3 3\.40\.1-2\+deb12u99\), and Debian's archive could not be reached\. Connect this machine to the network/);
+    expect(processesMentioning(home)).toEqual([]);
+  }, 5 * MIN);
+
+  it('Ctrl-C during mmdebstrap stops it and all its helpers, leaving no half cache entry and no lock', async () => {
+    const app3 = debianSample((y) => y.replace('packages: [nginx, sqlite3]', 'packages: [nginx, sqlite3, curl]'));
+    fs.rmSync(path.join(app3, 'appliance.lock'));
+    const t0 = Date.now();
+    let sent = 0;
+    const r = await yokeAs(['build', app3], home, { signalAfter: { text: /mmdebstrap \(/, signal: 'SIGINT', delayMs: 8000, onSent: () => (sent = Date.now()) } });
+    expect(sent).toBeGreaterThan(t0);
+    expect(Date.now() - sent).toBeLessThan(45_000);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cancelled/);
+    expect(processesMentioning(home)).toEqual([]);
+    expect(fs.readdirSync(path.join(home, 'cache', 'stages')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+    expect(fs.existsSync(path.join(app3, 'appliance.lock'))).toBe(false);
   }, 10 * MIN);
 
   it.runIf(root)('gives the same OS disk as a non-root user in another data directory, online and then with the network cut', async () => {

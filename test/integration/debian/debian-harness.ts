@@ -38,7 +38,8 @@ export interface RunAs {
   user?: string;
   /** Cut the network: a new, empty network namespace (unshare -n). */
   offline?: boolean;
-  signalAfter?: { text: RegExp; signal: NodeJS.Signals };
+  /** Send `signal` `delayMs` after the output first matches `text`. */
+  signalAfter?: { text: RegExp; signal: NodeJS.Signals; delayMs: number; onSent?(): void };
 }
 
 /** node bin/yoke.js ARGS --home HOME, optionally as another user and/or with no network. */
@@ -53,7 +54,11 @@ export function yokeAs(args: string[], home: string, o: RunAs = {}): Promise<Cli
   const watch = () => {
     if (o.signalAfter && !signalled && o.signalAfter.text.test(stdout + stderr)) {
       signalled = true;
-      proc.kill(o.signalAfter.signal);
+      const s = o.signalAfter;
+      setTimeout(() => {
+        proc.kill(s.signal);
+        s.onSent?.();
+      }, s.delayMs);
     }
   };
   proc.stdout!.on('data', (d) => ((stdout += d), watch()));
