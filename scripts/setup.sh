@@ -13,13 +13,17 @@ if [ "$node_major" -lt 20 ]; then
   exit 2
 fi
 
-# Tool -> Debian package. Keep in step with src-main/host/tools-catalog (doctor reports the same list).
-APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static mtools syslinux syslinux-common e2fsprogs zstd fdisk dosfstools cpio)
-# The Debian base (base.userland: debian): mmdebstrap, rootless via user namespaces (uidmap) or
-# fakechroot, owners kept by fakeroot, the read-only root made by mkfs.erofs.
-APT_PACKAGES+=(mmdebstrap fakechroot fakeroot uidmap erofs-utils)
-# To compile the appliance's update helpers (resources/guest): static Ed25519 verifier and zstd un-patcher.
-APT_PACKAGES+=(gcc libc6-dev libsodium-dev libzstd-dev)
+# The Debian packages of every tool Yoke runs, and of the compilers of the appliance's update
+# helpers: read from the one tool catalogue, resources/tools.json (the doctor and the tool runner
+# read it too). Plain node, since npm packages are not installed yet.
+mapfile -t APT_PACKAGES < <(node -e '
+  const c = require("./resources/tools.json");
+  const out = new Set();
+  for (const t of c.tools) if (!t.essential) out.add(t.aptPackage);
+  for (const s of c.setup) out.add(s.aptPackage);
+  console.log([...out].join("\n"));
+')
+if [ ${#APT_PACKAGES[@]} -eq 0 ]; then say "cannot read the tool catalogue resources/tools.json"; exit 2; fi
 if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -103,7 +103,23 @@ export const RunStatus = z.enum(['running', 'passed', 'failed', 'cancelled', 'in
 export type RunStatus = z.infer<typeof RunStatus>;
 export const UpgradeMethod = z.enum(['swap', 'package']);
 export type UpgradeMethod = z.infer<typeof UpgradeMethod>;
-export const JobKind = z.enum(['build', 'test', 'upgrade']);
+export const JobKind = z.enum(['build', 'test', 'upgrade', 'dev', 'canary']);
+
+const CanaryAnswer = z.object({ status: z.number().int(), contentType: z.string(), bytes: z.number(), ms: z.number(), error: z.string().optional() });
+/** What `yoke canary` found: the same requests against OLD and NEW, and its verdict. */
+export const CanaryReport = z.object({
+  from: z.object({ id: z.number().int(), version: z.string() }),
+  to: z.object({ id: z.number().int(), version: z.string() }),
+  requests: z.number().int(),
+  skipped: z.array(z.object({ request: z.string(), why: z.string() })),
+  differences: z.array(z.object({ request: z.string(), old: CanaryAnswer, new: CanaryAnswer, why: z.string() })),
+  /** Error lines NEW's services and console printed during the replay that OLD's did not. */
+  newErrors: z.array(z.string()),
+  /** Bodies that changed without holding the candidate (text, not behaviour). */
+  changedBodies: z.number().int(),
+  verdict: z.enum(['promote', 'hold']),
+});
+export type CanaryReport = z.infer<typeof CanaryReport>;
 export type JobKind = z.infer<typeof JobKind>;
 export const StageStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped']);
 export type StageStatus = z.infer<typeof StageStatus>;
@@ -190,20 +206,22 @@ export const VmSummary = z.object({
   status: z.string(),
   forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })),
   purpose: z.string(),
+  /** A development VM (yoke dev) that files were synced into: it no longer matches a clean build. */
+  diverged: z.boolean().optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
 // ---------- new appliance, compare (wizard, compare view) ----------
 
-export const WizardCheck = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('service'), service: z.string() }),
-  z.object({ kind: z.literal('port'), port: z.number().int() }),
-  z.object({ kind: z.literal('http'), port: z.number().int(), path: z.string(), status: z.number().int(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('mount'), path: z.string() }),
-  z.object({ kind: z.literal('file'), path: z.string(), contains: z.string().optional() }),
-  z.object({ kind: z.literal('command'), run: z.string(), stdout: z.string().optional() }),
-]);
+// A check as the wizard collects it: a kind and its fields by name. The kinds and their fields
+// come from the engine (checks.kinds), which validates the answer against its registry.
+export const WizardCheck = z.object({ kind: z.string(), fields: z.record(z.string(), z.union([z.string(), z.number()])) }).strict();
 export type WizardCheck = z.infer<typeof WizardCheck>;
+
+export const CheckKindField = z.object({ name: z.string(), label: z.string(), type: z.enum(['text', 'number']), required: z.boolean(), example: z.string().optional() });
+export type CheckKindField = z.infer<typeof CheckKindField>;
+export const CheckKindInfo = z.object({ kind: z.string(), label: z.string(), fields: z.array(CheckKindField) });
+export type CheckKindInfo = z.infer<typeof CheckKindInfo>;
 
 export const CreateApplianceRequest = z
   .object({
@@ -255,7 +273,14 @@ const JobRef = z.object({ jobId: z.string() });
 export const commands = {
   'app.info': {
     request: Empty,
-    response: z.object({ version: z.string(), home: z.string(), face: z.enum(['electron', 'web', 'cli']), sample: z.string() }),
+    response: z.object({
+      version: z.string(),
+      home: z.string(),
+      face: z.enum(['electron', 'web', 'cli']),
+      sample: z.string(),
+      // The output formats the engine builds (its format table), with labels for people.
+      formats: z.array(z.object({ name: z.string(), label: z.string() })),
+    }),
   },
   'host.doctor': {
     request: z.object({ refresh: z.boolean().optional() }).strict(),
@@ -302,6 +327,8 @@ export const commands = {
         buildId: z.number().int().optional(),
         // Leave the VM running after the checks; job.finished names it (vmId) and the caller stops it.
         keepRunning: z.boolean().optional(),
+        // A customer's data disk (raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data): tested on a copy.
+        data: z.string().min(1).optional(),
       })
       .strict(),
     response: JobRef,
@@ -343,7 +370,7 @@ export const commands = {
   },
   'vms.boot': {
     // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
-    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional() }).strict(),
+    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional(), data: z.string().min(1).optional() }).strict(),
     response: z.object({ vmId: z.string() }),
   },
   'vms.attach': {
@@ -414,6 +441,10 @@ export const commands = {
         dir: z.string().min(1).optional(),
         method: UpgradeMethod.optional(),
         keepDisks: z.boolean().optional(),
+        // OLD boots on a copy of this data disk instead of its own fresh one (a customer's data).
+        data: z.string().min(1).optional(),
+        // Only every `of`-th pair, starting at `index` (1-based): CI jobs split a matrix this way.
+        shard: z.object({ index: z.number().int().positive(), of: z.number().int().positive() }).refine((s) => s.index <= s.of, 'shard index must be between 1 and of').optional(),
       })
       .strict(),
     response: JobRef,
@@ -422,6 +453,11 @@ export const commands = {
     // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
     request: CreateApplianceRequest,
     response: ApplianceSummary,
+  },
+  'checks.kinds': {
+    // The check kinds the engine knows, with the fields the wizard's check editor draws for each.
+    request: Empty,
+    response: z.object({ kinds: z.array(CheckKindInfo) }),
   },
   'appliance.watch': {
     // Re-validate on every save; answers the current summary, then emits appliance.changed.
@@ -435,6 +471,50 @@ export const commands = {
   'builds.compare': {
     request: z.object({ a: z.number().int(), b: z.number().int() }).strict(),
     response: BuildComparison,
+  },
+  'dev.start': {
+    // The live loop (yoke dev, the Live switch): build if needed, boot a development VM, run the
+    // checks, then sync every edit into it and run them again. Runs until job.cancel.
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: JobRef,
+  },
+  'canary.start': {
+    // Boots OLD and NEW side by side on copies of one data disk, replays recorded requests (a HAR
+    // file or an access log) against both and compares the answers; canary.get reads the verdict.
+    request: z
+      .object({
+        dir: z.string().min(1).optional(),
+        toBuildId: z.number().int().optional(),
+        from: z.string().min(1),
+        requests: z.string().min(1),
+        data: z.string().min(1).optional(),
+        // Regular expressions blanked in bodies before they are compared (dates and ids always are).
+        ignore: z.array(z.string()).optional(),
+        // Hold on any body difference, not only on status, type, JSON shape, latency and new errors.
+        bodies: z.boolean().optional(),
+      })
+      .strict(),
+    response: JobRef,
+  },
+  'canary.get': {
+    request: z.object({ jobId: z.string() }).strict(),
+    response: CanaryReport,
+  },
+  'builds.export': {
+    // The build with its artifacts, stages, checks, logs and test runs, as one tar file.
+    request: z.object({ id: z.number().int(), file: z.string().min(1) }).strict(),
+    response: z.object({ bytes: z.number(), files: z.number().int() }),
+  },
+  'builds.import': {
+    // A build exported elsewhere (a CI runner): every file's SHA-256 checked first; all or nothing.
+    request: z.object({ file: z.string().min(1) }).strict(),
+    response: BuildSummary,
+  },
+  'vms.saveData': {
+    // A running VM's data disk saved to a file (format from the extension): a backup, or data for
+    // another appliance (test, boot and upgrade-test take it as --data).
+    request: z.object({ id: z.string(), file: z.string().min(1) }).strict(),
+    response: z.object({ file: z.string(), bytes: z.number(), format: z.string() }),
   },
   'vms.stop': {
     request: z.object({ id: z.string(), force: z.boolean().optional() }).strict(),
@@ -477,6 +557,27 @@ export const events = {
   'appliance.changed': z.object({ dir: z.string(), summary: ApplianceSummary }),
   'builds.changed': z.object({ id: z.number().int() }),
   'vm.console': z.object({ id: z.string(), data: z.string() }),
+  // The live loop's VM is up (again, after a rebuild): where its ports are.
+  'dev.ready': z.object({ jobId: z.string(), vmId: z.string(), buildId: z.number().int(), forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int() })) }),
+  // One cycle of the live loop: what changed, what was done about it, and the checks after it.
+  'dev.cycle': z.object({
+    jobId: z.string(),
+    vmId: z.string(),
+    // passed/failed: the checks' verdict; invalid: the spec has errors (the VM keeps the last good state)
+    status: z.enum(['passed', 'failed', 'invalid']),
+    checks: z.array(CheckResult),
+    /** Appliance files the cycle applied (relative to the appliance folder), deletions included. */
+    changed: z.array(z.string()),
+    /** Services restarted because files they use changed. */
+    restarted: z.array(z.string()),
+    /** Set when the change could not be applied live: why the loop rebuilt and rebooted. */
+    rebuilt: z.string().optional(),
+    problems: z.array(Problem).optional(),
+    /** From the change being seen to the checks finished. */
+    ms: z.number(),
+    /** The VM differs from a clean build of these inputs until a full build + test passes. */
+    diverged: z.boolean(),
+  }),
   // An upgrade test started a pair (one cell of the matrix): which OLD build, which run records it.
   'upgrade.pair': z.object({ jobId: z.string(), runId: z.number().int(), fromBuildId: z.number().int(), toBuildId: z.number().int(), method: UpgradeMethod, index: z.number().int(), of: z.number().int() }),
   // A check of a running test or upgrade run: waiting (message: what it saw last), then its result.

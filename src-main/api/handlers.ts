@@ -9,10 +9,15 @@ import { runDoctor } from '../host/doctor';
 import { sampleApplianceDir } from '../util/resources';
 import { startBuildJob, upToDateBuild } from '../jobs/build-job';
 import { startTestJob } from '../jobs/test-job';
+import { startDev } from '../jobs/dev-loop';
+import { readCanaryReport, startCanary } from '../jobs/canary-job';
+import { exportBuild, importBuild } from '../jobs/build-transfer';
 import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { createAppliance } from './wizard';
+import { checkKindsInfo } from '../checks/kinds';
+import { formatLabels } from '../build/formats';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
@@ -46,7 +51,7 @@ function runDetail(engine: ApiContext, id: number): RunDetail {
 
 export function createHandlers(engine: ApiContext): Handlers {
   return {
-    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir() }),
+    'app.info': () => ({ version: VERSION, home: engine.home, face: engine.face, sample: sampleApplianceDir(), formats: formatLabels() }),
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
@@ -74,9 +79,19 @@ export function createHandlers(engine: ApiContext): Handlers {
       const current = upToDateBuild(engine, spec);
       return current !== null ? { buildId: current } : startBuildJob(engine, { dir: spec.dir });
     },
+    'dev.start': (req) => ({ jobId: startDev(engine, req.dir).jobId }),
+    'canary.start': (req) => ({ jobId: startCanary(engine, req).jobId }),
+    'canary.get': (req) => readCanaryReport(engine.home, req.jobId),
+    'builds.export': (req) => exportBuild(engine.home, engine.store(), req.id, path.resolve(req.file)),
+    'builds.import': async (req) => {
+      const b = await importBuild(engine.home, engine.store(), path.resolve(req.file));
+      engine.emit('builds.changed', { id: b.id });
+      return b;
+    },
     'vms.list': () => engine.machines.list(),
+    'vms.saveData': (req) => engine.machines.saveData(req.id, path.resolve(req.file)),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
-    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false),
+    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data),
     'vms.attach': (req) => engine.machines.attach(req.id),
     'vms.detach': (req) => engine.machines.detach(req.id),
     'vms.input': (req) => engine.machines.input(req.id, req.data),
@@ -105,6 +120,7 @@ export function createHandlers(engine: ApiContext): Handlers {
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, summary.dir);
       return summary;
     },
+    'checks.kinds': () => ({ kinds: checkKindsInfo() }),
     'appliance.watch': (req) => watchAppliance(engine, req.dir),
     'appliance.unwatch': (req) => unwatchAppliance(engine, req.dir),
     'builds.compare': (req) => compareBuilds(engine, req.a, req.b),

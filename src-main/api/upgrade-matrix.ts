@@ -1,4 +1,5 @@
 import type { ApiContext as Engine } from './context';
+import fs from 'node:fs';
 import type { Req, Res } from './contract';
 import { EngineError } from './errors';
 import { releasedBuilds, resolveFrom } from '../jobs/releases';
@@ -47,9 +48,10 @@ export function runUpgrades(engine: Engine, req: Req<'upgrades.run'>): Res<'upgr
     }
   }
   const from = req.from ?? req.fromBuildIds!.join(',');
+  if (req.data && !fs.existsSync(req.data)) throw new EngineError('invalid-request', `--data ${req.data}: no such file.`);
   // A wrong --from (or a spec error in dir) is refused now, before a job or a build exists.
   const appliance = req.toBuildId !== undefined ? store.getBuildRecord(req.toBuildId)!.appliance : requireSpec(req.dir!).name;
   resolveFrom(store, appliance, from, req.toBuildId);
-  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks });
+  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, shard: req.shard });
   return { jobId };
 }

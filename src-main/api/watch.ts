@@ -4,6 +4,7 @@ import type { ApplianceSummary } from './contract';
 import type { ApiContext as Engine } from './context';
 import { EngineError } from './errors';
 import { loadSpec, summarizeSpec } from '../spec/load';
+import { isIgnoredChange } from '../spec/editor-droppings';
 
 /** Editors save in bursts (write temp, rename, chmod): one re-validation per burst. */
 export const WATCH_DEBOUNCE_MS = 200;
@@ -24,13 +25,7 @@ function watches(engine: Engine): Map<string, Watch> {
   return m;
 }
 
-/** Builds and caches write nothing into the appliance folder, but editors and VCS do: ignore their droppings. */
-export function isIgnoredChange(relPath: string | null): boolean {
-  if (!relPath) return false;
-  const parts = relPath.split(/[\\/]/);
-  const base = parts[parts.length - 1];
-  return parts.includes('.git') || parts.includes('node_modules') || /^\.#|~$|\.sw[px]$|^4913$/.test(base);
-}
+export { isIgnoredChange } from '../spec/editor-droppings';
 
 export function summarize(dir: string): ApplianceSummary {
   return summarizeSpec(loadSpec(dir));

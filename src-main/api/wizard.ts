@@ -7,6 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ApplianceSummary, CreateApplianceRequest, Problem, WizardCheck } from './contract';
 import { EngineError } from './errors';
+import { checkKind, wizardCheckProblem } from '../checks/kinds';
 import { formatProblem, loadSpec, summarizeSpec } from '../spec/load';
 import { SPEC_FILE } from '../spec/read';
 
@@ -20,26 +21,24 @@ function withComment(line: string, comment: string): string {
   return `${line.padEnd(34)} # ${comment}`;
 }
 
+/** A check's line: its kind's key and the value the kind makes of the wizard's fields (checks/kinds/). */
 function checkLine(c: WizardCheck): string {
-  const opt = (k: string, v: string | number | undefined) => (v === undefined || v === '' ? '' : `, ${k}: ${scalar(v)}`);
-  switch (c.kind) {
-    case 'service':
-      return `  - service: ${scalar(c.service)}`;
-    case 'port':
-      return `  - port: ${c.port}`;
-    case 'http':
-      return `  - http: { port: ${c.port}, path: ${scalar(c.path || '/')}, status: ${c.status}${opt('contains', c.contains)} }`;
-    case 'mount':
-      return `  - mount: ${scalar(c.path)}`;
-    case 'file':
-      return c.contains ? `  - file: { path: ${scalar(c.path)}${opt('contains', c.contains)} }` : `  - file: ${scalar(c.path)}`;
-    case 'command':
-      return c.stdout !== undefined && c.stdout !== '' ? `  - command: { run: ${scalar(c.run)}${opt('stdout', c.stdout)} }` : `  - command: ${scalar(c.run)}`;
-  }
+  const v = checkKind(c.kind)!.wizardValue(c.fields);
+  const flow = typeof v === 'object' ? `{ ${Object.entries(v).map(([k, x]) => `${k}: ${scalar(x)}`).join(', ')} }` : scalar(v);
+  return `  - ${c.kind}: ${flow}`;
+}
+
+/** Checks the wizard's checks against the kind registry before any YAML is written. */
+function assertChecks(checks: WizardCheck[]): void {
+  checks.forEach((c, i) => {
+    const problem = wizardCheckProblem(c);
+    if (problem) throw new EngineError('invalid-request', `Check ${i + 1}: ${problem}.`);
+  });
 }
 
 /** The text of appliance.yaml for the wizard's answers. Pure: the same answers give the same file. */
 export function applianceYaml(r: CreateApplianceRequest): string {
+  assertChecks(r.checks);
   const out: string[] = [
     `# ${SPEC_FILE} for ${r.name}, written by Yoke's "New appliance" wizard.`,
     '# Edit freely: Yoke re-validates this file every time it is saved.',

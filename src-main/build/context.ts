@@ -2,7 +2,7 @@
 // each stage (the runner's context). Kept apart from the stages so stage modules in subfolders
 // (updates/) can use it without importing the stages they run beside.
 import type { ApplianceSpec } from '../spec/types';
-import type { DiskFormat } from '../tools/qemu-img';
+import type { DiskFormat } from './formats';
 import type { CacheEntry, StageCache } from './cache';
 import type { KernelInfo } from './kernel';
 import type { Lane } from './lane';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { debugfsPinScript, debugfsRun, mke2fs } from '../tools/mke2fs';
+import { debugfsPinScript, debugfsRun } from '../tools/debugfs';
+import { mke2fs } from '../tools/mke2fs';
 
 export interface DataDiskInput {
   out: string;

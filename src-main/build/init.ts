@@ -56,7 +56,7 @@ export const CONTROL_FLAG = 'yoke.control=1';
 /** Where init records each running service's pid, one file per service name. */
 export const SERVICE_PID_DIR = '/run/yoke/services';
 
-/** The in-image updater (src-main/upgrade/updater-script.ts), present when the build made update packages. */
+/** The in-image updater (resources/guest/yoke-update.sh), present when the build made update packages. */
 export const UPDATER = '/sbin/yoke-update';
 
 export const MARKERS = {
@@ -144,6 +144,8 @@ export function generateInit(input: InitInput): string {
     `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
     '    [ -e /run/yoke/stopping ] && exit 0',
+    // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
+    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
     '    [ $(( $(date +%s) - started )) -ge 30 ] && delay=1',
     '    log "service $name exited with $rc, restarting in ${delay}s"',
     '    sleep $delay',

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { DiskFormat } from '../tools/qemu-img';
+import { DISK_FORMATS, type DiskFormat } from './formats';
 import { CancelledError } from '../tools/run';
 import { hashInputs, type CacheEntry } from './cache';
 import { buildDataDisk, uuidFromHex } from './datadisk';
@@ -105,13 +105,16 @@ async function exportOf(ctx: BuildContext, disk: 'os' | 'data', format: DiskForm
   return r;
 }
 
-/** Export formats in the order they are made: the OVA's vmdks first, so the OVA is written while the rest convert. */
-function exportFormats(ctx: BuildContext): DiskFormat[] {
-  const order: DiskFormat[] = ['vmdk', 'vhd', 'vdi', 'qcow2'];
+/**
+ * Export formats in the order they are made: the OVA's vmdks first, so the OVA is written while
+ * the rest convert, then the format table's order. raw is the built disk itself, not an export.
+ */
+export function exportFormats(ctx: Pick<BuildContext, 'formats' | 'ova'>): DiskFormat[] {
   const wanted = new Set<DiskFormat>(ctx.formats.filter((f) => f !== 'raw'));
   // The OVA carries streamOptimized vmdks of both disks.
   if (ctx.ova) wanted.add('vmdk');
-  return order.filter((f) => wanted.has(f));
+  const rank = (f: DiskFormat) => (f === 'vmdk' ? -1 : DISK_FORMATS.indexOf(f));
+  return [...wanted].sort((a, b) => rank(a) - rank(b));
 }
 
 export const exportsStage: Stage<BuildContext> = {

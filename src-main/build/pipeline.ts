@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
 import { cpSparse } from '../tools/cp';
-import type { DiskFormat } from '../tools/qemu-img';
+import type { DiskFormat } from './formats';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
-import { isDiskFormat } from './exports';
+import { isDiskFormat, OUTPUT_FORMATS } from './formats';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
 import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
@@ -106,7 +106,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const { spec, home } = opts;
   const outputs = opts.outputs ?? spec.outputs;
   for (const o of outputs) {
-    if (o !== 'ova' && !isDiskFormat(o)) throw new Error(`Unknown output "${o}"; choose from raw, qcow2, vmdk, vhd, vdi, ova.`);
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(o)) throw new Error(`Unknown output "${o}"; choose from ${OUTPUT_FORMATS.join(', ')}.`);
   }
   const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
   fs.mkdirSync(path.join(home, 'tmp'), { recursive: true });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
-import type { DiskFormat } from '../tools/qemu-img';
+import type { DiskFormat } from './formats';
 import { hashInputs, StageCache, type CacheEntry } from './cache';
 import { describeFinding, scanHygiene } from './hygiene';
 import { ensureKernel, kernelFromPath, type KernelInfo } from './kernel';
@@ -12,7 +12,8 @@ import { APPLIANCE_MODULES, type KernelModule } from './modules';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { LogLevel, Stage } from './runner';
-import { BUILD_TOOLS, toolIdentities } from './tool-ids';
+import { buildToolNames } from '../tools/catalogue';
+import { toolIdentities } from './tool-ids';
 import type { UpdateBuildOptions } from './updates/options';
 import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
@@ -95,7 +96,7 @@ export const inputsStage: Stage<BuildContext> = {
   after: [],
   async run(ctx) {
     const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
-    ctx.tools = toolIdentities(Object.keys(BUILD_TOOLS).filter((t) => t !== 'qemu-img' || needsQemuImg));
+    ctx.tools = toolIdentities(buildToolNames().filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
     ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
     ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
@@ -143,7 +144,7 @@ export const rootfsStage: Stage<BuildContext> = {
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
     const state = data && spec.base.state.length ? { state: { dataMount: data.mount, dirs: spec.base.state } } : {};
     const tools = baseFor(spec.base.userland).toolPath ? { toolPath: baseFor(spec.base.userland).toolPath } : {};
-    const layer = { name: spec.name, version: spec.version, services: spec.services, data, consoleShell: spec.vm.console !== 'none', ...state, ...tools };
+    const layer = { name: spec.name, version: spec.version, services: spec.services.map((s) => ({ name: s.name, run: s.run })), data, consoleShell: spec.vm.console !== 'none', ...state, ...tools };
     const lateModules = baseFor(spec.base.userland).lateModules();
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
     const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, lateModules });

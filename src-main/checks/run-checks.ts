@@ -6,9 +6,8 @@
 import type { CheckResult, CheckState } from '../api/contract';
 import type { Check } from '../spec/types';
 import type { RunResult } from '../vm/control';
-import * as probes from './guest-probes';
-import type { ProbeOutcome } from './guest-probes';
-import { probeHttp } from './http-probe';
+import { checkKind } from './kinds';
+import type { ProbeOutcome } from './kinds/kind';
 
 /** What runChecks needs of a VM; every VirtualMachine (vm/hypervisor.ts) provides it. */
 export interface CheckTarget {
@@ -48,20 +47,7 @@ class Stopped extends Error {}
 async function attempt(target: CheckTarget, check: Check, leftMs: number, n: number, services: Map<string, string>): Promise<ProbeOutcome> {
   const timeoutMs = Math.max(MIN_COMMAND_MS, leftMs);
   const run = (cmd: string) => target.execute(cmd, { timeoutMs });
-  switch (check.kind) {
-    case 'service':
-      return probes.readService(check, await run(probes.serviceCommand(check.service, services.get(check.service))));
-    case 'port':
-      return probes.readPort(check, await run(probes.PORT_COMMAND));
-    case 'mount':
-      return probes.readMount(check, await run(probes.MOUNT_COMMAND));
-    case 'file':
-      return probes.readFile(check, await run(probes.fileCommand(check)));
-    case 'command':
-      return probes.readCommand(check, await run(check.run));
-    case 'http':
-      return probeHttp(check, target.hostPort(check.port), n);
-  }
+  return checkKind(check.kind)!.probe(check, { run, hostPort: (p) => target.hostPort(p), serviceRun: (s) => services.get(s), attempt: n });
 }
 
 function seconds(ms: number): string {
@@ -122,7 +108,7 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
         if (last.final) return finish(false, last.detail);
         // What it saw, while it still waits: a face shows why a check is not green yet.
         opts.onCheck?.({ ...base, status: 'waiting', message: `try ${n + 1}: ${last.detail}`, durationMs: Date.now() - started });
-        const delay = backoffDelay(n, check.kind === 'http' ? 'http' : 'guest');
+        const delay = backoffDelay(n, checkKind(check.kind)!.retry);
         if (Date.now() + delay >= deadline) {
           return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}`);
         }

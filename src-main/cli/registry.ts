@@ -8,6 +8,10 @@ import { serveCommand } from './commands/serve';
 import { releaseCommand } from './commands/release';
 import { upgradeTestCommand } from './commands/upgrade-test';
 import { historyCommand } from './commands/history';
+import { devCommand } from './commands/dev';
+import { canaryCommand } from './commands/canary';
+import { exportCommand, importCommand } from './commands/transfer';
+import { dataCommand } from './commands/data';
 
 // Only commands that exist are listed here, so `yoke --help` never promises one that doesn't.
-export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, bootCommand, releaseCommand, upgradeTestCommand, historyCommand, doctorCommand, serveCommand];
+export const cliCommands: CliCommand[] = [validateCommand, buildCommand, testCommand, devCommand, bootCommand, releaseCommand, upgradeTestCommand, canaryCommand, historyCommand, exportCommand, importCommand, dataCommand, doctorCommand, serveCommand];

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import type { DoctorReport } from '../api/contract';
 import { findKernel } from '../build/kernel';
 import { isStaticElf } from '../tools/busybox';
 import { aptInstallCommand, missingPackages, runningAsRoot } from './apt-command';
-import { findExecutable } from '../tools/find-executable';
 import { probeKvm } from './kvm-probe';
-import { TOOL_CATALOGUE, type ToolSpec } from './tool-catalogue';
+import { locateTool, TOOL_CATALOGUE, type ToolSpec } from '../tools/catalogue';
 import { readToolVersion } from './tool-version';
 
 type ToolReport = DoctorReport['tools'][number];
@@ -17,22 +15,12 @@ export interface DoctorOptions {
   pathEnv?: string;
   /** Whether the install command needs sudo (default: whether this process runs as root). */
   isRoot?: boolean;
-  /** What to look for (default: TOOL_CATALOGUE). */
+  /** What to look for (default: resources/tools.json, less the tools every Debian has). */
   catalogue?: readonly ToolSpec[];
 }
 
 export const NO_KERNEL_DETAIL =
   'no usable kernel yet: `yoke build` fetches linux-image-cloud-amd64 into the cache on first use (needs apt)';
-
-function firstFile(candidates: readonly string[]): string | null {
-  return candidates.find((p) => {
-    try {
-      return fs.statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  }) ?? null;
-}
 
 function staticProblem(file: string): string | undefined {
   try {
@@ -45,7 +33,7 @@ function staticProblem(file: string): string | undefined {
 
 async function checkTool(t: ToolSpec, pathEnv: string | undefined): Promise<ToolReport> {
   const base = { name: t.name, aptPackage: t.aptPackage, purpose: t.purpose };
-  const file = t.fixedPath ? firstFile(t.fixedPath) : findExecutable(t.name, pathEnv);
+  const file = locateTool(t, pathEnv);
   if (!file) return { ...base, found: false };
   const problem = t.mustBeStatic ? staticProblem(file) : undefined;
   const version = t.versionArgv && !problem ? await readToolVersion(t.name, file, t.versionArgv, t.aptPackage) : undefined;
@@ -67,7 +55,7 @@ function kernelReport(home: string): DoctorReport['kernel'] {
  */
 export async function runDoctor(home: string, opts: DoctorOptions = {}): Promise<DoctorReport> {
   const pathEnv = opts.pathEnv ?? process.env.PATH;
-  const tools = await Promise.all((opts.catalogue ?? TOOL_CATALOGUE).map((t) => checkTool(t, pathEnv)));
+  const tools = await Promise.all((opts.catalogue ?? TOOL_CATALOGUE.filter((t) => !t.essential)).map((t) => checkTool(t, pathEnv)));
   const qemu = tools.find((t) => t.name === 'qemu-system-x86_64');
   const accel = await probeKvm(home, {
     refresh: opts.refresh,

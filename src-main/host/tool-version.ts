@@ -1,24 +1,11 @@
+import { toolSpec } from '../tools/catalogue';
 import { runTool } from '../tools/run';
-
-// The patterns that pick a version out of each tool's banner, most specific first.
-const PATTERNS: Record<string, RegExp> = {
-  'qemu-system-x86_64': /QEMU emulator version (\S+)/,
-  'qemu-img': /qemu-img version (\S+)/,
-  mke2fs: /mke2fs (\d\S*)/,
-  debugfs: /debugfs (\d\S*)/,
-  mcopy: /\(GNU mtools\) (\S+)/,
-  mformat: /\(GNU mtools\) (\S+)/,
-  syslinux: /syslinux (\d\S*)/i,
-  sfdisk: /util-linux (\S+)/,
-  'mkfs.vfat': /mkfs\.fat (\d\S*)/,
-  zstd: /Zstandard CLI .*?v(\d[\d.]*)/,
-  cpio: /GNU cpio\) (\S+)/,
-  busybox: /BusyBox v(\d[^\s]*)/,
-};
 
 /** A tool's version from what it printed (stdout and stderr together), or undefined. */
 export function parseVersion(tool: string, output: string): string | undefined {
-  const m = PATTERNS[tool]?.exec(output) ?? /\b(\d+\.\d+(?:\.\d+)*)\b/.exec(output);
+  // The catalogue's pattern for the tool (resources/tools.json), else the first dotted number.
+  const pattern = toolSpec(tool)?.versionPattern;
+  const m = (pattern ? new RegExp(pattern).exec(output) : null) ?? /\b(\d+\.\d+(?:\.\d+)*)\b/.exec(output);
   return m?.[1];
 }
 

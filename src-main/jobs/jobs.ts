@@ -76,6 +76,9 @@ export class Jobs {
     const done = (async (): Promise<JobOutcome> => {
       let outcome: JobOutcome;
       try {
+        // The work starts on the next turn of the event loop, so the face that started the job
+        // has its answer (the job id) before the job's first progress, stage or check event.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const r = (await work(handle)) ?? {};
         buildId = r.buildId ?? buildId;
         const facts = { ...(buildId !== undefined ? { buildId } : {}), ...(r.runIds?.length ? { runIds: r.runIds } : {}), ...(r.vmId ? { vmId: r.vmId } : {}) };

@@ -8,11 +8,16 @@ import { EngineError } from '../api/errors';
 import type { Store } from '../store/store';
 import type { Emit } from './events';
 import { bootFilesOf, specOfBuild } from './build-files';
-import { newVmId, vmStateDir, type LogFn } from '../vm/machine';
+import { newVmId, SHARED_QMP, vmStateDir, type LogFn } from '../vm/machine';
+import { QmpClient } from '../vm/qmp';
+import { backupDataDisk } from '../vm/data-backup';
 import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
 import { reapStrays, isQemuOf } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
+import { importDataDisk } from '../build/data-import';
+import { DISK_FORMATS, formatOf, isDiskFormat } from '../build/formats';
+import { qemuImgConvert } from '../tools/qemu-img';
 import { CONTROL_FLAG } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../tools/find-executable';
@@ -35,7 +40,9 @@ export interface LiveVm {
   machine: VirtualMachine;
   buildId: number;
   spec: ApplianceSpec;
-  purpose: 'test' | 'boot' | 'upgrade';
+  purpose: 'test' | 'boot' | 'upgrade' | 'dev';
+  /** A dev VM that files were synced into (yoke dev): no longer what a clean build boots. */
+  diverged?: boolean;
   startedAt: string;
   viewer?: Viewer;
   /** Files made for this VM only (fresh data disk), removed when it stops. */
@@ -49,6 +56,11 @@ export interface LaunchOptions {
   snapshot?: boolean;
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
+  /**
+   * A customer's data disk (any format a hypervisor exports, or a tar of the data): the VM gets a
+   * converted copy; the file itself is never written.
+   */
+  dataFrom?: string;
   /** Boot this private, writable OS disk instead of the build's (as a snapshot): the updater writes to it. */
   osDisk?: string;
   /**
@@ -78,12 +90,19 @@ export class Machines {
 
   /** Kills VMs a dead Yoke left behind (once per engine) and marks them interrupted. */
   reapOnce(): Promise<void> {
-      this.reaped ??= reapStrays(this.host.home, (vmid) => {
+    this.reaped ??= reapStrays(this.host.home, (vmid) => {
       this.host.store().updateVm(vmid, { status: 'interrupted' });
     }).then(() => undefined);
     return this.reaped;
   }
 
+  /** Marks a live VM as diverged from a clean build (or matching one again). */
+  setDiverged(id: string, diverged: boolean): void {
+    const live = this.vms.get(id);
+    if (!live || live.diverged === diverged) return;
+    live.diverged = diverged;
+    this.host.emit('vms.changed', {});
+  }
 
   /**
    * Boots a build. Test boots start the build's kernel and initrd directly with the control
@@ -106,7 +125,12 @@ export class Machines {
     const scratch: string[] = [];
     let dataDisk = o.dataDisk ?? null;
     const test = o.purpose !== 'boot';
-    if (!dataDisk && files.dataDisk) {
+    if (!dataDisk && o.dataFrom) {
+      dataDisk = path.join(stateDir, 'data.raw');
+      const imported = await importDataDisk(o.dataFrom, dataDisk, { label: spec.disks.data?.label ?? 'data', sizeBytes: spec.disks.data?.sizeBytes ?? 64 * 1048576 });
+      o.log?.('info', `data disk: a copy of ${o.dataFrom} (${imported.format})`);
+      if (test) scratch.push(dataDisk);
+    } else if (!dataDisk && files.dataDisk) {
       if (o.snapshot) dataDisk = files.dataDisk;
       else {
         // A fresh data disk per VM: the build's own stays pristine for the next boot.
@@ -241,9 +265,48 @@ export class Machines {
     return {};
   }
 
-  async boot(buildId: number, snapshot: boolean): Promise<Res<'vms.boot'>> {
-    const live = await this.launch({ buildId, purpose: 'boot', snapshot });
+  async boot(buildId: number, snapshot: boolean, dataFrom?: string): Promise<Res<'vms.boot'>> {
+    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom });
     return { vmId: live.machine.vmid };
+  }
+
+  /**
+   * Saves a running VM's data disk to `file` in the format its extension names (raw, img, qcow2,
+   * vmdk, vhd, vdi): a backup, or data to attach to another appliance (test, boot --data).
+   */
+  async saveData(id: string, file: string): Promise<Res<'vms.saveData'>> {
+    const live = this.vms.get(id);
+    const ext = path.extname(file).slice(1).toLowerCase();
+    const format = ext === 'img' ? formatOf('raw') : isDiskFormat(ext) ? formatOf(ext) : undefined;
+    if (!format?.qemuImg) throw new EngineError('invalid-request', `${file}: name the format by its extension: .raw, .img, ${DISK_FORMATS.filter((f) => f !== 'raw').map((f) => `.${f}`).join(', ')}.`);
+    const rec = live ? null : this.host.store().listVms({ status: 'running' }).find((v) => v.id === id);
+    if (!live && (!rec || !processAlive(rec.pid, id))) throw new EngineError('not-found', `There is no running VM ${id}. List them with the VMs screen.`);
+    const stateDir = live?.machine.vmInfo?.stateDir ?? rec!.stateDir ?? path.dirname(file);
+    const raw = path.join(stateDir, `data-save-${Date.now()}.raw`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.partial-${process.pid}`;
+    try {
+      if (live) {
+        // Let the guest write out what it holds first: the copy is then what a clean shutdown would leave.
+        await live.machine.execute('sync', { timeoutMs: 30_000 }).catch(() => undefined);
+        await live.machine.backupDataDisk(raw);
+      } else {
+        // Another Yoke process owns the VM: its second QMP monitor is there for this.
+        const info = JSON.parse(fs.readFileSync(path.join(stateDir, 'vm.json'), 'utf8')) as { socketDir?: string };
+        const qmp = await QmpClient.connect(path.join(info.socketDir ?? stateDir, SHARED_QMP), 5000);
+        try {
+          await backupDataDisk(qmp, raw);
+        } finally {
+          qmp.close();
+        }
+      }
+      await qemuImgConvert(raw, tmp, format.qemuImg);
+      fs.renameSync(tmp, file);
+    } finally {
+      fs.rmSync(raw, { force: true });
+      fs.rmSync(tmp, { force: true });
+    }
+    return { file, bytes: fs.statSync(file).size, format: ext };
   }
 
   /** Stops every VM this engine started (engine shutdown). */
@@ -267,6 +330,7 @@ function summary(vmid: string, live: LiveVm): VmSummary {
     status: 'running',
     forwards: live.machine.forwards,
     purpose: live.purpose,
+    ...(live.purpose === 'dev' ? { diverged: Boolean(live.diverged) } : {}),
   };
 }
 

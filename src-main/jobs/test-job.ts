@@ -21,6 +21,8 @@ export interface TestOptions {
   buildId?: number;
   /** Leave the VM running after the checks (the caller stops it). */
   keepRunning?: boolean;
+  /** A customer's data disk to test on (a converted copy). */
+  dataFrom?: string;
 }
 
 export interface TestRunReport {
@@ -61,7 +63,7 @@ export async function runTest(engine: JobContext, o: TestOptions, job: JobHandle
   const consoleLog = path.join(runDir, 'console.log');
   try {
     job.progress('boot', 0.5, `booting build #${buildId}`);
-    live = await engine.machines.launch({ buildId, purpose: 'test', log: (level, text) => job.log(level, text) });
+    live = await engine.machines.launch({ buildId, purpose: 'test', dataFrom: o.dataFrom, log: (level, text) => job.log(level, text) });
     const vm = live.machine;
     job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
     // The console arrives in arbitrary chunks (often a character at a time): log whole lines.
@@ -143,5 +145,6 @@ export function startTest(engine: JobContext, o: TestOptions): { jobId: string; 
 export function startTestJob(engine: JobContext, req: Req<'test.start'>): Res<'test.start'> {
   if (req.buildId === undefined && !req.dir) throw new EngineError('invalid-request', 'test.start needs a dir or a buildId');
   if (req.dir) requireSpec(req.dir); // spec errors answer the request instead of failing a job
-  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning }).jobId };
+  if (req.data && !fs.existsSync(req.data)) throw new EngineError('invalid-request', `--data ${req.data}: no such file.`);
+  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning, dataFrom: req.data }).jobId };
 }

@@ -14,6 +14,8 @@ import { bootFilesOf, specOfBuild } from './build-files';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runChecks } from '../checks/run-checks';
 import { cpSparse } from '../tools/cp';
+import { hashInputs } from '../build/cache';
+import { importDataDisk } from '../build/data-import';
 import { debugfsPut } from '../tools/debugfs';
 import type { BuildRecord } from '../store/store';
 import type { VirtualMachine as Machine } from '../vm/hypervisor';
@@ -34,6 +36,10 @@ export interface UpgradeTestOptions {
   method?: UpgradeMethod;
   /** Keep each pair's data disk after a passed pair too (it is always kept after a failure). */
   keepDataDisk?: boolean;
+  /** OLD boots on a converted copy of this customer data disk instead of its own fresh one. */
+  dataFrom?: string;
+  /** Only the pairs of this shard (every `of`-th, starting at `index`, 1-based). */
+  shard?: { index: number; of: number };
 }
 
 export interface BuildRef {
@@ -151,7 +157,45 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   await newChecks(p, second.machine, newLog);
 }
 
-async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }): Promise<UpgradePairReport> {
+/** Seeded OLD data disks kept for the next candidate: a matrix costs N + N·M boots, not 2·N·M. */
+const SEEDED_KEPT = 16;
+
+function seededEntry(home: string, oldBuild: BuildRecord, newSpec: ApplianceSpec, dataFrom?: string): string {
+  const data = dataFrom ? (() => {
+    const st = fs.statSync(dataFrom);
+    return `${path.resolve(dataFrom)}:${st.size}:${st.mtimeMs}`;
+  })() : null;
+  const key = hashInputs({ old: oldBuild.id, inputs: oldBuild.inputsHash, seed: newSpec.upgrade.seed, data });
+  return path.join(home, 'cache', 'seeded', key.slice(0, 32));
+}
+
+function readSeeded(dir: string): { runId: number; checks: CheckResult[] } | null {
+  try {
+    if (!fs.existsSync(path.join(dir, 'data.raw'))) return null;
+    return JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as { runId: number; checks: CheckResult[] };
+  } catch {
+    return null;
+  }
+}
+
+async function keepSeeded(dir: string, data: string, oldLog: string, runId: number, checks: CheckResult[], signal: AbortSignal): Promise<void> {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, '.partial-'));
+  try {
+    await cpSparse(data, path.join(tmp, 'data.raw'), { signal });
+    fs.copyFileSync(oldLog, path.join(tmp, 'old-console.log'));
+    fs.writeFileSync(path.join(tmp, 'result.json'), JSON.stringify({ runId, checks }));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const entries = fs.readdirSync(parent).filter((n) => !n.startsWith('.')).map((n) => ({ p: path.join(parent, n), t: fs.statSync(path.join(parent, n)).mtimeMs }));
+  for (const e of entries.sort((a, b) => b.t - a.t).slice(SEEDED_KEPT)) fs.rmSync(e.p, { recursive: true, force: true });
+}
+
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, dataFrom?: string): Promise<UpgradePairReport> {
   const store = engine.store();
   const started = Date.now();
   const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
@@ -174,8 +218,23 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
   try {
     const oldFiles = bootFilesOf(store.getBuild(oldBuild.id)!);
     if (!oldFiles.dataDisk) throw new EngineError('failed', `build #${oldBuild.id} has no data disk; an upgrade test keeps OLD's data disk, so disks.data must be set.`);
-    await cpSparse(oldFiles.dataDisk, data, { signal: job.signal });
-    await oldHalf(p, data, consoleLogs.old);
+    const seeded = seededEntry(engine.home, oldBuild, newSpec, dataFrom);
+    const prior = readSeeded(seeded);
+    if (prior) {
+      // OLD was booted, checked and seeded with these commands before: start from that disk.
+      await cpSparse(path.join(seeded, 'data.raw'), data, { signal: job.signal });
+      fs.copyFileSync(path.join(seeded, 'old-console.log'), consoleLogs.old);
+      for (const c of prior.checks) record({ ...c, message: `${c.message} (booted and seeded once, in run #${prior.runId}; this disk reused)` });
+      fs.utimesSync(seeded, new Date(), new Date());
+    } else {
+      if (dataFrom) {
+        const oldSpec = specOfBuild(store.getBuild(oldBuild.id)!);
+        const imported = await importDataDisk(dataFrom, data, { label: oldSpec.disks.data?.label ?? 'data', sizeBytes: oldSpec.disks.data?.sizeBytes ?? 64 * 1048576, signal: job.signal });
+        job.log('info', `data disk: a copy of ${dataFrom} (${imported.format})`);
+      } else await cpSparse(oldFiles.dataDisk, data, { signal: job.signal });
+      await oldHalf(p, data, consoleLogs.old);
+      if (checks.length && checks.every((c) => c.status === 'passed')) await keepSeeded(seeded, data, consoleLogs.old, runId, checks, job.signal);
+    }
     if (method === 'swap') await swapHalf(p, data, consoleLogs.new);
     else await packageHalf(p, data, consoleLogs.old, consoleLogs.new);
     status = checks.length > 0 && checks.every((c) => c.status === 'passed') ? 'passed' : 'failed';
@@ -213,9 +272,11 @@ export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, 
   if (newBuild.status !== 'succeeded') throw new EngineError('invalid-request', `--to ${toId}: build #${toId} ${newBuild.status}; only a succeeded build can be upgraded to.`);
   const newSpec = specOfBuild(store.getBuild(toId)!);
   const pairs: UpgradePairReport[] = [];
-  const todo = olds.filter((b) => b.id !== toId);
+  const all = olds.filter((b) => b.id !== toId);
+  const todo = o.shard ? all.filter((_, i) => i % o.shard!.of === o.shard!.index - 1) : all;
+  if (o.shard) job.log('info', `shard ${o.shard.index}/${o.shard.of}: ${todo.length} of ${all.length} pairs (${todo.map((b) => `#${b.id}`).join(', ') || 'none'})`);
   for (const [index, old] of todo.entries()) {
-    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }));
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, o.dataFrom));
   }
   return { to: { id: newBuild.id, version: newBuild.version }, pairs };
 }

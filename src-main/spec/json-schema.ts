@@ -2,7 +2,7 @@
 // check the same rules `yoke validate` applies (minus the cross-key and file-system rules).
 import { z } from 'zod';
 import { ApplianceSchema, CheckSchema } from './schema';
-import { CHECK_KINDS } from './types';
+import { CHECK_KINDS } from '../checks/kinds';
 
 export const SCHEMA_ID = 'https://yoke.dev/schema/appliance.schema.json';
 

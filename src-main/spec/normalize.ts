@@ -1,6 +1,7 @@
 // From the validated spec as written to the normalized ApplianceSpec: defaults filled in,
 // sizes in bytes, paths absolute, checks named. Only called when there are no problems.
 import path from 'node:path';
+import { allCheckKinds } from '../checks/kinds';
 import { parseDuration } from './duration';
 import type { RawAppliance, RawCheck } from './schema';
 import { parseSize } from './size';
@@ -38,7 +39,7 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
       overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : null,
       exclude: raw.rootfs?.exclude ?? [],
     },
-    services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run })),
+    services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run, ...(s.watch ? { watch: s.watch } : {}) })),
     disks: {
       os: { sizeBytes: bytes(raw.disks?.os?.size, DEFAULTS.osSize) },
       data:
@@ -63,29 +64,10 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
 
 function normalizeCheck(c: RawCheck, line: number): Check {
   const timeoutMs = c.timeout !== undefined ? parseDuration(c.timeout)! : DEFAULTS.timeoutMs;
-  const common = (name: string) => ({ name: c.name ?? name, timeoutMs, line });
-  if (c.service !== undefined) return { ...common(`service ${c.service}`), kind: 'service', service: c.service };
-  if (c.port !== undefined) return { ...common(`port ${c.port}`), kind: 'port', port: c.port };
-  if (c.http !== undefined) {
-    const p = c.http.path ?? '/';
-    return { ...common(`http :${c.http.port}${p}`), kind: 'http', port: c.http.port, path: p, status: c.http.status ?? 200, ...opt('contains', c.http.contains) };
-  }
-  if (c.mount !== undefined) {
-    const m = typeof c.mount === 'string' ? { path: c.mount } : c.mount;
-    return { ...common(`mount ${m.path}`), kind: 'mount', path: m.path, ...opt('fstype', m.fstype) };
-  }
-  if (c.file !== undefined) {
-    const f = typeof c.file === 'string' ? { path: c.file } : c.file;
-    const mode = f.mode === undefined ? undefined : String(f.mode).padStart(4, '0');
-    return { ...common(`file ${f.path}`), kind: 'file', path: f.path, ...opt('contains', f.contains), ...opt('mode', mode) };
-  }
-  const cmd = typeof c.command === 'string' ? { run: c.command } : c.command!;
-  const short = cmd.run.length > 40 ? cmd.run.slice(0, 37) + '...' : cmd.run;
-  return { ...common(`command ${short}`), kind: 'command', run: cmd.run, exitCode: cmd['exit-code'] ?? 0, ...opt('stdout', cmd.stdout) };
-}
-
-function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+  // The schema let through exactly one kind's key (semantic.ts reports none or two).
+  const kind = allCheckKinds().find((k) => (c as Record<string, unknown>)[k.kind] !== undefined)!;
+  const { name, check } = kind.normalize((c as Record<string, unknown>)[kind.kind]);
+  return { name: c.name ?? name, timeoutMs, line, ...check } as Check;
 }
 
 /** Two checks of the same target get "port 80", "port 80 #2": results must be told apart. */

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { describeValue } from './describe';
 import { DURATION_HINT, DURATION_PATTERN } from './duration';
 import { SIZE_HINT, SIZE_PATTERN } from './size';
-import { CHECK_KINDS, DEBIAN_RELEASES, OUTPUT_FORMATS, USERLANDS } from './types';
+import { CHECK_KIND_LIST, CHECK_KINDS } from '../checks/kinds';
+import { OUTPUT_FORMATS } from '../build/formats';
+import { DEBIAN_RELEASES, USERLANDS } from './types';
+import { expected, guestPath, port, strict, text, why } from './zod-rules';
 
 export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
 // semver.org's own regular expression
@@ -15,29 +18,14 @@ export const SEMVER_PATTERN =
 const SERVICE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 const LABEL_PATTERN = '^[A-Za-z0-9_-]{1,16}$';
 
-type RawIssue = { input?: unknown };
-/** "expected WHAT, found X": the message of every type error in the spec. */
-const expected = (what: string) => ({ error: (iss: RawIssue) => `expected ${what}, found ${describeValue(iss.input)}` });
-const why = (f: (input: unknown) => string) => ({ error: (iss: RawIssue) => f(iss.input) });
 
-const text = (what: string) => z.string(expected(what));
 const size = (title: string, def?: string) =>
   z
     .string(expected(`a size (${SIZE_HINT})`))
     .regex(new RegExp(SIZE_PATTERN), why((v) => `bad size ${describeValue(v)}: expected ${SIZE_HINT}`))
     .meta({ title, description: `${title}: ${SIZE_HINT} (K/M/G/T are 1024-based).`, ...(def ? { default: def } : {}) });
-const port = (title: string) =>
-  z
-    .int(expected('a TCP port number (1..65535)'))
-    .min(1, why((v) => `port must be between 1 and 65535, found ${String(v)}`))
-    .max(65535, why((v) => `port must be between 1 and 65535, found ${String(v)}`))
-    .meta({ title });
-const guestPath = (what: string) =>
-  z.string(expected(what)).regex(/^\//, why((v) => `expected an absolute guest path starting with '/', found ${describeValue(v)}`));
 const commands = (title: string) =>
   z.array(text('a shell command line'), expected('a list of shell command lines')).meta({ title });
-
-const strict = <T extends z.ZodRawShape>(what: string, shape: T) => z.strictObject(shape, expected(what));
 
 const Base = strict('a mapping with kernel, userland, release, packages and state', {
   kernel: text("'auto' or a path to a kernel image inside the appliance folder")
@@ -80,6 +68,10 @@ const Service = strict('a service: a mapping with name and run', {
     .regex(new RegExp(SERVICE_NAME_PATTERN), why((v) => `bad service name ${describeValue(v)}: use letters, digits, '.', '_' and '-'`))
     .meta({ title: 'Service name' }),
   run: text('a shell command line').min(1, why(() => 'expected a shell command line, found an empty string')).meta({ title: 'Command line', description: 'Run by /bin/sh; restarted when it exits.' }),
+  watch: z
+    .array(text('a guest path, like /srv/www'), expected('a list of guest paths, like [/srv/www, /etc/app.conf]'))
+    .meta({ title: 'Watched paths', description: '`yoke dev` restarts this service when a file under one of these guest paths changes (default: paths its command line names).' })
+    .optional(),
 }).meta({ title: 'Service' });
 
 const DataDisk = strict('a mapping with size, label and mount', {
@@ -123,41 +115,9 @@ const Forward = strict('a mapping { guest: PORT } with an optional host port', {
 
 const outputEnum = z.enum(OUTPUT_FORMATS as [string, ...string[]], why((v) => `expected one of ${OUTPUT_FORMATS.join(', ')}, found ${describeValue(v)}`));
 
-const Http = strict('a mapping { port, path, status, contains }', {
-  port: port('Guest port (must be in network.forward)'),
-  path: z.string(expected('a URL path like /')).regex(/^\//, why((v) => `expected a URL path starting with '/', found ${describeValue(v)}`)).meta({ default: '/' }).optional(),
-  status: z.int(expected('an HTTP status code')).min(100, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`)).max(599, why((v) => `expected an HTTP status code 100..599, found ${String(v)}`)).meta({ default: 200 }).optional(),
-  contains: text('text the response body must contain').optional(),
-});
-const Mount = z.union(
-  [guestPath('a guest path like /data'), strict('a mapping { path, fstype }', { path: guestPath('a guest path like /data'), fstype: text('a filesystem type like ext4').optional() })],
-  expected('a guest path like /data, or a mapping { path, fstype }'),
-);
-const File = z.union(
-  [
-    guestPath('a guest file path'),
-    strict('a mapping { path, contains, mode }', {
-      path: guestPath('a guest file path'),
-      contains: text('text the file must contain').optional(),
-      mode: z
-        .union([z.string(), z.int()], expected("an octal mode like '0644'"))
-        .refine((v) => /^0?[0-7]{3,4}$/.test(String(v)), why((v) => `bad mode ${describeValue(v)}: expected an octal mode like '0644'`))
-        .optional(),
-    }),
-  ],
-  expected('a guest file path, or a mapping { path, contains, mode }'),
-);
-const Command = z.union(
-  [
-    text('a shell command line'),
-    strict('a mapping { run, stdout, exit-code }', {
-      run: text('a shell command line'),
-      stdout: text('the expected output (exact after trimming, or /regex/)').optional(),
-      'exit-code': z.int(expected('an exit status 0..255')).min(0).max(255, why((v) => `expected an exit status 0..255, found ${String(v)}`)).meta({ default: 0 }).optional(),
-    }),
-  ],
-  expected('a shell command line, or a mapping { run, stdout, exit-code }'),
-);
+// Each kind's key holds its own schema (checks/kinds/): exactly one of them per check, which
+// semantic.ts says in words and json-schema.ts says to editors.
+const kindKeys = Object.fromEntries(CHECK_KIND_LIST.map((k) => [k.kind, (k.schema as z.ZodType).optional()])) as Record<(typeof CHECK_KINDS)[number], z.ZodOptional<z.ZodType>>;
 
 export const CheckSchema = strict(`a check: a mapping with one of ${CHECK_KINDS.join(', ')}`, {
   name: text('a check name').meta({ title: 'Check name', description: 'Shown in reports; defaults to the kind and its target, like "port 80".' }).optional(),
@@ -171,12 +131,7 @@ export const CheckSchema = strict(`a check: a mapping with one of ${CHECK_KINDS.
     )
     .meta({ title: 'Timeout', description: 'How long to keep retrying: 10s, 500ms, 2m, or seconds.', default: '30s' })
     .optional(),
-  service: text('a service name from services').meta({ title: 'Service is running' }).optional(),
-  port: port('Something listens on this guest TCP port').optional(),
-  http: Http.meta({ title: 'HTTP request from the host, through the forward' }).optional(),
-  mount: Mount.meta({ title: 'A filesystem is mounted at this guest path' }).optional(),
-  file: File.meta({ title: 'A guest file exists (and contains text / has a mode)' }).optional(),
-  command: Command.meta({ title: 'A guest command exits 0 (or exit-code) and its stdout matches' }).optional(),
+  ...kindKeys,
 }).meta({ title: 'Check', description: `One of: ${CHECK_KINDS.join(', ')}; with optional name and timeout.` });
 
 export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, ...)', {

@@ -1,11 +1,10 @@
 // Rules that span keys or touch the disk: duplicates, references between keys, paths.
 // Runs on the raw data even when the schema failed, so one run reports every problem;
 // each rule skips parts whose type is wrong (the schema already reported those).
-import { didYouMean, quoteList } from './describe';
 import type { Finding } from './finding';
 import { checkInsidePath } from './paths';
 import type { SpecPath } from './positions';
-import { CHECK_KINDS } from './types';
+import { allCheckKinds, CHECK_KINDS } from '../checks/kinds';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -62,17 +61,10 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
     if (typeof c.name === 'string') {
       firstSeen(seenCheckNames, c.name, ['checks', i, 'name'], (l) => `check name '${c.name}' is used twice (first at line ${l}); check names must be unique`);
     }
-    if (typeof c.service === 'string' && !serviceNames.includes(c.service)) {
-      const near = didYouMean(c.service, serviceNames);
-      const hint = near ? ` (did you mean '${near}'?)` : serviceNames.length ? ` (services: ${quoteList(serviceNames)})` : ' (there are no services)';
-      out.push({ path: ['checks', i, 'service'], message: `check names service '${c.service}', but no service has that name${hint}` });
-    }
-    const httpPort = obj(c.http).port;
-    if (isPort(httpPort) && !guestPorts.has(httpPort)) {
-      out.push({
-        path: ['checks', i, 'http', 'port'],
-        message: `http check on guest port ${httpPort}, but network.forward has no { guest: ${httpPort} }; add it so the host can reach the port`,
-      });
+    // each kind's own rules between its check and the rest of the spec (checks/kinds/)
+    for (const k of allCheckKinds()) {
+      if (!(k.kind in c) || !k.crossCheck) continue;
+      for (const f of k.crossCheck(c[k.kind], { serviceNames, guestPorts })) out.push({ path: ['checks', i, k.kind, ...f.path], message: f.message });
     }
   });
 

@@ -1,26 +1,19 @@
 // The normalized appliance spec: every default filled in, sizes in bytes, paths absolute.
 // Every other part of Yoke reads this shape, never the YAML.
+import type { KindCheck } from '../checks/kinds';
 
-export type OutputFormat = 'raw' | 'qcow2' | 'vmdk' | 'vhd' | 'vdi' | 'ova';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'];
+import type { OutputFormat } from '../build/formats';
+export type { OutputFormat } from '../build/formats';
 
 export type Userland = 'busybox' | 'debian';
 export const USERLANDS = ['busybox', 'debian'] as const;
 export type DebianRelease = 'bookworm';
 export const DEBIAN_RELEASES = ['bookworm'] as const;
 
-export type CheckKind = 'service' | 'port' | 'http' | 'mount' | 'file' | 'command';
-export const CHECK_KINDS: readonly CheckKind[] = ['service', 'port', 'http', 'mount', 'file', 'command'];
+export type { CheckKindName as CheckKind } from '../checks/kinds';
 
-export type Check = { name: string; timeoutMs: number; /** 1-based line of the check in appliance.yaml */ line: number } & (
-  | { kind: 'service'; service: string }
-  | { kind: 'port'; port: number }
-  | { kind: 'http'; port: number; path: string; status: number; contains?: string }
-  | { kind: 'mount'; path: string; fstype?: string }
-  | { kind: 'file'; path: string; contains?: string; mode?: string }
-  /** stdout: exact match after trimming both sides, or a regular expression when written as /re/ */
-  | { kind: 'command'; run: string; stdout?: string; exitCode: number }
-);
+/** A check as every part of Yoke reads it: the common fields, and its kind's typed part (see checks/kinds/). */
+export type Check = { name: string; timeoutMs: number; /** 1-based line of the check in appliance.yaml */ line: number } & KindCheck;
 
 export interface ApplianceSpec {
   /** absolute appliance folder */
@@ -36,7 +29,8 @@ export interface ApplianceSpec {
   base: { kernel: 'auto' | string; userland: Userland; release: DebianRelease; packages: string[]; state: string[] };
   /** overlay: absolute directory, or null when the spec has no `rootfs:` key */
   rootfs: { overlay: string | null; exclude: string[] };
-  services: { name: string; run: string }[];
+  /** watch: guest paths whose changes restart the service in `yoke dev` */
+  services: { name: string; run: string; watch?: string[] }[];
   /** data is null only when the spec says `data: none` (or `data: false`) */
   disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
   flavours: Record<string, { dataBytes: number }>;

@@ -25,10 +25,10 @@ export function parseAptCacheDepends(stdout: string): string[] {
 
 /** Downloads .deb files into cwd as the current user: no root, nothing installed. */
 export async function aptGetDownload(packages: string[], opts: Opts = {}): Promise<void> {
-  await runTool({ tool: 'apt-get', aptPackage: 'apt', argv: aptGetDownloadArgs(packages), cwd: opts.cwd, signal: opts.signal, timeoutMs: 600_000 });
+  await runTool({ tool: 'apt-get', argv: aptGetDownloadArgs(packages), cwd: opts.cwd, signal: opts.signal, timeoutMs: 600_000 });
 }
 
 export async function aptCacheDepends(pkg: string, opts: Opts = {}): Promise<string[]> {
-  const r = await runTool({ tool: 'apt-cache', aptPackage: 'apt', argv: aptCacheDependsArgs(pkg), signal: opts.signal, timeoutMs: 60_000 });
+  const r = await runTool({ tool: 'apt-cache', argv: aptCacheDependsArgs(pkg), signal: opts.signal, timeoutMs: 60_000 });
   return parseAptCacheDepends(r.stdout);
 }

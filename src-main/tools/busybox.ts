@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { aptPackageOf, fixedPathsOf } from './catalogue';
 import { runTool } from './run';
 
-/** Debian's busybox-static installs a statically linked busybox here; the dynamic one would not run in the guest. */
-export const BUSYBOX_PATH = '/bin/busybox';
+/** Debian's busybox-static installs a statically linked busybox here (resources/tools.json); the dynamic one would not run in the guest. */
+export const BUSYBOX_PATH = fixedPathsOf('busybox')[0];
 
 export function busyboxListArgs(): string[] {
   return ['--list-full'];
@@ -29,18 +30,18 @@ export function isStaticElf(file: string): boolean {
 
 export function findStaticBusybox(): string {
   if (!fs.existsSync(BUSYBOX_PATH) || !isStaticElf(BUSYBOX_PATH)) {
-    throw new Error(`A statically linked busybox is needed at ${BUSYBOX_PATH}. Install it with: sudo apt-get install busybox-static`);
+    throw new Error(`A statically linked busybox is needed at ${BUSYBOX_PATH}. Install it with: sudo apt-get install ${aptPackageOf('busybox')}`);
   }
   return BUSYBOX_PATH;
 }
 
 /** Applet paths such as "bin/sh", "usr/sbin/httpd". */
 export async function busyboxApplets(busybox: string, opts: { signal?: AbortSignal } = {}): Promise<string[]> {
-  const r = await runTool({ tool: busybox, aptPackage: 'busybox-static', argv: busyboxListArgs(), signal: opts.signal, timeoutMs: 10_000 });
+  const r = await runTool({ tool: busybox, argv: busyboxListArgs(), signal: opts.signal, timeoutMs: 10_000 });
   return parseAppletList(r.stdout);
 }
 
 export async function busyboxVersion(busybox: string): Promise<string> {
-  const r = await runTool({ tool: busybox, aptPackage: 'busybox-static', argv: [], okExitCodes: [0, 1], timeoutMs: 10_000 });
+  const r = await runTool({ tool: busybox, argv: [], okExitCodes: [0, 1], timeoutMs: 10_000 });
   return r.stdout.split('\n')[0].trim();
 }

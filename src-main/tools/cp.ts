@@ -10,5 +10,5 @@ export function cpSparseArgs(src: string, dest: string): string[] {
 }
 
 export async function cpSparse(src: string, dest: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'cp', aptPackage: 'coreutils', argv: cpSparseArgs(src, dest), signal: opts.signal, timeoutMs: 600_000 });
+  await runTool({ tool: 'cp', argv: cpSparseArgs(src, dest), signal: opts.signal, timeoutMs: 600_000 });
 }

@@ -6,5 +6,5 @@ export function dpkgDebExtractArgs(deb: string, dir: string): string[] {
 
 /** Unpacks a .deb's files into dir without installing anything (no root needed). */
 export async function dpkgDebExtract(deb: string, dir: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'dpkg-deb', aptPackage: 'dpkg', argv: dpkgDebExtractArgs(deb, dir), signal: opts.signal, timeoutMs: 300_000 });
+  await runTool({ tool: 'dpkg-deb', argv: dpkgDebExtractArgs(deb, dir), signal: opts.signal, timeoutMs: 300_000 });
 }

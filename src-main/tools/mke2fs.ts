@@ -19,36 +19,10 @@ export function mke2fsArgs(o: Mke2fsOptions): string[] {
 }
 
 /** Timestamps come from E2FSPROGS_FAKE_TIME (honoured by mke2fs and debugfs), not the clock. */
-function env(epoch: number): Record<string, string> {
+export function e2fsprogsEnv(epoch: number): Record<string, string> {
   return { E2FSPROGS_FAKE_TIME: String(epoch), MKE2FS_CONFIG: '/etc/mke2fs.conf' };
 }
 
 export async function mke2fs(o: Mke2fsOptions, opts: { epoch: number; signal?: AbortSignal }): Promise<void> {
-  await runTool({ tool: 'mke2fs', aptPackage: 'e2fsprogs', argv: mke2fsArgs(o), env: env(opts.epoch), signal: opts.signal, timeoutMs: 300_000 });
-}
-
-/**
- * debugfs commands that make every seeded inode owned by root with fixed times: mke2fs -d copies
- * the builder's uid/gid into the image, which would leak who built it and break reproducibility.
- */
-export function debugfsPinScript(paths: string[], epoch: number): string {
-  const lines: string[] = [];
-  for (const p of ['/', ...paths]) {
-    const q = `"${p.replace(/"/g, '\\"')}"`;
-    lines.push(`sif ${q} uid 0`, `sif ${q} gid 0`);
-    for (const f of ['ctime', 'mtime', 'atime', 'crtime']) lines.push(`sif ${q} ${f} @${epoch}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-export function debugfsWriteArgs(image: string, scriptFile: string): string[] {
-  return ['-w', '-f', scriptFile, image];
-}
-
-export async function debugfsRun(image: string, scriptFile: string, opts: { epoch: number; signal?: AbortSignal }): Promise<string> {
-  const r = await runTool({ tool: 'debugfs', aptPackage: 'e2fsprogs', argv: debugfsWriteArgs(image, scriptFile), env: env(opts.epoch), signal: opts.signal, timeoutMs: 300_000 });
-  // debugfs exits 0 even when a command fails; its complaints go to stderr.
-  const errors = r.stderr.split('\n').filter((l) => l.trim() && !/^debugfs \d/.test(l));
-  if (errors.length) throw new Error(`debugfs could not update ${image}:\n${errors.slice(0, 5).join('\n')}`);
-  return r.stdout;
+  await runTool({ tool: 'mke2fs', argv: mke2fsArgs(o), env: e2fsprogsEnv(opts.epoch), signal: opts.signal, timeoutMs: 300_000 });
 }

@@ -30,7 +30,7 @@ export function mkfsVfatArgs(o: MkfsVfatOptions): string[] {
 export async function mkfsVfat(o: MkfsVfatOptions, opts: { signal?: AbortSignal; sourceDateEpoch?: number } = {}): Promise<void> {
   await runTool({
     tool: 'mkfs.vfat',
-    aptPackage: 'dosfstools',
+   
     argv: mkfsVfatArgs(o),
     env: opts.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch) } : undefined,
     signal: opts.signal,

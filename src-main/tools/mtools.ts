@@ -28,11 +28,11 @@ function env(o: Opts): Record<string, string> {
 }
 
 export async function mcopy(image: string, sources: string[], opts: Opts = {}): Promise<void> {
-  await runTool({ tool: 'mcopy', aptPackage: 'mtools', argv: mcopyArgs(image, sources), env: env(opts), signal: opts.signal, timeoutMs: 300_000 });
+  await runTool({ tool: 'mcopy', argv: mcopyArgs(image, sources), env: env(opts), signal: opts.signal, timeoutMs: 300_000 });
 }
 
 /** Bare names (-b) of the files in a FAT directory. */
 export async function mdir(image: string, dir = '::/', opts: Opts = {}): Promise<string[]> {
-  const r = await runTool({ tool: 'mdir', aptPackage: 'mtools', argv: mdirArgs(image, dir), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
+  const r = await runTool({ tool: 'mdir', argv: mdirArgs(image, dir), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
   return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }

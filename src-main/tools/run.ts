@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
+import { aptPackageOf } from './catalogue';
 import { findExecutable } from './find-executable';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {
   /** Executable name or path, e.g. "qemu-img". */
   tool: string;
-  /** Debian package that provides the tool, named in the error when it is missing. */
-  aptPackage: string;
+  /** Debian package named in the error when the tool is missing (default: resources/tools.json's). */
+  aptPackage?: string;
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;
@@ -157,7 +158,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   const stdout = String(result.stdout ?? '');
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || (result.failed && /ENOENT/.test(String(result.message)) && result.exitCode === undefined)) {
-    throw new ToolMissingError(call.tool, call.aptPackage);
+    throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
   }
   if (result.isCanceled || call.signal?.aborted) throw new CancelledError();
   if (result.timedOut) {

@@ -23,5 +23,5 @@ export function sfdiskArgs(disk: string): string[] {
 }
 
 export async function sfdisk(disk: string, t: PartitionTable, opts: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'sfdisk', aptPackage: 'fdisk', argv: sfdiskArgs(disk), input: sfdiskScript(t), signal: opts.signal, timeoutMs: 60_000 });
+  await runTool({ tool: 'sfdisk', argv: sfdiskArgs(disk), input: sfdiskScript(t), signal: opts.signal, timeoutMs: 60_000 });
 }

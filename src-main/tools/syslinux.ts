@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { aptPackageOf, fixedPathsOf } from './catalogue';
 import { runTool } from './run';
 
 export function syslinuxInstallArgs(image: string, offsetBytes = 0): string[] {
@@ -8,12 +9,12 @@ export function syslinuxInstallArgs(image: string, offsetBytes = 0): string[] {
   return args;
 }
 
-/** Where Debian's syslinux-common keeps the boot sector for DOS partition tables. */
-export const MBR_CANDIDATES = ['/usr/lib/syslinux/mbr/mbr.bin', '/usr/share/syslinux/mbr.bin', '/usr/lib/SYSLINUX/mbr.bin'];
+/** Where Debian's syslinux-common keeps the boot sector for DOS partition tables (resources/tools.json). */
+export const MBR_CANDIDATES = fixedPathsOf('mbr.bin');
 
 export function findMbrBin(): string {
   const found = MBR_CANDIDATES.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`syslinux's mbr.bin was not found (looked in ${MBR_CANDIDATES.join(', ')}). Install it with: sudo apt-get install syslinux-common`);
+  if (!found) throw new Error(`syslinux's mbr.bin was not found (looked in ${MBR_CANDIDATES.join(', ')}). Install it with: sudo apt-get install ${aptPackageOf('mbr.bin')}`);
   return found;
 }
 
@@ -21,7 +22,7 @@ export function findMbrBin(): string {
 export async function syslinuxInstall(image: string, offsetBytes = 0, opts: { signal?: AbortSignal; sourceDateEpoch?: number } = {}): Promise<void> {
   await runTool({
     tool: 'syslinux',
-    aptPackage: 'syslinux',
+   
     argv: syslinuxInstallArgs(image, offsetBytes),
     env: { MTOOLS_SKIP_CHECK: '1', ...(opts.sourceDateEpoch !== undefined ? { SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch) } : {}) },
     signal: opts.signal,

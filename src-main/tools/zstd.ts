@@ -12,11 +12,11 @@ export function zstdCompressArgs(input: string, output: string, o: ZstdOptions =
 }
 
 export async function zstdCompress(input: string, output: string, o: ZstdOptions & { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdCompressArgs(input, output, o), signal: o.signal, timeoutMs: 300_000 });
+  await runTool({ tool: 'zstd', argv: zstdCompressArgs(input, output, o), signal: o.signal, timeoutMs: 300_000 });
 }
 
 export async function zstdVersion(): Promise<string> {
-  const r = await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: ['-V'], timeoutMs: 10_000 });
+  const r = await runTool({ tool: 'zstd', argv: ['-V'], timeoutMs: 10_000 });
   return r.stdout.trim();
 }
 
@@ -26,7 +26,7 @@ export function zstdPatchFromArgs(base: string, input: string, output: string): 
 }
 
 export async function zstdPatchFrom(base: string, input: string, output: string, o: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdPatchFromArgs(base, input, output), signal: o.signal, timeoutMs: 600_000 });
+  await runTool({ tool: 'zstd', argv: zstdPatchFromArgs(base, input, output), signal: o.signal, timeoutMs: 600_000 });
 }
 
 /** Decompress `input` (any number of concatenated frames) into `output`. */
@@ -35,5 +35,5 @@ export function zstdDecompressArgs(input: string, output: string): string[] {
 }
 
 export async function zstdDecompress(input: string, output: string, o: { signal?: AbortSignal } = {}): Promise<void> {
-  await runTool({ tool: 'zstd', aptPackage: 'zstd', argv: zstdDecompressArgs(input, output), signal: o.signal, timeoutMs: 120_000 });
+  await runTool({ tool: 'zstd', argv: zstdDecompressArgs(input, output), signal: o.signal, timeoutMs: 120_000 });
 }

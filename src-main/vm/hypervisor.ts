@@ -31,6 +31,8 @@ export interface VirtualMachine {
   stop(opts?: { graceMs?: number }): Promise<StopStep>;
   /** Pulls the plug. */
   kill(): Promise<StopStep>;
+  /** A point-in-time copy of the data disk while the VM runs, as a sparse raw image. */
+  backupDataDisk(rawPath: string, timeoutMs?: number): Promise<void>;
   /** A PNG of the VM's screen. */
   screenshot(pngPath: string): Promise<void>;
 }

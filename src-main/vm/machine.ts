@@ -11,7 +11,11 @@ import { ControlChannel, type RunOptions, type RunResult } from './control';
 import { findSetpriv, launchQemu, type QemuExit, type QemuProcess } from './qemu-process';
 import { qemuArgs, type Accel, type HostForward, type VmDisk } from './qemu-args';
 import { QmpClient } from './qmp';
+import { backupDataDisk } from './data-backup';
 import { connectUnix } from './unix-socket';
+
+/** A second QMP monitor other Yoke processes may use (the owner keeps the first): `yoke data save`. */
+export const SHARED_QMP = 'qmp-shared.sock';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void;
 
@@ -160,7 +164,7 @@ export class Machine {
       this.socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-vm-'));
     }
     const sock = (name: string) => path.join(this.socketDir, name);
-    for (const s of ['console.sock', 'control.sock', 'qmp.sock']) fs.rmSync(sock(s), { force: true });
+    for (const s of ['console.sock', 'control.sock', 'qmp.sock', SHARED_QMP]) fs.rmSync(sock(s), { force: true });
 
     const forwards: HostForward[] = [];
     for (const f of o.forwards ?? []) forwards.push({ guest: f.guest, host: f.host ?? (await freeTcpPort()) });
@@ -180,6 +184,7 @@ export class Machine {
       consoleSocket: sock('console.sock'),
       controlSocket: o.control ? sock('control.sock') : undefined,
       qmpSocket: sock('qmp.sock'),
+      sharedQmpSocket: sock(SHARED_QMP),
       pidFile,
     });
     this.info = {
@@ -294,6 +299,16 @@ export class Machine {
     return step;
   }
 
+  /**
+   * A point-in-time copy of the running VM's data disk (QMP drive-backup: crash-consistent, the
+   * guest runs on), written as a sparse raw image to `rawPath`.
+   */
+  async backupDataDisk(rawPath: string, timeoutMs = 600_000): Promise<void> {
+    if (!this.qmp || !this.isRunning) throw new Error('Cannot save the data disk: the VM is not running.');
+    if (!this.opts.dataDisk) throw new Error('This VM has no data disk.');
+    await backupDataDisk(this.qmp, rawPath, timeoutMs);
+  }
+
   /** A PNG of the VM's screen (VGA), through QMP screendump. */
   async screenshot(pngPath: string): Promise<void> {
     if (!this.qmp || !this.isRunning) throw new Error('Cannot take a screenshot: the VM is not running.');
@@ -343,7 +358,7 @@ export class Machine {
         this.controlRef?.close('the VM stopped');
         this.qmp?.close();
         await this.consoleRef?.close();
-        for (const s of ['console.sock', 'control.sock', 'qmp.sock']) fs.rmSync(path.join(this.socketDir, s), { force: true });
+        for (const s of ['console.sock', 'control.sock', 'qmp.sock', SHARED_QMP]) fs.rmSync(path.join(this.socketDir, s), { force: true });
         // A stale pidfile could later name an unrelated process (the reaper checks, but why leave it).
         fs.rmSync(path.join(this.stateDir, 'qemu.pid'), { force: true });
         if (this.socketDir !== this.stateDir) fs.rmSync(this.socketDir, { recursive: true, force: true });

@@ -34,6 +34,8 @@ export interface VmConfig {
   /** The second serial port, carrying the root shell of a test boot. */
   controlSocket?: string;
   qmpSocket: string;
+  /** A second QMP monitor for other processes (the owner keeps the first). */
+  sharedQmpSocket?: string;
   pidFile: string;
 }
 
@@ -111,6 +113,10 @@ export function qemuArgs(cfg: VmConfig): string[] {
   }
   args.push('-chardev', `socket,id=qmp0,path=${qemuEscape(cfg.qmpSocket)},server=on,wait=off`);
   args.push('-mon', 'chardev=qmp0,mode=control');
+  if (cfg.sharedQmpSocket) {
+    args.push('-chardev', `socket,id=qmp1,path=${qemuEscape(cfg.sharedQmpSocket)},server=on,wait=off`);
+    args.push('-mon', 'chardev=qmp1,mode=control');
+  }
   args.push('-pidfile', cfg.pidFile);
   // A guest reboot ends the VM: a test must notice it instead of booting again.
   args.push('-no-reboot');

@@ -10,13 +10,12 @@
 // the signal fires when the parent *thread* that forked exits; Node forks from its main
 // thread, which lives as long as the process. The window between fork and prctl, and hosts
 // without setpriv, are covered by the reaper on the next start.
-import fs from 'node:fs';
-import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { aptPackageOf } from '../tools/catalogue';
+import { findExecutable } from '../tools/find-executable';
 import { ToolMissingError } from '../tools/run';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
-export const QEMU_APT_PACKAGE = 'qemu-system-x86';
 
 export interface LaunchCommand {
   file: string;
@@ -30,19 +29,10 @@ export function qemuLaunchCommand(qemuArgv: string[], opts: { binary?: string; s
   return { file: binary, args: qemuArgv };
 }
 
-/** setpriv from util-linux, when this is Linux and it is installed. */
+/** setpriv from util-linux, when this is Linux and it is installed (on PATH, or where Debian puts it). */
 export function findSetpriv(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
   if (platform !== 'linux') return null;
-  for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/bin'])) {
-    const p = path.join(dir || '.', 'setpriv');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      /* try the next directory */
-    }
-  }
-  return null;
+  return findExecutable('setpriv', [env.PATH ?? '', '/usr/bin', '/bin'].join(':'));
 }
 
 export interface QemuExit {
@@ -82,7 +72,7 @@ export function launchQemu(qemuArgv: string[], opts: { binary?: string; setpriv?
     running = false;
     const code = (r as { code?: string }).code;
     if (code === 'ENOENT' || (r.exitCode === undefined && !r.signal && /ENOENT/.test(String(r.message)))) {
-      throw new ToolMissingError(opts.binary ?? QEMU_BINARY, QEMU_APT_PACKAGE);
+      throw new ToolMissingError(opts.binary ?? QEMU_BINARY, aptPackageOf(QEMU_BINARY));
     }
     return { code: r.exitCode ?? null, signal: r.signal ?? null };
   })();

@@ -105,7 +105,7 @@ export async function reapStrays(home: string, onReaped?: (vmid: string, info: R
     }
     for (let i = 0; i < 100 && readArgv(pid) && isQemuOf(readArgv(pid) ?? [], vmid); i++) await sleep(20);
     fs.rmSync(pidFile, { force: true });
-    for (const s of ['console.sock', 'control.sock', 'qmp.sock']) fs.rmSync(path.join(stateDir, s), { force: true });
+    for (const s of ['console.sock', 'control.sock', 'qmp.sock', 'qmp-shared.sock']) fs.rmSync(path.join(stateDir, s), { force: true });
     if (vm) markInterrupted(stateDir, vm);
     killed++;
     onReaped?.(vmid, { pid, stateDir, vm });

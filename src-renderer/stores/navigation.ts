@@ -11,7 +11,7 @@ export const SCREENS: ReadonlyArray<{ id: Screen; label: string; key: string }> 
   { id: 'settings', label: 'Settings', key: '5' },
 ];
 
-export type ApplianceTab = 'overview' | 'build';
+export type ApplianceTab = 'overview' | 'build' | 'live';
 
 interface NavigationState {
   screen: Screen;

@@ -1,6 +1,6 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,ui,upgrade]`.
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,live,ui,upgrade]`.
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -13,6 +13,7 @@ import { makeTestHome, removeTestHomes } from '../integration/build/helpers';
 import { sampleApplianceDir } from '../../src-main/util/resources';
 import { plainBootToHttp } from './plain-boot';
 import { upgradeBench } from './upgrade';
+import { benchLive } from './live';
 import { makeAppliance } from '../integration/upgrade/helpers';
 
 const only = (() => {
@@ -179,6 +180,18 @@ async function main(): Promise<void> {
     }
     const mid = runs.sort((a, b) => a.upgradeMs - b.upgradeMs)[0];
     row('one upgrade test: two boots, seed, verify (best of 2)', mid.upgradeMs, mid.floorMs, '≤ 1.15× floor');
+  }
+  if (want('live')) {
+    process.stderr.write('live loop (yoke dev on the sample: one page edited)\n');
+    const lhome = await makeTestHome('yoke-bench-live-');
+    const engine = new Engine({ home: lhome, face: 'cli' });
+    try {
+      const r = await benchLive(engine);
+      row('yoke dev: page edited → checks green, change seen to checks done (median of 3)', median(r.loopMs), median(r.floorMs), '≤ 1 s');
+      row('yoke dev: the same from the file write (adds the watch and the 40 ms debounce)', median(r.wallMs), median(r.floorMs), '≤ 1 s');
+    } finally {
+      await engine.close();
+    }
   }
   if (want('ui')) {
     // Loaded only here: playwright added ~45 MB to the process whose RSS the build figure reports.

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import { runJob } from '../job';
@@ -9,14 +10,15 @@ const DETACH = 0x1d; // Ctrl-]
 export const bootCommand: CliCommand = {
   name: 'boot',
   summary: 'boot a build with its serial console on this terminal and its ports forwarded',
-  usage: `Usage: yoke boot [DIR | --build ID] [--snapshot]
+  usage: `Usage: yoke boot [DIR | --build ID] [--snapshot] [--data FILE]
 
   DIR          appliance folder (default: current folder); builds it first (cached stages are reused)
   --build ID   boot this build
   --snapshot   discard every write when the VM stops (a throwaway demo run)
+  --data FILE  boot on a copy of this data disk (raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data)
 
 Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
-  options: { build: { type: 'string' }, snapshot: { type: 'boolean' } },
+  options: { build: { type: 'string' }, snapshot: { type: 'boolean' }, data: { type: 'string' } },
   async run(ctx, args) {
     let buildId = parseBuildId(args.values.build);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
@@ -40,7 +42,7 @@ Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
       }
       let vmId: string;
       try {
-        vmId = (await engine.request('vms.boot', { buildId, snapshot: Boolean(args.values.snapshot) })).vmId;
+        vmId = (await engine.request('vms.boot', { buildId, snapshot: Boolean(args.values.snapshot), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}) })).vmId;
       } catch (e) {
         return refused(ctx, 'boot', e);
       }

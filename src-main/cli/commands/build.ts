@@ -1,3 +1,4 @@
+import { OUTPUT_FORMATS } from '../../build/formats';
 import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import { formatBytes, formatMs } from '../progress';
@@ -11,7 +12,7 @@ export const buildCommand: CliCommand = {
 
   DIR              appliance folder holding appliance.yaml (default: current folder)
   --flavour NAME   build only this flavour's data disk
-  --output LIST    comma-separated outputs: raw,qcow2,vmdk,vhd,vdi,ova (default: the spec's outputs)
+  --output LIST    comma-separated outputs: ${OUTPUT_FORMATS.join(',')} (default: the spec's outputs)
   --no-cache       rebuild every stage (the cache is neither read nor written)
   --refresh        a Debian base: resolve base.packages again and rewrite appliance.lock
   --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)

@@ -14,15 +14,17 @@ export { parseBuildId } from '../shared';
 export const testCommand: CliCommand = {
   name: 'test',
   summary: "boot a build and run the appliance's checks",
-  usage: `Usage: yoke test [DIR] [--build ID] [--junit FILE] [--keep-running] [--verbose]
+  usage: `Usage: yoke test [DIR] [--build ID] [--data FILE] [--junit FILE] [--keep-running] [--verbose]
 
   DIR             appliance folder (default: current folder); built first when it changed
   --build ID      test this build instead
+  --data FILE     test on a copy of this data disk (raw, qcow2, vmdk, vhd, vdi as a hypervisor exports it, or a tar(.zst) of the data); FILE is never written
   --junit FILE    also write the results as JUnit XML
   --keep-running  leave the VM running after the checks, until Ctrl-C
   --verbose       print every log line, including the VM's console`,
   options: {
     build: { type: 'string' },
+    data: { type: 'string' },
     junit: { type: 'string' },
     'keep-running': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
@@ -35,7 +37,7 @@ export const testCommand: CliCommand = {
     try {
       let outcome;
       try {
-        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning }), { verbose: Boolean(args.values.verbose) });
+        outcome = await runJob(engine, ctx, () => engine.request('test.start', { dir, buildId, keepRunning, ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}) }), { verbose: Boolean(args.values.verbose) });
       } catch (e) {
         return refused(ctx, 'test', e);
       }

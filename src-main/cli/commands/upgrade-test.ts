@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { junitXml } from '../../checks/junit';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import type { RunDetail } from '../../api/contract';
@@ -45,12 +48,19 @@ export const upgradeTestCommand: CliCommand = {
   --method HOW     swap: boot NEW's OS disk with OLD's data disk (default)
                    package: install NEW's full update package inside OLD and reboot
   --keep-disks     keep each pair's disks under runs/<id>/ even when it passed
+  --shard I/N      run only every Nth pair, starting at the Ith (CI jobs run the shards in parallel)
+  --junit FILE     also write every pair's checks as JUnit XML
+  --data FILE      OLD boots on a copy of this data disk (a customer's, as their hypervisor exports it:
+                   raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data) instead of a fresh one
   --verbose        print every log line`,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
     method: { type: 'string' },
     'keep-disks': { type: 'boolean' },
+    shard: { type: 'string' },
+    junit: { type: 'string' },
+    data: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   },
   async run(ctx, args) {
@@ -59,6 +69,12 @@ export const upgradeTestCommand: CliCommand = {
     const method = (args.values.method ?? 'swap') as string;
     if (method !== 'swap' && method !== 'package') throw new UsageError(`--method must be swap or package, got '${method}'`);
     const toBuildId = parseBuildId(args.values.to, '--to');
+    let shard: { index: number; of: number } | undefined;
+    if (args.values.shard !== undefined) {
+      const m = /^(\d+)\/(\d+)$/.exec(String(args.values.shard));
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard expects I/N with 1 ≤ I ≤ N (like 2/4), got '${String(args.values.shard)}'`);
+      shard = { index: Number(m[1]), of: Number(m[2]) };
+    }
     const dir = toBuildId === undefined ? appliancePositional(args) : undefined;
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
@@ -67,11 +83,17 @@ export const upgradeTestCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']) }),
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(shard ? { shard } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {
         return refused(ctx, 'upgrade-test', e);
+      }
+      if (!outcome.runIds?.length && outcome.status === 'succeeded') {
+        // A shard of a matrix with fewer pairs than shards: nothing to do is not a failure.
+        ctx.err('yoke upgrade-test: no pairs to run in this shard\n');
+        if (ctx.json) ctx.out(JSON.stringify({ pairs: [] }) + '\n');
+        return EXIT_OK;
       }
       if (!outcome.runIds?.length) {
         // Refused after it started (a wrong --from is found once the appliance is known), or NEW failed to build.
@@ -81,6 +103,10 @@ export const upgradeTestCommand: CliCommand = {
         return EXIT_FAILED;
       }
       const pairs = await Promise.all(outcome.runIds.map((id) => pairOf(engine, id)));
+      if (args.values.junit) {
+        const results = pairs.flatMap((p) => p.checks.map((c) => ({ ...c, name: `#${p.from.id} ${p.from.version} -> #${p.to.id} ${p.to.version}: ${c.name}` })));
+        fs.writeFileSync(path.resolve(String(args.values.junit)), junitXml(`upgrades to ${pairs[0]?.to.version ?? '?'}${shard ? ` (shard ${shard.index}/${shard.of})` : ''}`, results));
+      }
       if (ctx.json) ctx.out(JSON.stringify({ pairs }) + '\n');
       for (const p of pairs) {
         const head = `#${p.from.id} ${p.from.version} -> #${p.to.id} ${p.to.version} (${p.method}): ${p.status.toUpperCase()} in ${formatMs(p.durationMs)}`;

@@ -12,6 +12,8 @@ import { OpenFolderForm } from './OpenFolderForm';
 import { BuildActions, BuildView } from '../build/BuildView';
 import { NewApplianceDialog } from '../wizard/NewApplianceDialog';
 import { useBuildOnSave } from './build-on-save';
+import { LivePanel } from '../live/LivePanel';
+import { useLive } from '../live/live-store';
 
 export function AppliancesScreen() {
   const { summary, opening, error, recent, recentError, open, loadRecent } = useAppliance();
@@ -22,6 +24,8 @@ export function AppliancesScreen() {
   const showTab = useNavigation((s) => s.showApplianceTab);
   const buildOnSave = useBuildOnSave();
   const [creating, setCreating] = useState(false);
+  const live = useLive();
+  const liveOn = !!summary && live.dir === summary.dir && (live.status === 'starting' || live.status === 'running');
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
@@ -39,6 +43,22 @@ export function AppliancesScreen() {
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
         {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
+        {summary?.valid ? (
+          <label className="toggle" title="Keep one VM up and copy every save into it, then run the checks again (yoke dev)">
+            <input
+              type="checkbox"
+              checked={liveOn}
+              disabled={live.status === 'starting' || live.status === 'stopping'}
+              onChange={(e) => {
+                if (e.target.checked) {
+                  showTab('live');
+                  void live.start(summary.dir);
+                } else void live.stop();
+              }}
+            />
+            Live
+          </label>
+        ) : null}
         {summary ? (
           <label className="toggle" title="Every time the folder is saved and the spec is valid, build and test it (a run in progress is cancelled first)">
             <input type="checkbox" checked={buildOnSave.on} onChange={(e) => buildOnSave.set(e.target.checked)} />
@@ -78,10 +98,17 @@ export function AppliancesScreen() {
           <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} onClick={() => showTab('build')}>
             Build &amp; test
           </button>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'live'} onClick={() => showTab('live')}>
+            Live
+          </button>
         </div>
       ) : null}
 
-      {summary?.valid && tab === 'build' ? (
+      {summary?.valid && tab === 'live' ? (
+        <div role="tabpanel" aria-label="Live" className="build-tabpanel">
+          <LivePanel summary={summary} />
+        </div>
+      ) : summary?.valid && tab === 'build' ? (
         <div role="tabpanel" aria-label="Build and test" className="build-tabpanel">
           <BuildView summary={summary} />
         </div>

@@ -8,6 +8,7 @@ import { formatDuration } from '../../components/format';
 import { useCommand } from '../../components/useCommand';
 import { useNow } from '../../components/useNow';
 import { useVmsSelection } from '../../stores/vms-selection';
+import { useSession } from '../../stores/session';
 
 // xterm is most of the bundle: load it when a terminal first opens, not at start-up.
 const VmTerminal = lazy(() => import('./VmTerminal').then((m) => ({ default: m.VmTerminal })));
@@ -16,7 +17,7 @@ function vmLabel(vm: VmSummary | undefined, id: string): string {
   return vm ? `${vm.appliance} ${vm.version}` : id;
 }
 
-function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: string, force: boolean): void; onTerminal(id: string): void }) {
+function VmTable({ rows, onStop, onTerminal, onSaveData }: { rows: VmSummary[]; onStop(id: string, force: boolean): void; onTerminal(id: string): void; onSaveData(vm: VmSummary): void }) {
   const now = useNow(1000, rows.length > 0);
   return (
     <table className="grid" aria-label="Virtual machines">
@@ -75,6 +76,9 @@ function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: s
                 <button type="button" className="button small" onClick={() => onTerminal(vm.id)}>
                   Terminal
                 </button>
+                <button type="button" className="button small" title="Save this VM's data disk to a file: a backup, or data for another appliance (--data)" onClick={() => onSaveData(vm)}>
+                  Save data…
+                </button>
                 <button type="button" className="button small" onClick={() => onStop(vm.id, false)}>
                   Stop
                 </button>
@@ -93,7 +97,9 @@ function VmTable({ rows, onStop, onTerminal }: { rows: VmSummary[]; onStop(id: s
 export function VmsScreen() {
   const vms = useCommand('vms.list', {});
   const [stopError, setStopError] = useState<string | null>(null);
+  const [saving, setSaving] = useState<{ vm: VmSummary; file: string; busy: boolean; result: string | null; error: string | null } | null>(null);
   const { tabs, active, openTerminal, closeTerminal } = useVmsSelection();
+  const home = useSession((s) => s.info?.home ?? '');
   const { reload } = vms;
   useEffect(() => subscribe('vms.changed', () => reload()), [reload]);
   const rows = vms.value ?? [];
@@ -112,6 +118,13 @@ export function VmsScreen() {
     reload();
   };
 
+  const saveData = async () => {
+    if (!saving) return;
+    setSaving({ ...saving, busy: true, error: null, result: null });
+    const r = await invoke('vms.saveData', { id: saving.vm.id, file: saving.file });
+    setSaving((s) => s && { ...s, busy: false, ...(r.ok ? { result: `Saved ${r.value.file} (${r.value.format}, ${Math.round(r.value.bytes / 1048576)} MiB)` } : { error: r.error.message }) });
+  };
+
   return (
     <div className="screen vms-screen">
       <ScreenHeader title="VMs" subtitle="Virtual machines Yoke started: test boots and the ones you run.">
@@ -121,6 +134,31 @@ export function VmsScreen() {
       </ScreenHeader>
       {vms.status === 'error' ? <ErrorNotice title="Could not list VMs">{vms.error.message}</ErrorNotice> : null}
       {stopError ? <ErrorNotice title="Could not stop the VM">{stopError}</ErrorNotice> : null}
+      {saving ? (
+        <form
+          className="panel save-data"
+          aria-label="Save data disk"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveData();
+          }}
+        >
+          <label htmlFor="save-data-file">
+            Save the data disk of {saving.vm.appliance} {saving.vm.version} to (the extension names the format: .raw .qcow2 .vmdk .vhd .vdi)
+          </label>
+          <div className="row">
+            <input id="save-data-file" className="mono" value={saving.file} onChange={(e) => setSaving({ ...saving, file: e.target.value })} disabled={saving.busy} />
+            <button type="submit" className="button primary" disabled={saving.busy || !saving.file}>
+              {saving.busy ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="button" onClick={() => setSaving(null)}>
+              Close
+            </button>
+          </div>
+          {saving.result ? <p role="status">{saving.result}</p> : null}
+          {saving.error ? <ErrorNotice title="Could not save the data disk">{saving.error}</ErrorNotice> : null}
+        </form>
+      ) : null}
       <div className="tabs" role="tablist" aria-label="VM views">
         <button type="button" role="tab" className="tab" aria-selected={active === null} onClick={() => openTerminal(null)}>
           Running ({rows.length})
@@ -145,7 +183,12 @@ export function VmsScreen() {
               </EmptyState>
             )
           ) : (
-            <VmTable rows={rows} onStop={(id, force) => void stop(id, force)} onTerminal={openTerminal} />
+            <VmTable
+              rows={rows}
+              onStop={(id, force) => void stop(id, force)}
+              onTerminal={openTerminal}
+              onSaveData={(vm) => setSaving({ vm, file: `${home}/saved-data/${vm.appliance}-${vm.version}-${vm.id}.qcow2`, busy: false, result: null, error: null })}
+            />
           )}
         </section>
       ) : (

@@ -1,5 +1,9 @@
+import { useEffect, useState } from 'react';
+import type { CheckKindInfo, WizardCheck } from '../../../src-main/api/contract';
+import { invoke } from '../../api/client';
+import { useSession } from '../../stores/session';
 import type { Answers, Errors } from './answers';
-import { OUTPUTS, suggestedChecks } from './answers';
+import { checkFieldErrors, checkFromEditor, suggestedChecks } from './answers';
 import { Field } from './Field';
 
 export interface StepProps {
@@ -119,24 +123,23 @@ export function DisksStep({ a, e, set }: StepProps) {
   );
 }
 
-const OUTPUT_TEXT: Record<string, string> = {
-  raw: 'raw disk image',
-  qcow2: 'QEMU, KVM, OpenStack',
-  vmdk: 'VMware (streamOptimized)',
-  vhd: 'Hyper-V, Azure',
-  vdi: 'VirtualBox',
-  ova: 'VirtualBox / VMware import (OVF + disks + manifest)',
-};
-
 export function OutputsStep({ a, e, set }: StepProps) {
+  // The engine's format table (app.info), so the list here is the one the build knows.
+  const formats = useSession((s) => s.info?.formats ?? []);
+  const toggle = (name: string, on: boolean) => {
+    const next = new Set(a.outputs);
+    if (on) next.add(name);
+    else next.delete(name);
+    set({ outputs: formats.map((f) => f.name).filter((n) => next.has(n)) });
+  };
   return (
     <fieldset className="wz-group">
       <legend>Image formats</legend>
       {e.outputs ? <p className="wz-error" role="alert">{e.outputs}</p> : null}
-      {OUTPUTS.map((o) => (
-        <label key={o} className="wz-check">
-          <input type="checkbox" checked={a.outputs.includes(o)} onChange={(ev) => set({ outputs: ev.target.checked ? [...a.outputs, o] : a.outputs.filter((x) => x !== o) })} />
-          <span className="mono">{o}</span> <span className="muted">— {OUTPUT_TEXT[o]}</span>
+      {formats.map((f) => (
+        <label key={f.name} className="wz-check">
+          <input type="checkbox" checked={a.outputs.includes(f.name)} onChange={(ev) => toggle(f.name, ev.target.checked)} />
+          <span className="mono">{f.name}</span> <span className="muted">— {f.label}</span>
         </label>
       ))}
     </fieldset>
@@ -158,7 +161,80 @@ export function ChecksStep({ a, set }: StepProps) {
           {c.label}
         </label>
       ))}
-      <p className="wz-hint">More kinds (command output, file modes) can be added to appliance.yaml later.</p>
+      {a.checks.map((c, i) => (
+        <div className="wz-added" key={i}>
+          <span className="mono">
+            {c.kind}: {Object.entries(c.fields).map(([k, v]) => `${k} ${String(v)}`).join(', ')}
+          </span>
+          <RemoveButton label={`Remove check ${c.kind} ${i + 1}`} onClick={() => set({ checks: a.checks.filter((_, j) => j !== i) })} />
+        </div>
+      ))}
+      <CheckEditor onAdd={(c) => set({ checks: [...a.checks, c] })} />
     </fieldset>
+  );
+}
+
+/** Adds a check of any kind the engine knows: the kinds and their fields come from checks.kinds, not from this file. */
+function CheckEditor({ onAdd }: { onAdd(c: WizardCheck): void }) {
+  const [kinds, setKinds] = useState<CheckKindInfo[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [kind, setKind] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    void invoke('checks.kinds', {}).then((r) => (r.ok ? setKinds(r.value.kinds) : setFailure(r.error.message)));
+  }, []);
+  if (failure) return <p className="wz-error" role="alert">Cannot list check kinds: {failure}</p>;
+  if (!kinds) return <p className="wz-hint">Loading check kinds…</p>;
+  const info = kinds.find((k) => k.kind === kind);
+  const errors = info ? checkFieldErrors(info, values) : {};
+  const add = () => {
+    setTried(true);
+    if (!info || Object.keys(errors).length) return;
+    onAdd(checkFromEditor(info, values));
+    setValues({});
+    setTried(false);
+  };
+  return (
+    <div className="wz-editor" role="group" aria-label="Add a check">
+      <label className="wz-field">
+        <span>Add a check</span>
+        <select
+          value={kind}
+          onChange={(ev) => {
+            setKind(ev.target.value);
+            setValues({});
+            setTried(false);
+          }}
+        >
+          <option value="">Choose a kind…</option>
+          {kinds.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.kind} — {k.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {info ? (
+        <>
+          <div className="wz-row">
+            {info.fields.map((f) => (
+              <Field
+                key={f.name}
+                label={f.required ? f.label : `${f.label} (optional)`}
+                value={values[f.name] ?? ''}
+                onChange={(v) => setValues({ ...values, [f.name]: v })}
+                error={tried ? errors[f.name] : undefined}
+                placeholder={f.example}
+                mono
+              />
+            ))}
+          </div>
+          <button type="button" className="button small" onClick={add}>
+            Add check
+          </button>
+        </>
+      ) : null}
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { CreateApplianceRequest, WizardCheck } from '../../../src-main/api/contract';
+import type { CheckKindInfo, CreateApplianceRequest, WizardCheck } from '../../../src-main/api/contract';
 
 // The dialog checks what it can as the person types; the engine validates the whole spec again
 // with the real loader before writing. These mirror src-main/spec/schema.ts (the renderer may
@@ -7,7 +7,6 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 const SIZE = /^[0-9]+(\.[0-9]+)?\s*([KMGTkmgt](i?[Bb])?|[Bb])$/;
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-export const OUTPUTS = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova'] as const;
 
 export type Template = 'web' | 'empty';
 
@@ -28,6 +27,8 @@ export interface Answers {
   outputs: string[];
   /** Keys of the suggested checks the person turned off (see suggestedChecks); all are on at first. */
   skipped: string[];
+  /** Checks the person added in the check editor (kinds and fields come from the engine's checks.kinds). */
+  checks: WizardCheck[];
 }
 
 export function templateAnswers(template: Template, dir: string): Answers {
@@ -47,6 +48,7 @@ export function templateAnswers(template: Template, dir: string): Answers {
     flavours: web ? [{ name: 'large', data: '1G' }] : [],
     outputs: web ? ['raw', 'qcow2', 'ova'] : ['raw'],
     skipped: [],
+    checks: [],
   };
 }
 
@@ -104,19 +106,40 @@ export function validate(a: Answers): Errors {
 /** The checks that make sense for the answers so far, each with a stable key and a label. */
 export function suggestedChecks(a: Answers): { key: string; label: string; check: WizardCheck }[] {
   const out: { key: string; label: string; check: WizardCheck }[] = [];
-  for (const s of a.services) if (s.name) out.push({ key: `service:${s.name}`, label: `Service ${s.name} is running`, check: { kind: 'service', service: s.name } });
+  const add = (key: string, label: string, kind: string, fields: WizardCheck['fields']) => out.push({ key, label, check: { kind, fields } });
+  for (const s of a.services) if (s.name) add(`service:${s.name}`, `Service ${s.name} is running`, 'service', { service: s.name });
   for (const f of a.forwards) {
     const port = Number(f.guest);
     if (!Number.isInteger(port) || port < 1 || port > 65535) continue;
-    out.push({ key: `port:${port}`, label: `Something listens on port ${port}`, check: { kind: 'port', port } });
-    if (a.template === 'web') {
-      out.push({ key: `http:${port}`, label: `http://…:${port}/ answers 200 with “hello”`, check: { kind: 'http', port, path: '/', status: 200, contains: 'hello' } });
-    }
+    add(`port:${port}`, `Something listens on port ${port}`, 'port', { port });
+    if (a.template === 'web') add(`http:${port}`, `http://…:${port}/ answers 200 with “hello”`, 'http', { port, path: '/', status: 200, contains: 'hello' });
   }
-  if (a.dataDisk) out.push({ key: 'mount:/data', label: 'The data disk is mounted at /data', check: { kind: 'mount', path: '/data' } });
-  if (a.template === 'web') out.push({ key: 'file:index', label: '/srv/www/index.html is in the image', check: { kind: 'file', path: '/srv/www/index.html', contains: 'hello' } });
-  else out.push({ key: 'file:motd', label: '/etc/motd is in the image', check: { kind: 'file', path: '/etc/motd' } });
+  if (a.dataDisk) add('mount:/data', 'The data disk is mounted at /data', 'mount', { path: '/data' });
+  if (a.template === 'web') add('file:index', '/srv/www/index.html is in the image', 'file', { path: '/srv/www/index.html', contains: 'hello' });
+  else add('file:motd', '/etc/motd is in the image', 'file', { path: '/etc/motd' });
   return out;
+}
+
+/** Problems with a check being written in the editor, by field name: required fields and numbers. */
+export function checkFieldErrors(kind: CheckKindInfo, values: Record<string, string>): Errors {
+  const e: Errors = {};
+  for (const f of kind.fields) {
+    const v = (values[f.name] ?? '').trim();
+    if (!v) {
+      if (f.required) e[f.name] = `${f.label} is required.`;
+    } else if (f.type === 'number' && !Number.isFinite(Number(v))) e[f.name] = `${f.label} is a number.`;
+  }
+  return e;
+}
+
+/** The editor's text inputs as a WizardCheck: blanks left out, number fields as numbers. */
+export function checkFromEditor(kind: CheckKindInfo, values: Record<string, string>): WizardCheck {
+  const fields: WizardCheck['fields'] = {};
+  for (const f of kind.fields) {
+    const v = (values[f.name] ?? '').trim();
+    if (v) fields[f.name] = f.type === 'number' ? Number(v) : v;
+  }
+  return { kind: kind.kind, fields };
 }
 
 export function toRequest(a: Answers): CreateApplianceRequest {
@@ -133,9 +156,12 @@ export function toRequest(a: Answers): CreateApplianceRequest {
     dataSize: a.dataDisk ? a.dataSize.trim() : null,
     memory: a.memory.trim(),
     flavours: a.dataDisk ? a.flavours.map((f) => ({ name: f.name, data: f.data.trim() })) : [],
-    outputs: OUTPUTS.filter((o) => a.outputs.includes(o)),
-    checks: suggestedChecks(a)
-      .filter((c) => !skipped.has(c.key))
-      .map((c) => c.check),
+    outputs: a.outputs,
+    checks: [
+      ...suggestedChecks(a)
+        .filter((c) => !skipped.has(c.key))
+        .map((c) => c.check),
+      ...a.checks,
+    ],
   };
 }

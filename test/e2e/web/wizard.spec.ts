@@ -58,6 +58,18 @@ test('the New appliance wizard checks fields as they are typed and writes a vali
   await dialog.getByRole('button', { name: 'Next' }).click();
   await expect(dialog.getByRole('checkbox', { name: 'Service web is running' })).toBeChecked();
   await expect(dialog.getByRole('checkbox', { name: /answers 200/ })).toBeChecked();
+  // The check editor draws each kind's fields from the engine's registry (checks.kinds).
+  const editor = dialog.getByRole('group', { name: 'Add a check' });
+  await editor.getByRole('combobox', { name: 'Add a check' }).selectOption('command');
+  await editor.getByRole('button', { name: 'Add check' }).click();
+  await expect(editor.getByText('Command line is required.')).toBeVisible();
+  await editor.getByRole('textbox', { name: 'Command line', exact: true }).fill('test -s /srv/www/index.html');
+  await editor.getByRole('textbox', { name: 'Exit code (optional)' }).fill('zero');
+  await editor.getByRole('button', { name: 'Add check' }).click();
+  await expect(editor.getByText('Exit code is a number.')).toBeVisible();
+  await editor.getByRole('textbox', { name: 'Exit code (optional)' }).fill('0');
+  await editor.getByRole('button', { name: 'Add check' }).click();
+  await expect(dialog.getByText('command: run test -s /srv/www/index.html, exit-code 0')).toBeVisible();
   await screenshot(app, 'wizard-checks');
   await dialog.getByRole('button', { name: 'Create appliance' }).click();
 
@@ -70,6 +82,7 @@ test('the New appliance wizard checks fields as they are typed and writes a vali
   expect(text).toContain('version: 1.2.0');
   expect(text).toContain('outputs: [raw, qcow2, vdi, ova]');
   expect(text).toMatch(/data: \{ size: 32M, label: data, mount: \/data \}\s+# /);
+  expect(text).toContain('  - command: { run: test -s /srv/www/index.html, exit-code: 0 }\n');
   expect(fs.readFileSync(path.join(dir, 'rootfs/srv/www/index.html'), 'utf8')).toContain('hello from shop-web');
   await screenshot(app, 'wizard-created');
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateApplianceRequest } from '../../../src-main/api/contract';
 import { EngineError } from '../../../src-main/api/errors';
+import { CHECK_KINDS } from '../../../src-main/checks/kinds';
 import { applianceYaml, createAppliance, validateAnswers } from '../../../src-main/api/wizard';
 import { loadSpec } from '../../../src-main/spec/load';
 
@@ -23,12 +24,12 @@ const web: CreateApplianceRequest = {
   ],
   outputs: ['raw', 'qcow2', 'ova'],
   checks: [
-    { kind: 'service', service: 'web' },
-    { kind: 'port', port: 80 },
-    { kind: 'http', port: 80, path: '/', status: 200, contains: 'hello' },
-    { kind: 'mount', path: '/data' },
-    { kind: 'file', path: '/srv/www/index.html', contains: 'hello' },
-    { kind: 'command', run: 'echo "a: b" # not a comment', stdout: 'a: b' },
+    { kind: 'service', fields: { service: 'web' } },
+    { kind: 'port', fields: { port: 80 } },
+    { kind: 'http', fields: { port: 80, path: '/', status: 200, contains: 'hello' } },
+    { kind: 'mount', fields: { path: '/data' } },
+    { kind: 'file', fields: { path: '/srv/www/index.html', contains: 'hello' } },
+    { kind: 'command', fields: { run: 'echo "a: b" # not a comment', stdout: 'a: b' } },
   ],
 };
 const empty: CreateApplianceRequest = { ...web, name: 'bare', template: 'empty', description: undefined, services: [], forwards: [], checks: [], flavours: [], dataSize: null, outputs: ['raw'] };
@@ -47,7 +48,7 @@ describe('applianceYaml', () => {
   it.each([
     ['a web service with every kind of check', web],
     ['an empty busybox appliance with no data disk', empty],
-    ['a pre-release version and a multi-service appliance', { ...web, version: '2.0.0-rc.1+build.5', services: [...web.services, { name: 'cron', run: "crond -f -c /etc/crontabs" }], checks: [{ kind: 'service' as const, service: 'cron' }] }],
+    ['a pre-release version and a multi-service appliance', { ...web, version: '2.0.0-rc.1+build.5', services: [...web.services, { name: 'cron', run: "crond -f -c /etc/crontabs" }], checks: [{ kind: 'service', fields: { service: 'cron' } }] }],
   ])('writes a spec that loads without problems: %s', (_label, answers) => {
     expect(validateAnswers(answers).problems).toEqual([]);
   });
@@ -88,5 +89,24 @@ describe('applianceYaml', () => {
     const summary = createAppliance({ ...web, dir: other });
     expect(summary.valid).toBe(true);
     expect(fs.readFileSync(path.join(other, 'rootfs/srv/www/index.html'), 'utf8')).toBe('my own page\n');
+  });
+
+  it('writes each kind the way its registry module says, and refuses checks the registry does not know', () => {
+    const text = applianceYaml(web);
+    expect(text).toContain('  - service: web\n');
+    expect(text).toContain('  - http: { port: 80, path: /, status: 200, contains: hello }\n');
+    expect(text).toContain('  - mount: /data\n');
+    const dir = path.join(tmpDir(), 'new');
+    const withCheck = (c: CreateApplianceRequest['checks'][number]) => ({ ...web, dir, checks: [c] });
+    expect(() => createAppliance(withCheck({ kind: 'ping', fields: { host: 'x' } }))).toThrow(`Check 1: unknown check kind 'ping'; the kinds are ${CHECK_KINDS.join(', ')}.`);
+    expect(() => createAppliance(withCheck({ kind: 'port', fields: {} }))).toThrow(/a port check needs guest tcp port \(port\)/);
+    expect(() => createAppliance(withCheck({ kind: 'port', fields: { port: 'eighty' } }))).toThrow(/must be a number, found 'eighty'/);
+    expect(() => createAppliance(withCheck({ kind: 'file', fields: { path: '/x', owner: 'root' } }))).toThrow(/a file check has no field 'owner'/);
+    try {
+      createAppliance(withCheck({ kind: 'ping', fields: {} }));
+    } catch (e) {
+      expect((e as EngineError).code).toBe('invalid-request');
+    }
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

@@ -83,6 +83,8 @@ describe('generated init, run for real by busybox sh', () => {
       fn.replace(/\/run\/yoke/g, dir),
       `supervise flaky "sh -c 'exit 7'" >${dir}/out 2>&1 &`,
       'p=$!',
+      // With sleep stubbed out the supervisor spins: it must never outlive this script (a timeout).
+      "trap 'kill $p 2>/dev/null' EXIT TERM",
       `n=0; while [ "\${n:-0}" -lt 4 ]; do /bin/sleep 0.02; n=$(grep -c restarting ${dir}/out 2>/dev/null); done`,
       'kill $p',
     ].join('\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src-main/checks/run-checks';
-import { httpTryTimeout } from '../../../src-main/checks/http-probe';
+import { httpTryTimeout } from '../../../src-main/checks/kinds/http';
 
 describe('retry schedule', () => {
   it('backs off from 0.1 s doubling to 0.5 s in the guest and 0.25 s for HTTP', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applianceJsonSchema, applianceJsonSchemaText } from '../../../src-main/spec/json-schema';
+import { CHECK_KINDS } from '../../../src-main/checks/kinds';
 
 const FILE = path.resolve(__dirname, '../../../resources/appliance.schema.json');
 
@@ -22,6 +23,6 @@ describe('resources/appliance.schema.json', () => {
 
   it('asks for exactly one kind per check', () => {
     const checks = (applianceJsonSchema() as { properties: { checks: { items: { oneOf: unknown[] } } } }).properties.checks.items;
-    expect(checks.oneOf).toEqual(['service', 'port', 'http', 'mount', 'file', 'command'].map((k) => ({ required: [k] })));
+    expect(checks.oneOf).toEqual(CHECK_KINDS.map((k) => ({ required: [k] })));
   });
 });

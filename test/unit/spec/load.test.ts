@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECK_KINDS } from '../../../src-main/checks/kinds';
 import { formatProblem, loadSpec } from '../../../src-main/spec/load';
 import { fixture, tmpAppliance } from './fixtures';
 
@@ -93,7 +94,7 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
     const dir = tmpAppliance('name: a\nversion: 1.0.0\nnetwork: { forward: [{ guest: 80 }] }\nchecks:\n  - htpp: { port: 80 }\n  - http: { port: 80, staus: 200 }\n  - file: { path: /etc/passwd, mdoe: "0644" }\n');
     expect(loadSpec(dir).problems.map((p) => `${p.line}:${p.col}: ${p.message}`)).toEqual([
       "5:5: unknown key 'htpp' (did you mean 'http'?)",
-      '5:5: a check needs one of service, port, http, mount, file, command; found only htpp',
+      `5:5: a check needs one of ${CHECK_KINDS.join(', ')}; found only htpp`,
       "6:23: unknown key 'staus' (did you mean 'status'?)",
       "7:32: unknown key 'mdoe' (did you mean 'mode'?)",
     ]);

@@ -3,9 +3,11 @@ import { aptCacheDependsArgs, aptGetDownloadArgs, parseAptCacheDepends } from '.
 import { busyboxListArgs, parseAppletList } from '../../../src-main/tools/busybox';
 import { cpSparseArgs } from '../../../src-main/tools/cp';
 import { dpkgDebExtractArgs } from '../../../src-main/tools/dpkg-deb';
-import { debugfsPinScript, debugfsWriteArgs, mke2fsArgs } from '../../../src-main/tools/mke2fs';
+import { debugfsPinScript, debugfsWriteArgs } from '../../../src-main/tools/debugfs';
+import { mke2fsArgs } from '../../../src-main/tools/mke2fs';
 import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
 import { mcopyArgs, mdirArgs, mtoolsImage } from '../../../src-main/tools/mtools';
+import { formatOf } from '../../../src-main/build/formats';
 import { qemuImgConvertArgs, qemuImgInfoArgs, qemuImgMapArgs } from '../../../src-main/tools/qemu-img';
 import { sfdiskArgs, sfdiskScript } from '../../../src-main/tools/sfdisk';
 import { syslinuxInstallArgs } from '../../../src-main/tools/syslinux';
@@ -19,7 +21,7 @@ describe('tool argument lists', () => {
     ['vdi', ['convert', '-q', '-f', 'raw', '-O', 'vdi', '-o', 'static=off', 'in.raw', 'out']],
     ['raw', ['convert', '-q', '-f', 'raw', '-O', 'raw', '-S', '4k', 'in.raw', 'out']],
   ] as const)('qemu-img convert to %s', (fmt, argv) => {
-    expect(qemuImgConvertArgs('in.raw', 'out', fmt)).toEqual(argv);
+    expect(qemuImgConvertArgs('in.raw', 'out', formatOf(fmt).qemuImg)).toEqual(argv);
   });
 
   it('qemu-img map reads a raw file as raw and answers in JSON', () => {

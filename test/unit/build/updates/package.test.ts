@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { applianceKey, keyFile } from '../../../../src-main/build/updates/keys';
 import { manifestText, parseManifest, unpackPackage, writePackage } from '../../../../src-main/build/updates/package';
 import { guestHelper } from '../../../../src-main/build/updates/update-stages';
-import { generateUpdater } from '../../../../src-main/build/updates/updater-script';
+import { fillUpdater, generateUpdater, updaterTemplatePath } from '../../../../src-main/build/updates/updater-script';
 import { debugfsPutScript } from '../../../../src-main/tools/debugfs';
 import { zstdPatchFromArgs } from '../../../../src-main/tools/zstd';
 
@@ -100,6 +100,43 @@ describe('the guest updater script', () => {
   it('looks for packages on the data disk and knows its own name and version', () => {
     expect(script).toContain("UPDATES='/data/updates'");
     expect(script).toContain("NAME='hello-web'");
+    expect(script).toContain("TRIAL_READY_S='120'");
+  });
+
+  it('is the shell file resources/guest/yoke-update.sh, which sh -n accepts as it is and filled in', () => {
+    const template = fs.readFileSync(updaterTemplatePath(), 'utf8');
+    expect(updaterTemplatePath()).toMatch(/resources\/guest\/yoke-update\.sh$/);
+    for (const sh of [['sh'], ['busybox', 'sh']]) {
+      execFileSync(sh[0], [...sh.slice(1), '-n', updaterTemplatePath()]);
+      const dir = tmp();
+      const odd = generateUpdater({ name: "it's", version: '2.0.0-rc.1', dataMount: null, fatModules: [] });
+      fs.writeFileSync(path.join(dir, 'u.sh'), odd);
+      execFileSync(sh[0], [...sh.slice(1), '-n', path.join(dir, 'u.sh')]);
+      fs.rmSync(dir, { recursive: true });
+    }
+    // Only the KEY=@KEY@ lines change: the rest of the generated script is the file, line for line.
+    const a = template.split('\n');
+    const b = script.split('\n');
+    expect(b).toHaveLength(a.length);
+    const changed = a.map((l, n) => (l === b[n] ? null : `${l} -> ${b[n]}`)).filter(Boolean);
+    expect(changed).toEqual([
+      "NAME=@NAME@ -> NAME='hello-web'",
+      "VERSION=@VERSION@ -> VERSION='1.0.0'",
+      "UPDATES=@UPDATES@ -> UPDATES='/data/updates'",
+      "DATA=@DATA@ -> DATA='/data'",
+      "PUB=@PUB@ -> PUB='/etc/yoke/update.pub'",
+      "VERIFY=@VERIFY@ -> VERIFY='/usr/lib/yoke/yoke-verify'",
+      "UNPATCH=@UNPATCH@ -> UNPATCH='/usr/lib/yoke/yoke-unpatch'",
+      "FAT_MODULES=@FAT_MODULES@ -> FAT_MODULES='/lib/modules/k/kernel/fs/fat/fat.ko'",
+      "TRIAL_READY_S=@TRIAL_READY_S@ -> TRIAL_READY_S='120'",
+    ]);
+  });
+
+  it('quotes every value for sh, and refuses a placeholder without a value or a value without a placeholder', () => {
+    expect(fillUpdater('#!/bin/sh\nNAME=@NAME@\necho "$NAME"\n', { NAME: "a'b $(reboot)" })).toBe("#!/bin/sh\nNAME='a'\\''b $(reboot)'\necho \"$NAME\"\n");
+    expect(() => fillUpdater('NAME=@NAME@\nX=@X@\n', { NAME: 'n' })).toThrow(/no value for the placeholder in "X=@X@"/);
+    expect(() => fillUpdater('NAME=@NAME@\n', { NAME: 'n', DATA: '/data' })).toThrow(/no placeholder for DATA/);
+    expect(() => fillUpdater('echo @NAME@\n', { NAME: 'n' })).toThrow(/@NAME@ is not on a KEY=@KEY@ line/);
   });
 });
 
