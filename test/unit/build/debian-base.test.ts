@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatLock, parseDebName, parseLock, type DebianLock } from '../../../src-main/build/bases/debian-lock';
 import { listOrigin, mirrorSources, parsePackages } from '../../../src-main/build/bases/debian-mirror';
 import { generateStage1, ROOT_FLAG } from '../../../src-main/build/bases/debian-stage1';
@@ -106,8 +106,13 @@ describe('the OS disk of a Debian base', () => {
 });
 
 describe('spec: base keys', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
   const spec = (yaml: string) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-debian-spec-'));
+    dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'appliance.yaml'), yaml);
     return loadSpec(dir);
   };

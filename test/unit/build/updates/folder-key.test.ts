@@ -5,13 +5,21 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { folderKey } from '../../../../src-main/build/updates/folder-key';
 import { keyFile } from '../../../../src-main/build/updates/keys';
 
-const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+const made: string[] = [];
+const tmp = (p: string) => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), p));
+  made.push(d);
+  return d;
+};
 
 describe('the folder key (appliance.pub)', () => {
+  afterAll(() => {
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
   it('writes the public half beside appliance.yaml, never the private one', () => {
     const home = tmp('yoke-fk-home-');
     const dir = tmp('yoke-fk-app-');
