@@ -49,6 +49,13 @@ describe('Debian base (CLI, real mmdebstrap and qemu)', () => {
     expect(osDiskSha(b)).not.toBe(first);
   }, 10 * MIN);
 
+  it('upgrades from the older Debian-based version by swapping the OS disk, keeping the SQLite data (base.state)', async () => {
+    const next = debianSample((y) => y.replace(/^version: 1\.0\.0$/m, 'version: 1.1.0'));
+    const r = await yokeAs(['upgrade-test', next, '--from', '1.0.0'], home);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/✓ \[verify\] verify: sqlite3 .*kept across upgrades/);
+  }, 15 * MIN);
+
   it('names a package the release does not have, with the line and a did-you-mean, before installing anything', async () => {
     const bad = debianSample((y) => y.replace('packages: [nginx, sqlite3]', 'packages: [ngnix, sqlite3]'));
     const r = await yokeAs(['build', bad], home);
