@@ -44,7 +44,8 @@ export function sourcesLine(s: AptSource): string {
  * --aptopt is written there), sources.list written canonically (done here).
  */
 export function mmdebstrapArgs(i: MmdebstrapInput): string[] {
-  const a = [`--mode=${i.mode}`, '--variant=essential', '--format=tar', '--quiet'];
+  // Not --quiet: apt's own reasons (an unknown package, an unreachable archive) are what Yoke explains.
+  const a = [`--mode=${i.mode}`, '--variant=essential', '--format=tar'];
   if (i.packages.length) a.push(`--include=${i.packages.join(',')}`);
   a.push(`--hook-dir=${MERGED_USR_HOOK}`);
   for (const e of EXCLUDES) a.push(`--dpkgopt=path-exclude=${e}`);
@@ -53,7 +54,9 @@ export function mmdebstrapArgs(i: MmdebstrapInput): string[] {
   a.push('--aptopt=Acquire::IndexTargets::deb::Packages::KeepCompressed "true"', '--aptopt=Acquire::IndexTargets::deb::Packages::KeepCompressedAs "xz"');
   a.push('--aptopt=Acquire::Languages "none"');
   // The signature is still checked; the kept copy has the files by name, not by hash.
-  if (i.offline) a.push('--aptopt=Acquire::Check-Valid-Until "false"', '--aptopt=Acquire::By-Hash "no"');
+  // apt reads the kept copy as its own (namespace) root, not as _apt, which cannot enter a data
+  // directory made private to its owner.
+  if (i.offline) a.push('--aptopt=Acquire::Check-Valid-Until "false"', '--aptopt=Acquire::By-Hash "no"', '--aptopt=APT::Sandbox::User "root"');
   if (i.syncOut) {
     a.push('--skip=essential/unlink');
     a.push(`--customize-hook=sync-out /var/cache/apt/archives ${i.syncOut.debs}`, `--customize-hook=sync-out /var/lib/apt/lists ${i.syncOut.lists}`);
