@@ -107,14 +107,16 @@ export type MirrorState = { ok: true; dir: string } | { ok: false; missing: Lock
 /** The lock's mirror, when Yoke's cache holds every index and package it names. */
 export function mirrorFor(home: string, lock: DebianLock): MirrorState {
   const dir = mirrorDir(home, lock.digest);
-  let pool: Record<string, string[]> = {};
+  // What the store lacks is what a user must fetch; kept packages of another lock still count.
+  const missing = lock.packages.filter((p) => !fs.existsSync(storePath(home, p.sha256)));
+  if (missing.length) return { ok: false, missing };
+  let pool: Record<string, string[]>;
   try {
     pool = JSON.parse(fs.readFileSync(path.join(dir, 'pool.json'), 'utf8'));
   } catch {
-    return { ok: false, missing: lock.packages };
+    // Every package is kept, but not the index files this lock was installed from.
+    return { ok: false, missing: [] };
   }
-  const missing = lock.packages.filter((p) => !pool[p.sha256] || !fs.existsSync(storePath(home, p.sha256)));
-  if (missing.length) return { ok: false, missing };
   // A pool link removed by hand is made again from the store.
   for (const [sha, rels] of Object.entries(pool)) for (const r of rels) if (!fs.existsSync(path.join(dir, r))) link(storePath(home, sha), path.join(dir, r));
   return { ok: true, dir };
