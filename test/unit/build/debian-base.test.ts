@@ -8,6 +8,7 @@ import { formatLock, parseDebName, parseLock, type DebianLock } from '../../../s
 import { listOrigin, mirrorSources, parsePackages } from '../../../src-main/build/bases/debian-mirror';
 import { generateStage1, ROOT_FLAG } from '../../../src-main/build/bases/debian-stage1';
 import { stateLines } from '../../../src-main/build/init';
+import { buildOsDisk } from '../../../src-main/build/osdisk';
 import { debianSources, mmdebstrapArgs } from '../../../src-main/tools/mmdebstrap';
 import { sfdiskScript } from '../../../src-main/tools/sfdisk';
 import { loadSpec } from '../../../src-main/spec/load';
@@ -89,6 +90,22 @@ describe('the OS disk of a Debian base', () => {
     const s = sfdiskScript({ diskId: '0a0b0c0d', startSector: 2048, type: 'e', sizeSectors: 65536, root: { startSector: 67584, sectors: 100000 } });
     expect(s).toContain('start=2048, size=65536, type=e, bootable');
     expect(s).toContain('start=67584, size=100000, type=83');
+  });
+  it('says how big the OS disk must be when the root filesystem does not fit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-debian-disk-'));
+    try {
+      const f = (n: string, bytes: number) => {
+        const p = path.join(dir, n);
+        fs.writeFileSync(p, '');
+        fs.truncateSync(p, bytes);
+        return p;
+      };
+      const input = { out: path.join(dir, 'os.raw'), sizeBytes: 64 * 1048576, kernel: f('vmlinuz', 8 * 1048576), initrds: [{ name: 'base.zst', path: f('base.zst', 1048576) }], cmdline: 'x', id: '0a0b0c0d', epoch: 1704067200, rootImage: f('root.erofs', 60 * 1048576) };
+      await expect(buildOsDisk(input)).rejects.toThrow(/need 93 MiB, more than the OS disk's 64 MiB\. Raise disks\.os\.size in appliance\.yaml to at least 93M/);
+      expect(fs.existsSync(input.out)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("stage 1 loads crc32c before erofs, finds the root by its UUID and switches to Yoke's init", () => {
     const t = generateStage1(['/lib/modules/k/crc32c_generic.ko', '/lib/modules/k/erofs.ko']);
