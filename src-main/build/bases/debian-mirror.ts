@@ -122,6 +122,31 @@ export function mirrorFor(home: string, lock: DebianLock): MirrorState {
   return { ok: true, dir };
 }
 
+/**
+ * The mirror as apt can read it: in unshare mode apt's root is a subordinate id, which cannot
+ * enter a data directory private to its owner. A world-traversable temp folder of hard links
+ * (copies across filesystems) of just this mirror; the caller removes it.
+ */
+export function stageMirror(dir: string, tmpRoot: string): string {
+  const out = fs.mkdtempSync(path.join(tmpRoot, 'yoke-mirror-'));
+  fs.chmodSync(out, 0o755);
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) {
+        fs.mkdirSync(path.join(out, r), { mode: 0o755 });
+        fs.chmodSync(path.join(out, r), 0o755);
+        walk(r);
+      } else if (e.isFile()) {
+        link(path.join(dir, r), path.join(out, r));
+        fs.chmodSync(path.join(out, r), 0o644);
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
 /** The same sources, read from the mirror folder (copy://: apt refuses file:// from inside the chroot). */
 export function mirrorSources(dir: string, sources: AptSource[]): AptSource[] {
   return sources.map((s) => ({ ...s, uri: `copy://${path.join(dir, listOrigin(s.uri))}` }));

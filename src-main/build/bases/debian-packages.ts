@@ -7,6 +7,7 @@
 // Without one (or with --refresh): resolved from the archive, then the lock is written.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BuildContext } from '../context';
 import type { Stage } from '../runner';
@@ -15,7 +16,7 @@ import { chooseMode, debianSources, mmdebstrap } from '../../tools/mmdebstrap';
 import { ToolFailedError } from '../../tools/run';
 import { baseFor } from './index';
 import { lockFromDownload, readLock, writeLock, type DebianLock } from './debian-lock';
-import { keepDownload, mirrorFor, mirrorSources } from './debian-mirror';
+import { keepDownload, mirrorFor, mirrorSources, stageMirror } from './debian-mirror';
 import { explainInstallFailure, knownPackageNames, unknownPackageError } from './debian-errors';
 
 export const debianPackagesStage: Stage<BuildContext> = {
@@ -57,7 +58,12 @@ export const debianPackagesStage: Stage<BuildContext> = {
       if (mirror?.ok) {
         ctx.log('info', `installing the ${pinned!.packages.length} packages appliance.lock names from Yoke's cache (no network; mmdebstrap, ${mode} mode)`);
         progress(0.1, `mmdebstrap from the cache (${mode})`);
-        await run({ sources: mirrorSources(mirror.dir, sources), imageSources: sources, offline: true });
+        const staged = stageMirror(mirror.dir, os.tmpdir());
+        try {
+          await run({ sources: mirrorSources(staged, sources), imageSources: sources, offline: true });
+        } finally {
+          fs.rmSync(staged, { recursive: true, force: true });
+        }
         return;
       }
       ctx.log('info', `installing ${packages.join(', ')} from Debian ${release}${pinned ? ' at the versions appliance.lock names' : ''} (mmdebstrap, ${mode} mode)`);
