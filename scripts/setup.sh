@@ -24,7 +24,7 @@ mapfile -t APT_PACKAGES < <(node -e '
   console.log([...out].join("\n"));
 ')
 if [ ${#APT_PACKAGES[@]} -eq 0 ]; then say "cannot read the tool catalogue resources/tools.json"; exit 2; fi
-if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium); fi
+if [ "${YOKE_SETUP_TEST:-}" = 1 ]; then APT_PACKAGES+=(chromium strace); fi  # strace: the fsync test traces system calls
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -92,8 +92,12 @@ stop_disks() {
 refuse() {
   say "refused ${1##*/}: $2"
   mkdir -p "$UPDATES/refused"
-  mv "$1" "$UPDATES/refused/" 2>/dev/null
+  # The reason is on disk before the package moves, and the move before anything else happens:
+  # a power cut must not leave a moved package without its reason (or retry a refused one).
   echo "$2" >"$UPDATES/refused/${1##*/}.reason"
+  sync
+  mv "$1" "$UPDATES/refused/" 2>/dev/null
+  sync
   rm -rf $WORK
   return 1
 }
@@ -124,6 +128,10 @@ apply_one() {
   pkg=$1
   rm -rf $WORK; mkdir -p $WORK
   tar -xf "$pkg" -C $WORK manifest manifest.sig 2>/dev/null || { refuse "$pkg" "not a Yoke update package (no manifest)"; return; }
+  # The verifier reads at most 1 MiB of manifest (resources/guest/src/yoke-verify.c); a bigger one
+  # is refused as what it is, not as a bad signature.
+  msz=$(wc -c <$WORK/manifest)
+  [ "$msz" -le 1048576 ] || { refuse "$pkg" "its manifest is $msz bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build"; return; }
   $VERIFY $PUB $WORK/manifest.sig $WORK/manifest 2>/dev/null || { refuse "$pkg" "bad signature: not signed with $NAME's update key (tampered, or made for another appliance)"; return; }
   [ "$(field yoke-update)" = 1 ] || { refuse "$pkg" "unknown package format $(field yoke-update)"; return; }
   [ "$(field appliance)" = "$NAME" ] || { refuse "$pkg" "made for $(field appliance), this is $NAME"; return; }

@@ -64,6 +64,10 @@ export const ArtifactRow = z.object({
   path: z.string(),
   bytes: z.number(),
   sha256: z.string(),
+  // Bytes the file really occupies on disk (allocated blocks; sparse images hold far less than
+  // their size), and the flavour a data disk was made for: both filled by builds.get.
+  usedBytes: z.number().optional(),
+  flavour: z.string().optional(),
 });
 export type ArtifactRow = z.infer<typeof ArtifactRow>;
 
@@ -159,6 +163,8 @@ export const BuildDetail = BuildSummary.extend({
   stages: z.array(StageRow),
   artifacts: z.array(ArtifactRow),
   checks: z.array(CheckResult),
+  // The sum of the artifacts' used bytes (see ArtifactRow.usedBytes).
+  usedBytes: z.number().optional(),
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
 
@@ -370,7 +376,15 @@ export const commands = {
   },
   'vms.boot': {
     // Boots a build for a person: forwarded ports, serial console; snapshot discards all writes.
-    request: z.object({ buildId: z.number().int(), snapshot: z.boolean().optional(), data: z.string().min(1).optional() }).strict(),
+    // hostPorts: guest port → host port to reuse (Present mode's Reset keeps the links it showed).
+    request: z
+      .object({
+        buildId: z.number().int(),
+        snapshot: z.boolean().optional(),
+        data: z.string().min(1).optional(),
+        hostPorts: z.array(z.object({ guest: z.number().int(), host: z.number().int() })).optional(),
+      })
+      .strict(),
     response: z.object({ vmId: z.string() }),
   },
   'vms.attach': {
@@ -384,6 +398,11 @@ export const commands = {
   },
   'vms.input': {
     request: z.object({ id: z.string(), data: z.string().max(65536) }).strict(),
+    response: z.object({}),
+  },
+  'vms.resize': {
+    // The size of the window the console is shown in, in characters: the guest's tty learns it.
+    request: z.object({ id: z.string(), rows: z.number().int().min(1).max(1000), cols: z.number().int().min(1).max(1000) }).strict(),
     response: z.object({}),
   },
   'vms.ack': {

@@ -10,6 +10,7 @@ import { sweepInterrupted } from '../jobs/interrupted';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
 import { unwatchAll } from './watch';
+import { sweepDeadBuildWork } from '../build/sweep';
 
 export type { Face, Handler, Handlers } from './context';
 
@@ -39,6 +40,7 @@ export class Engine implements ApiContext {
     // A long-lived face (window, serve) reaps VMs a killed Yoke left behind as it starts;
     // CLI commands do it before their first boot.
     if (options.face !== 'cli') setImmediate(() => void this.machines.reapOnce().catch(() => undefined));
+    void sweepDeadBuildWork(options.home).catch(() => undefined); // work folders of a killed Yoke
   }
 
   get home(): string {

@@ -15,6 +15,7 @@ import { exportBuild, importBuild } from '../jobs/build-transfer';
 import { buildLinks, setRelease } from '../jobs/releases';
 import { diskUsage, readBuildLog } from './build-log';
 import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
+import { withArtifactFacts } from './artifact-facts';
 import { createAppliance } from './wizard';
 import { checkKindsInfo } from '../checks/kinds';
 import { formatLabels } from '../build/formats';
@@ -55,7 +56,11 @@ export function createHandlers(engine: ApiContext): Handlers {
     'host.doctor': (req) => runDoctor(engine.home, { refresh: req.refresh }),
     'appliance.open': (req) => {
       const dir = path.resolve(req.dir);
-      const summary = summarizeSpec(loadSpec(dir));
+      const loaded = loadSpec(dir);
+      // No appliance.yaml there (a mistyped path, a file, another folder): that is a bad path to
+      // say so about, not an appliance that opened with an error at appliance.yaml:1:1.
+      if (!fs.existsSync(loaded.specFile)) throw new EngineError('not-found', loaded.problems[0]?.message ?? `no appliance.yaml in ${dir}`);
+      const summary = summarizeSpec(loaded);
       if (summary.valid && summary.name) engine.store().upsertAppliance(summary.name, dir);
       return summary;
     },
@@ -69,7 +74,7 @@ export function createHandlers(engine: ApiContext): Handlers {
     'builds.get': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
-      return b;
+      return withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
     },
     'builds.links': (req) => buildLinks(engine.store(), req.id),
     'runs.get': (req) => runDetail(engine, req.id),
@@ -91,10 +96,11 @@ export function createHandlers(engine: ApiContext): Handlers {
     'vms.list': () => engine.machines.list(),
     'vms.saveData': (req) => engine.machines.saveData(req.id, path.resolve(req.file)),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
-    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data),
+    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data, req.hostPorts),
     'vms.attach': (req) => engine.machines.attach(req.id),
     'vms.detach': (req) => engine.machines.detach(req.id),
     'vms.input': (req) => engine.machines.input(req.id, req.data),
+    'vms.resize': (req) => engine.machines.resize(req.id, req.rows, req.cols),
     'vms.ack': (req) => engine.machines.ack(req.id, req.chars),
     'builds.release': (req) => {
       const store = engine.store();

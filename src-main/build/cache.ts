@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashFile } from './hash';
+import { syncDir, syncTree } from './durable';
 
 /*
  * The stage cache: each stage's output files live under the hash of its exact inputs in
@@ -64,6 +65,9 @@ export class StageCache {
   readonly root: string;
   /** Entries this instance made (a build that added none needs no eviction pass). */
   added = 0;
+
+  /** YOKE_NO_FSYNC=1 skips the syncs (benchmarks of the cost only; never in normal use). */
+  private readonly noSync = process.env.YOKE_NO_FSYNC === '1';
 
   constructor(home: string, readonly limitBytes = DEFAULT_CACHE_LIMIT) {
     this.root = path.join(home, 'cache', 'stages');
@@ -133,9 +137,11 @@ export class StageCache {
       );
       const entry: CacheEntry = { key, dir: '', files, meta };
       fs.writeFileSync(path.join(tmp, 'entry.json'), JSON.stringify({ key, files, meta }));
+      if (!this.noSync) await syncTree(tmp); // the data is on disk before the name says "complete"
       const dest = path.join(this.root, key);
       try {
         fs.renameSync(tmp, dest);
+        if (!this.noSync) await syncDir(this.root);
         this.added++;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { giveBuffer, takeBuffer } from './hash';
 
 /*
@@ -21,7 +21,23 @@ const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const S_IFCHR = 0o020000;
 
+/** The largest file a newc archive can hold: its size field is 8 hex digits. */
+export const NEWC_MAX_FILE_SIZE = 0xffffffff;
+
+export class CpioLimitError extends Error {}
+
+/** What to tell someone whose file does not fit, naming the file. */
+export function tooBigForNewc(file: string, size: number): string {
+  const gib = (size / 1024 ** 3).toFixed(1);
+  return (
+    `${file} is ${gib} GiB (${size} bytes); the image's root filesystem (a newc initramfs) holds files of at most 4 GiB - 1 byte. ` +
+    'Add it to rootfs.exclude and put it on the data disk at run time, or split it into smaller files.'
+  );
+}
+
 function hex8(n: number): string {
+  // A ninth digit would shift every later field and silently lose the rest of the archive.
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CpioLimitError(`a newc header field cannot hold ${n}`);
   return n.toString(16).padStart(8, '0');
 }
 
@@ -76,62 +92,87 @@ function header(ino: number, mode: number, nlink: number, mtime: number, size: n
   return Buffer.from('070701' + fields.map(hex8).join(''), 'ascii');
 }
 
-/** Writes the archive to `file`; returns its size in bytes. */
-export function writeCpio(entries: CpioEntry[], file: string, mtime: number): number {
-  const fd = fs.openSync(file, 'w');
+/**
+ * Writes the archive to `file`; resolves to its size in bytes. Asynchronous, in 1 MiB writes with
+ * a turn of the event loop between them: `yoke serve` builds in the process that serves the UI,
+ * and a big overlay written synchronously stalled every page request for as long as it took.
+ */
+export async function writeCpio(entries: CpioEntry[], file: string, mtime: number, signal?: AbortSignal): Promise<number> {
+  // Checked before a byte is written, so a refused archive never exists half-written.
+  for (const e of entries) {
+    const size = e.type === 'file' ? ('data' in e ? e.data.length : e.size) : 0;
+    if (size > NEWC_MAX_FILE_SIZE) throw new CpioLimitError(tooBigForNewc(e.type === 'file' && 'source' in e ? e.source : e.path, size));
+  }
+  const out = await fsp.open(file, 'w');
+  const chunk = takeBuffer();
+  const pending = Buffer.allocUnsafe(chunk.length);
+  let used = 0;
   let offset = 0;
-  const write = (b: Buffer) => {
-    fs.writeSync(fd, b);
+  const flush = async () => {
+    if (used === 0) return;
+    await out.write(pending, 0, used);
+    used = 0;
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The build was cancelled.');
+  };
+  const write = async (b: Buffer) => {
     offset += b.length;
+    if (b.length >= pending.length) {
+      await flush();
+      await out.write(b);
+      return;
+    }
+    if (used + b.length > pending.length) await flush();
+    b.copy(pending, used);
+    used += b.length;
   };
   const zeros = Buffer.alloc(4);
-  const chunk = takeBuffer();
-  const record = (ino: number, mode: number, nlink: number, name: string, size: number, rdev?: number[]) => {
+  const record = async (ino: number, mode: number, nlink: number, name: string, size: number, rdev?: number[]) => {
     const nameBuf = Buffer.from(name + '\0', 'utf8');
     const h = header(ino, mode, nlink, mtime, size, nameBuf.length, rdev);
-    write(h);
-    write(nameBuf);
-    write(zeros.subarray(0, pad4(h.length + nameBuf.length)));
+    await write(h);
+    await write(nameBuf);
+    await write(zeros.subarray(0, pad4(h.length + nameBuf.length)));
   };
   try {
     let ino = 1;
     for (const e of entries) {
       if (e.type === 'dir') {
-        record(ino++, S_IFDIR | (e.mode & 0o7777), 2, e.path, 0);
+        await record(ino++, S_IFDIR | (e.mode & 0o7777), 2, e.path, 0);
       } else if (e.type === 'chardev') {
-        record(ino++, S_IFCHR | (e.mode & 0o7777), 1, e.path, 0, [e.major, e.minor]);
+        await record(ino++, S_IFCHR | (e.mode & 0o7777), 1, e.path, 0, [e.major, e.minor]);
       } else if (e.type === 'symlink') {
         const t = Buffer.from(e.target, 'utf8');
-        record(ino++, S_IFLNK | 0o777, 1, e.path, t.length);
-        write(t);
-        write(zeros.subarray(0, pad4(t.length)));
+        await record(ino++, S_IFLNK | 0o777, 1, e.path, t.length);
+        await write(t);
+        await write(zeros.subarray(0, pad4(t.length)));
       } else if ('data' in e) {
-        record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.data.length);
-        write(e.data);
-        write(zeros.subarray(0, pad4(e.data.length)));
+        await record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.data.length);
+        await write(e.data);
+        await write(zeros.subarray(0, pad4(e.data.length)));
       } else {
-        record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.size);
-        const src = fs.openSync(e.source, 'r');
+        await record(ino++, S_IFREG | (e.mode & 0o7777), 1, e.path, e.size);
+        const src = await fsp.open(e.source, 'r');
         try {
           let left = e.size;
           while (left > 0) {
-            const n = fs.readSync(src, chunk, 0, Math.min(chunk.length, left), null);
+            const { bytesRead: n } = await src.read(chunk, 0, Math.min(chunk.length, left), null);
             if (n === 0) throw new Error(`${e.source} shrank while it was being archived; try the build again.`);
-            write(chunk.subarray(0, n));
+            await write(chunk.subarray(0, n));
             left -= n;
           }
         } finally {
-          fs.closeSync(src);
+          await src.close();
         }
-        write(zeros.subarray(0, pad4(e.size)));
+        await write(zeros.subarray(0, pad4(e.size)));
       }
     }
-    record(0, 0, 1, 'TRAILER!!!', 0);
+    await record(0, 0, 1, 'TRAILER!!!', 0);
     // The kernel reads archives in 512-byte blocks; pad like cpio(1) does.
     const rest = (512 - (offset % 512)) % 512;
-    if (rest) write(Buffer.alloc(rest));
+    if (rest) await write(Buffer.alloc(rest));
+    await flush();
   } finally {
-    fs.closeSync(fd);
+    await out.close();
     giveBuffer(chunk);
   }
   return offset;

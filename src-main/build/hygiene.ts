@@ -18,10 +18,17 @@ export interface HygieneFinding {
 }
 
 /** Checks overlay files (relative paths) for secrets and leftovers; small files are also sniffed for private keys. */
-export function scanHygiene(files: { rel: string; abs?: string; size?: number; isDir?: boolean }[]): HygieneFinding[] {
+export function scanHygiene(files: { rel: string; abs?: string; size?: number; isDir?: boolean; nlink?: number; inode?: string }[]): HygieneFinding[] {
   const found: HygieneFinding[] = [];
   const seenGit = new Set<string>();
+  // A hard link has no path of its own: the only sign that `rootfs/x` is /etc/shadow is a link
+  // count higher than the names the overlay itself gives that inode.
+  const namesInOverlay = new Map<string, number>();
+  for (const f of files) if (f.inode) namesInOverlay.set(f.inode, (namesInOverlay.get(f.inode) ?? 0) + 1);
   for (const f of files) {
+    if (f.inode && f.nlink && f.nlink > (namesInOverlay.get(f.inode) ?? 0)) {
+      found.push({ path: `/${f.rel}`, why: `a hard link to a file outside the overlay (${f.nlink} links, ${namesInOverlay.get(f.inode)} in the overlay), which may be any file of this machine` });
+    }
     const base = path.posix.basename(f.rel);
     const rule = RULES.find((r) => r.test(f.rel, base));
     if (rule) {

@@ -79,6 +79,18 @@ export function generateFstab(data: { label: string; mount: string } | null): st
   return `${head}LABEL=${data.label}\t${data.mount}\text4\tdefaults\t0\t2\n`;
 }
 
+/** Respawns the console shell; each one gets its own session with the console as its terminal. */
+const CONSOLE_LOOP = 'while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done';
+
+/** Reads window sizes from ttyS2 and applies them to the console (ttyS0). */
+const SIZE_LOOP = [
+  'stty -F /dev/ttyS2 -echo 2>/dev/null || exit 0',
+  'while read -r rows cols; do',
+  '  case "$rows:$cols" in *[!0-9:]*|:*|*:) continue;; esac',
+  '  stty -F /dev/ttyS0 rows "$rows" cols "$cols"',
+  'done </dev/ttyS2',
+].join('\n');
+
 export function generateInit(input: InitInput): string {
   const serviceNames = input.services.map((s) => s.name).join(' ');
   const lines: string[] = [];
@@ -135,17 +147,25 @@ export function generateInit(input: InitInput): string {
   lines.push(
     `(${acpi}acpid -c /etc/acpi -l /dev/null) &`,
     // Each service runs under its own supervisor: restarted when it exits, with doubling backoff.
+    // The run line is a whole /bin/sh command line ("a; b; c" runs all three; `exec` in front of
+    // it ran only the first). setsid gives it a process group of its own, so shutdown can stop
+    // everything the line started. Every exit is counted in NAME.exits ("COUNT LAST-STATUS"):
+    // the service check decides from this record, not from how long a process seems to live.
     'supervise() {',
-    '  name=$1; cmd=$2; delay=1',
+    '  name=$1; cmd=$2; delay=1; exits=0',
+    `  echo "0 -" >${SERVICE_PID_DIR}/$name.exits`,
     '  while :; do',
     '    started=$(date +%s)',
-    `    ${input.toolPath ? `PATH=${SYSTEM_PATH} ` : ''}sh -c "exec $cmd" </dev/null &`,
+    `    ${input.toolPath ? `PATH=${SYSTEM_PATH} ` : ''}setsid sh -c "$cmd" </dev/null &`,
     '    pid=$!',
-    `    echo $pid >${SERVICE_PID_DIR}/$name.pid`,
+    // Renamed into place: a probe never reads an empty pid file and falls back to guessing.
+    `    echo $pid >${SERVICE_PID_DIR}/$name.pid.new && mv -f ${SERVICE_PID_DIR}/$name.pid.new ${SERVICE_PID_DIR}/$name.pid`,
     '    wait $pid; rc=$?',
+    '    exits=$((exits + 1))',
+    `    echo "$exits $rc" >${SERVICE_PID_DIR}/$name.exits.new && mv -f ${SERVICE_PID_DIR}/$name.exits.new ${SERVICE_PID_DIR}/$name.exits`,
     '    [ -e /run/yoke/stopping ] && exit 0',
     // A restart asked for (yoke dev after syncing files): start again at once, no backoff.
-    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; log "service $name restarted"; delay=1; continue; fi`,
+    `    if [ -e ${SERVICE_PID_DIR}/$name.restart ]; then rm -f ${SERVICE_PID_DIR}/$name.restart; exits=0; echo "0 -" >${SERVICE_PID_DIR}/$name.exits; log "service $name restarted"; delay=1; continue; fi`,
     '    [ $(( $(date +%s) - started )) -ge 30 ] && delay=1',
     '    log "service $name exited with $rc, restarting in ${delay}s"',
     '    sleep $delay',
@@ -168,8 +188,18 @@ export function generateInit(input: InitInput): string {
     // The uptime lets boot time be read off any console log.
     'log "ready after $(cut -d" " -f1 /proc/uptime)s"',
     // A root shell on the serial console for the person at it (yoke boot, the VMs screen's
-    // Terminal); cttyhack makes the console its controlling terminal so Ctrl-C works.
-    ...(input.consoleShell === false ? [] : ['(while :; do setsid cttyhack sh -l </dev/console >/dev/console 2>&1; sleep 0.5; done) &']),
+    // Terminal); setsid + cttyhack make the console (ttyS0) its controlling terminal, so Ctrl-C,
+    // Ctrl-Z and job control work. It is started by start-stop-daemon, not with `&`: a shell
+    // without job control starts `&` lists with SIGINT and SIGQUIT ignored, an ignored signal
+    // stays ignored across exec, and then Ctrl-C could never interrupt anything in that shell.
+    ...(input.consoleShell === false
+      ? []
+      : [`start-stop-daemon -S -b -p /run/yoke/console.pid -x /bin/sh -- -c ${shQuote(CONSOLE_LOOP)}`]),
+    // The console's window size: Yoke writes "ROWS COLS" lines to the third serial port when the
+    // terminal showing the console opens or resizes; setting it on the console tty makes the
+    // kernel send SIGWINCH to the program in front. Where there is no such port (a shipped
+    // appliance in another hypervisor), opening it fails and the loop ends.
+    ...(input.consoleShell === false ? [] : [`(${SIZE_LOOP}) &`]),
     `[ -x ${UPDATER} ] && ${UPDATER} commit`,
     // PID 1 must never exit; waiting also reaps orphans adopted by init.
     'while :; do wait; sleep 1; done',
@@ -188,7 +218,8 @@ export function generateShutdown(): string {
     'touch /run/yoke/stopping',
     `echo "${MARKERS.shutdown}"`,
     'order=""; for s in $(cat /run/yoke/services.order 2>/dev/null); do order="$s $order"; done',
-    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && kill -TERM $(cat ${SERVICE_PID_DIR}/$s.pid) 2>/dev/null; done`,
+    // A negative pid is the service's whole process group (each runs under setsid).
+    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && { p=$(cat ${SERVICE_PID_DIR}/$s.pid); kill -TERM -$p 2>/dev/null || kill -TERM $p 2>/dev/null; }; done`,
     'n=0',
     'while [ $n -lt 50 ]; do',
     '  alive=0',
@@ -196,7 +227,7 @@ export function generateShutdown(): string {
     '  [ $alive = 0 ] && break',
     '  sleep 0.1; n=$((n+1))',
     'done',
-    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && kill -KILL $(cat ${SERVICE_PID_DIR}/$s.pid) 2>/dev/null; done`,
+    `for s in $order; do [ -f ${SERVICE_PID_DIR}/$s.pid ] && { p=$(cat ${SERVICE_PID_DIR}/$s.pid); kill -KILL -$p 2>/dev/null || kill -KILL $p 2>/dev/null; }; done`,
     'sync',
     'mps=""; while read -r spec mp type rest; do case "$spec" in ""|"#"*) continue;; esac; mps="$mp $mps"; done </etc/fstab',
     'for mp in $mps; do grep -q " $mp " /proc/mounts && { umount "$mp" 2>/dev/null || mount -o remount,ro "$mp"; }; done',

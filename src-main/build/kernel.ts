@@ -93,19 +93,34 @@ export function findKernel(home: string, host: KernelLocations = HOST): KernelIn
 }
 
 /** A kernel named in the spec (`base.kernel: path`); modules are looked up next to it or on the host. */
-export function kernelFromPath(image: string): KernelInfo {
+/**
+ * A kernel named by base.kernel, with its modules from inside the appliance folder only: the
+ * folder is what a build is made of, so nothing beside it (`<folder>/../lib/modules`, once read)
+ * nor the host's /lib/modules may slip into the image. Symlinks are resolved before the check.
+ */
+export function kernelFromPath(image: string, applianceDir: string): KernelInfo {
   if (!readable(image)) {
     throw new Error(`The kernel ${image} named in base.kernel is not a readable file. Point base.kernel at a bzImage or use "auto".`);
   }
   const base = path.basename(image);
   const version = base.startsWith('vmlinuz-') ? base.slice('vmlinuz-'.length) : base;
   const candidates = [
+    path.join(path.dirname(image), 'lib', 'modules', version),
     path.join(path.dirname(image), '..', 'lib', 'modules', version),
     path.join(path.dirname(image), 'modules', version),
-    path.join('/lib/modules', version),
+    path.join(applianceDir, 'lib', 'modules', version),
   ];
-  const modulesDir = candidates.find(isDir);
+  const modulesDir = candidates.find((c) => isDir(c) && insideFolder(applianceDir, c));
   return { path: image, version, source: 'spec', modulesDir: modulesDir ? path.resolve(modulesDir) : undefined };
+}
+
+function insideFolder(dir: string, p: string): boolean {
+  try {
+    const rel = path.relative(fs.realpathSync(dir), fs.realpathSync(p));
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  } catch {
+    return false;
+  }
 }
 
 export interface EnsureKernelOptions {

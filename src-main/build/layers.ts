@@ -10,7 +10,7 @@ import { applianceTree, type OverlayFile } from './rootfs';
 export async function writeLayer(tree: CpioTree, out: string, epoch: number, signal?: AbortSignal): Promise<{ entries: number; cpioBytes: number }> {
   const cpio = `${out}.cpio`;
   try {
-    const cpioBytes = writeCpio(tree.sorted(), cpio, epoch);
+    const cpioBytes = await writeCpio(tree.sorted(), cpio, epoch, signal);
     await zstdCompress(cpio, out, { level: 3, threads: 0, signal });
     return { entries: tree.size, cpioBytes };
   } catch (e) {
@@ -24,7 +24,8 @@ export async function writeLayer(tree: CpioTree, out: string, epoch: number, sig
 /** The hardware's drivers, then what the base itself wants, each after its dependencies. */
 export function kernelModules(kernel: KernelInfo, base: Base): KernelModule[] {
   if (!kernel.modulesDir) {
-    throw new Error(`The kernel ${kernel.path} has no modules folder (lib/modules/${kernel.version}); the appliance needs virtio modules from it.`);
+    const where = kernel.source === 'spec' ? ' inside the appliance folder (modules are never read from outside it): put them at lib/modules/' + kernel.version + ' in the folder' : ` (lib/modules/${kernel.version})`;
+    throw new Error(`The kernel ${kernel.path} has no modules folder${where}; the appliance needs virtio modules from it.`);
   }
   return resolveModules(kernel.modulesDir, [...APPLIANCE_MODULES, ...base.modulesWanted()]);
 }

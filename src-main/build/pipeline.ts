@@ -11,6 +11,7 @@ import { Lane } from './lane';
 import { debianPackagesStage } from './bases/debian-packages';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
 import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';
+import { syncDir, syncTree } from './durable';
 
 export interface BuildArtifact {
   format: string;
@@ -181,9 +182,12 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       for (const u of c.updatePackages ?? []) await put(u.entry, u.name, `updates/${u.name}`, { format: 'yup', kind: u.kind });
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
       fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
+      // On disk before it is published (the artifacts are mostly links to synced cache files, so cheap).
+      if (process.env.YOKE_NO_FSYNC !== '1') await syncTree(staging, { linkedAreDurable: true });
       // rename(2) replaces the empty reserved folder: the build dir appears complete in one step.
       fs.renameSync(staging, finalDir);
       staging = undefined;
+      if (process.env.YOKE_NO_FSYNC !== '1') await syncDir(path.dirname(finalDir));
     },
     cleanup() {
       if (staging) fs.rmSync(staging, { recursive: true, force: true });

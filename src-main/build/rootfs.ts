@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { CpioTree } from './cpio';
-import { globToRegExp, isExcluded } from './glob';
+import { CpioTree, NEWC_MAX_FILE_SIZE, tooBigForNewc } from './cpio';
+import { compileGlob, matchesAny } from './glob';
 import { generateFstab, generateInit } from './init';
 
 export class RootfsError extends Error {
@@ -19,38 +21,63 @@ export interface OverlayFile {
   mode: number;
   size: number;
   target?: string;
+  /** Files only: the link count and inode, so the hygiene scan can spot a hard link to a file outside the overlay. */
+  nlink?: number;
+  inode?: string;
 }
+
+/** How many entries the walk handles between two turns of the event loop. */
+const YIELD_EVERY = 256;
 
 /**
  * Lists the overlay without following a single symlink (lstat only), leaving out excluded paths.
  * Anything that cannot go into the image (unreadable, a socket, a link escaping the overlay) is an error
  * naming the file, so the build stops before writing anything.
+ *
+ * Asynchronous on purpose: `yoke serve` runs builds in the process that serves the UI, and a big
+ * overlay walked synchronously froze every page request for as long as the walk took. File system
+ * calls go to libuv's pool and the walk yields to the event loop every YIELD_EVERY entries.
  */
-export function walkOverlay(overlay: string, exclude: string[]): OverlayFile[] {
-  const globs = exclude.map(globToRegExp);
+export async function walkOverlay(overlay: string, exclude: string[], signal?: AbortSignal): Promise<OverlayFile[]> {
+  const globs = exclude.map(compileGlob);
   const out: OverlayFile[] = [];
   let st: fs.Stats;
   try {
-    st = fs.statSync(overlay);
+    st = await fsp.stat(overlay);
   } catch {
     throw new RootfsError(`The overlay folder ${overlay} does not exist. Create it or fix rootfs.overlay in appliance.yaml.`);
   }
   if (!st.isDirectory()) throw new RootfsError(`The overlay ${overlay} is not a folder. Point rootfs.overlay at a folder.`);
-  const walk = (relDir: string) => {
+  let handled = 0;
+  const walk = async (relDir: string) => {
     const absDir = path.join(overlay, relDir);
-    let names: string[];
+    let raw: Buffer[];
     try {
-      names = fs.readdirSync(absDir).sort();
+      raw = await fsp.readdir(absDir, { encoding: 'buffer' });
     } catch (e) {
       throw new RootfsError(`Cannot read the overlay folder ${absDir} (${(e as NodeJS.ErrnoException).code}). Make it readable (chmod a+rx) or exclude it.`);
     }
+    // A name that is not UTF-8 would be decoded with U+FFFD and then not found ("ENOENT … bad��name").
+    const bad = raw.find((b) => !isUtf8(b));
+    if (bad) {
+      const shown = [...bad].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('');
+      throw new RootfsError(
+        `The overlay folder ${absDir} holds a file whose name is not UTF-8 ("${shown}"). An image's names must be UTF-8: rename it (convmv -f latin1 -t utf8 --notest can) or add its folder to rootfs.exclude.`,
+      );
+    }
+    const names = raw.map((b) => b.toString('utf8')).sort();
     for (const name of names) {
+      if (++handled % YIELD_EVERY === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The build was cancelled.');
+      }
       const rel = relDir ? `${relDir}/${name}` : name;
-      if (isExcluded(rel, globs)) continue;
+      // Folders already excluded are never entered, so only the path itself needs matching.
+      if (matchesAny(rel, globs)) continue;
       const abs = path.join(overlay, rel);
-      const l = fs.lstatSync(abs);
+      const l = await fsp.lstat(abs);
       if (l.isSymbolicLink()) {
-        const target = fs.readlinkSync(abs);
+        const target = await fsp.readlink(abs);
         if (!path.isAbsolute(target)) {
           // Joined without a leading "/" so that climbing above the overlay root stays visible as "..".
           const resolved = path.posix.normalize(path.posix.join(relDir || '.', target));
@@ -61,20 +88,21 @@ export function walkOverlay(overlay: string, exclude: string[]): OverlayFile[] {
         out.push({ rel, abs, kind: 'symlink', mode: 0o777, size: 0, target });
       } else if (l.isDirectory()) {
         out.push({ rel, abs, kind: 'dir', mode: l.mode & 0o7777, size: 0 });
-        walk(rel);
+        await walk(rel);
       } else if (l.isFile()) {
         try {
-          fs.accessSync(abs, fs.constants.R_OK);
+          await fsp.access(abs, fs.constants.R_OK);
         } catch {
           throw new RootfsError(`The overlay file ${abs} is not readable by you. Make it readable (chmod a+r) or add it to rootfs.exclude.`);
         }
-        out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size });
+        if (l.size > NEWC_MAX_FILE_SIZE) throw new RootfsError(`The overlay file ${tooBigForNewc(abs, l.size)}`);
+        out.push({ rel, abs, kind: 'file', mode: l.mode & 0o7777, size: l.size, nlink: l.nlink, inode: `${l.dev}:${l.ino}` });
       } else {
         throw new RootfsError(`${abs} is a device, socket or pipe; an overlay may hold only files, folders and symlinks. Remove it or exclude it.`);
       }
     }
   };
-  walk('');
+  await walk('');
   return out;
 }
 

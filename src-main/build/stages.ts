@@ -15,7 +15,7 @@ import type { LogLevel, Stage } from './runner';
 import { buildToolNames } from '../tools/catalogue';
 import { toolIdentities } from './tool-ids';
 import type { UpdateBuildOptions } from './updates/options';
-import { giveBuffer, hashFileSync, hashingWriter, takeBuffer } from './hash';
+import { giveBuffer, hashFile, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
 import { CancelledError } from '../tools/run';
 import { buildRootImage, uuidFrom } from './bases/debian-root';
@@ -81,12 +81,13 @@ function copyHashing(from: string | string[], out: string): void {
   }
 }
 
-function overlayDigest(files: OverlayFile[]): string {
+/** Asynchronous like the walk: hashing a big overlay must not stall the UI served by the same process. */
+async function overlayDigest(files: OverlayFile[], signal?: AbortSignal): Promise<string> {
   const h = crypto.createHash('sha256');
   for (const f of files) {
     h.update(`${f.kind}\0${f.rel}\0${f.mode}\0${f.target ?? ''}\0`);
     // Content, not stat data: the key must match across processes; the memo only spares re-reading.
-    if (f.kind === 'file') h.update(hashFileSync(f.abs));
+    if (f.kind === 'file') h.update(await hashFile(f.abs, signal));
   }
   return h.digest('hex');
 }
@@ -98,22 +99,22 @@ export const inputsStage: Stage<BuildContext> = {
     const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
     ctx.tools = toolIdentities(buildToolNames().filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
-    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel);
-    ctx.overlay = spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : [];
+    ctx.kernel = spec.base.kernel === 'auto' ? await ensureKernel(ctx.home, { signal: ctx.signal, log: (t) => ctx.log('info', t) }) : kernelFromPath(spec.base.kernel, spec.dir);
+    ctx.overlay = spec.rootfs.overlay ? await walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude, ctx.signal) : [];
     const osBytes = spec.disks.os.sizeBytes;
     const big = ctx.overlay.find((f) => f.kind === 'file' && f.size > osBytes);
     if (big) {
       const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
       throw new RootfsError(`The overlay file ${big.abs} (${mib(big.size)}) is bigger than the OS disk (${mib(osBytes)}). Raise disks.os.size, exclude the file, or put it on the data disk.`);
     }
-    const findings = scanHygiene(ctx.overlay.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file' })));
+    const findings = scanHygiene(ctx.overlay.map((f) => ({ rel: f.rel, abs: f.abs, size: f.size, isDir: f.kind !== 'file', nlink: f.nlink, inode: f.inode })));
     for (const f of findings) {
       const text = describeFinding(f);
       if (ctx.strict) throw new RootfsError(`Strict build refused: ${text}`);
       ctx.warnings.push(text);
       ctx.log('warn', text);
     }
-    ctx.overlayDigest = overlayDigest(ctx.overlay);
+    ctx.overlayDigest = await overlayDigest(ctx.overlay, ctx.signal);
   },
 };
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT_USAGE, UsageError, type CliCommand, type CliContext } from './types';
 import { cliCommands } from './registry';
 import { resolveHome } from '../util/home';
+import { printable } from './printable';
 
 const COMMON_OPTIONS = {
   json: { type: 'boolean' },
@@ -73,7 +74,7 @@ export async function runCli(argv: string[], io: Pick<CliContext, 'out' | 'err' 
       return EXIT_USAGE;
     }
     // Anything else is a failure with a message, never a stack trace (set YOKE_DEBUG for one).
-    io.err(`yoke ${cmd.name}: ${(e as Error).message ?? String(e)}\n`);
+    io.err(`yoke ${cmd.name}: ${printable((e as Error).message ?? String(e))}\n`);
     if (process.env.YOKE_DEBUG) io.err(`${(e as Error).stack}\n`);
     return (e as { exitCode?: number }).exitCode ?? 1;
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BuildDetail } from '../api/contract';
 import { EngineError } from '../api/errors';
 import { EXIT_FAILED, EXIT_USAGE, UsageError, type CliArgs, type CliContext } from './types';
+import { printable } from './printable';
 
 /** The optional DIR positional shared by build/test/boot/validate: defaults to the current folder. */
 export function appliancePositional(args: CliArgs): string {
@@ -43,7 +44,7 @@ export function buildJson(b: BuildDetail) {
 export function refused(ctx: CliContext, command: string, e: unknown): number {
   if (!(e instanceof EngineError)) throw e;
   const usage = e.code === 'spec' || e.code === 'invalid-request' || e.code === 'not-found';
-  ctx.err(e.code === 'spec' ? `${e.message}\n` : `yoke ${command}: ${e.message}\n`);
+  ctx.err(printable(e.code === 'spec' ? e.message : `yoke ${command}: ${e.message}`) + '\n');
   if (ctx.json) {
     const problems = e.code === 'spec' ? (e.details as { problems?: unknown } | undefined)?.problems : undefined;
     ctx.out(JSON.stringify({ error: { code: e.code, message: e.message, ...(problems ? { problems } : {}) } }) + '\n');

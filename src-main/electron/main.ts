@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, session, shell, type OpenDialogOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell, type OpenDialogOptions } from 'electron';
 import { Engine } from '../api/engine';
 import { resolveHome } from '../util/home';
 import { resourcesDir } from '../util/resources';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { appOrigin } from './security';
@@ -31,6 +32,9 @@ function start(): void {
   const unregister = registerIpc(engine, origin);
   const unforward = forwardEvents(engine, () => mainWindow?.webContents ?? null);
 
+  // Before ready, as Electron requires; the page is served from app://yoke/, never file://.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  const devTools = !app.isPackaged;
   app.on('second-instance', focusMainWindow);
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -38,15 +42,20 @@ function start(): void {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
+    registerAppProtocol(protocol, net, path.dirname(origin.indexFile));
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
-        menuTemplate(process.platform, () => {
-          void shell.openPath(home);
-        }),
+        menuTemplate(
+          process.platform,
+          () => {
+            void shell.openPath(home);
+          },
+          { devTools },
+        ),
       ),
     );
     const open = () => {
-      mainWindow = createMainWindow(origin, path.join(__dirname, '../preload/index.js'), path.join(resourcesDir(), 'icons', 'icon.png'));
+      mainWindow = createMainWindow(origin, path.join(__dirname, '../preload/index.js'), path.join(resourcesDir(), 'icons', 'icon.png'), devTools);
       mainWindow.on('closed', () => (mainWindow = null));
     };
     open();

@@ -1,7 +1,11 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
-/** The application menu: standard roles, plus a way to the data folder (logs, images, database). */
-export function menuTemplate(platform: NodeJS.Platform, showDataFolder: () => void): MenuItemConstructorOptions[] {
+/**
+ * The application menu: standard roles, plus a way to the data folder (logs, images, database).
+ * DevTools only in development: in a packaged app they would hand anyone at the keyboard a
+ * console inside the page that holds the engine's door (window.yoke).
+ */
+export function menuTemplate(platform: NodeJS.Platform, showDataFolder: () => void, opts: { devTools?: boolean } = {}): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
@@ -11,7 +15,7 @@ export function menuTemplate(platform: NodeJS.Platform, showDataFolder: () => vo
       label: '&View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(opts.devTools ? [{ role: 'toggleDevTools' as const }] : []),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

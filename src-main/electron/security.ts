@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 /** Where the window's page comes from: the built index.html, or the dev server under `electron-vite dev`. */
 export interface AppOrigin {
@@ -20,14 +20,11 @@ function parse(url: string): URL | null {
   }
 }
 
-/** True only for the app's own page: its file:// index.html, or the dev server's origin. */
+/** True only for the app's own page: app://yoke/index.html (never file://), or the dev server's origin. */
 export function isAppUrl(url: string, origin: AppOrigin): boolean {
   const u = parse(url);
   if (!u) return false;
-  if (u.protocol === 'file:') {
-    const index = new URL(pathToFileURL(origin.indexFile).href);
-    return u.pathname === index.pathname && u.host === '';
-  }
+  if (u.protocol === `${APP_SCHEME}:`) return u.host === APP_HOST && (u.pathname === '/index.html' || u.pathname === '/');
   if (!origin.devUrl) return false;
   const dev = parse(origin.devUrl);
   return dev !== null && (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === dev.origin;
@@ -40,7 +37,7 @@ export function isAllowedExternal(url: string): boolean {
 }
 
 /** The renderer is an untrusted web page with one door (the preload's window.yoke). */
-export function windowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, iconPath?: string, opts: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     title: 'Yoke',
     width: 1280,
@@ -64,6 +61,8 @@ export function windowOptions(preloadPath: string, iconPath?: string): BrowserWi
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // Packaged builds have no DevTools at all (not only no menu entry): pass devTools: true in development.
+      devTools: opts.devTools ?? false,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { APP_INDEX_URL } from './app-protocol';
 import { isAllowedExternal, isAppUrl, permissionCheckHandler, permissionRequestHandler, windowOptions, type AppOrigin } from './security';
 
 /** No permission prompt ever reaches the user: the app needs none. */
@@ -22,11 +23,11 @@ export function hardenContents(contents: WebContents, origin: AppOrigin): void {
   });
 }
 
-export function createMainWindow(origin: AppOrigin, preloadPath: string, iconPath?: string): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(preloadPath, iconPath));
+export function createMainWindow(origin: AppOrigin, preloadPath: string, iconPath?: string, devTools = false): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(preloadPath, iconPath, { devTools }));
   hardenContents(win.webContents, origin);
   win.once('ready-to-show', () => win.show());
   if (origin.devUrl) void win.loadURL(origin.devUrl);
-  else void win.loadFile(origin.indexFile);
+  else void win.loadURL(APP_INDEX_URL); // served by app-protocol.ts from the built renderer folder
   return win;
 }

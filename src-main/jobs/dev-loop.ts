@@ -52,8 +52,8 @@ class DevLoop {
     this.job.log(c.status === 'passed' ? 'info' : 'error', `live: ${c.rebuilt ? `rebuilt (${c.rebuilt}); ` : ''}${c.changed.length} changed, restarted ${c.restarted.join(', ') || 'nothing'}; checks ${c.status}${failed.length ? ` (${failed.map((x) => x.name).join(', ')})` : ''} in ${c.ms} ms`);
   }
 
-  private overlaySnapshot(spec: ApplianceSpec): Snapshot {
-    return snapshot(spec.rootfs.overlay ? walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude) : []);
+  private async overlaySnapshot(spec: ApplianceSpec): Promise<Snapshot> {
+    return snapshot(spec.rootfs.overlay ? await walkOverlay(spec.rootfs.overlay, spec.rootfs.exclude, this.job.signal) : []);
   }
 
   /** The appliance-folder-relative name of an overlay entry, as the user sees it. */
@@ -71,7 +71,7 @@ class DevLoop {
     const spec = requireSpec(this.spec.dir);
     // Taken before the build reads the folder: an edit made while it builds is synced again
     // afterwards (harmless) instead of being missed.
-    const before = this.overlaySnapshot(spec);
+    const before = await this.overlaySnapshot(spec);
     const current = upToDateBuild(this.ctx, spec);
     this.job.progress('build', null, reason ?? 'building if the folder changed');
     this.buildId = current ?? (await buildWithin(this.ctx, spec.dir, this.job, 'the build', 0.5));
@@ -105,7 +105,7 @@ class DevLoop {
     if (!this.live.machine.isRunning) return this.boot(seenAt, 'the VM had stopped', []);
     const reboot = needsReboot(this.spec, spec);
     if (reboot) return this.boot(seenAt, reboot, []);
-    const next = this.overlaySnapshot(spec);
+    const next = await this.overlaySnapshot(spec);
     const diff = diffSnapshots(this.snap, next);
     const bytes = diff.put.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
     const vm = this.live.machine;

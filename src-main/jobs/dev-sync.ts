@@ -101,7 +101,8 @@ export function affectedServices(services: ApplianceSpec['services'], changedGue
 /** Asks init's supervisors to restart these services at once (no backoff), then stops them. */
 export function restartCommand(names: string[]): string {
   const list = names.map(shQuote).join(' ');
-  return `for s in ${list}; do f=/run/yoke/services/$s.pid; touch /run/yoke/services/$s.restart; [ -s "$f" ] && kill $(cat "$f") 2>/dev/null; done; true`;
+  // A negative pid is the service's process group (init starts each under setsid): the whole run line stops.
+  return `for s in ${list}; do f=/run/yoke/services/$s.pid; touch /run/yoke/services/$s.restart; [ -s "$f" ] && { p=$(cat "$f"); kill -TERM -$p 2>/dev/null || kill $p 2>/dev/null; }; done; true`;
 }
 
 /** The spec keys whose change cannot be applied to a running VM (the loop rebuilds and reboots). */

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store';
-import { isQemuOf } from '../vm/reaper';
+import { qemuAlive } from '../vm/reaper';
 
 /** Whether `pid` is a live Yoke process (node or electron), not just any process that reused the number. */
 export function isYokeProcess(pid: number): boolean {
@@ -30,14 +30,7 @@ export interface SweepReport {
   removed: string[];
 }
 
-function qemuAlive(pid: number | null, vmid: string): boolean {
-  if (!pid) return false;
-  try {
-    return isQemuOf(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), vmid);
-  } catch {
-    return false;
-  }
-}
+
 
 /** Half-written files of a build whose process died: its reserved folder and the staging folder beside it. */
 function buildLeftovers(buildDir: string): string[] {

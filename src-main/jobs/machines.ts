@@ -12,13 +12,13 @@ import { newVmId, SHARED_QMP, vmStateDir, type LogFn } from '../vm/machine';
 import { QmpClient } from '../vm/qmp';
 import { backupDataDisk } from '../vm/data-backup';
 import { qemu, type Hypervisor, type VirtualMachine } from '../vm/hypervisor';
-import { reapStrays, isQemuOf } from '../vm/reaper';
+import { reapStrays, qemuAlive } from '../vm/reaper';
 import { probeAccel } from '../host/kvm-probe';
 import { cpSparse } from '../tools/cp';
 import { importDataDisk } from '../build/data-import';
 import { DISK_FORMATS, formatOf, isDiskFormat } from '../build/formats';
 import { qemuImgConvert } from '../tools/qemu-img';
-import { CONTROL_FLAG } from '../build/init';
+import { CONTROL_FLAG, MARKERS } from '../build/init';
 import type { ApplianceSpec } from '../spec/types';
 import { findExecutable } from '../tools/find-executable';
 
@@ -47,6 +47,8 @@ export interface LiveVm {
   viewer?: Viewer;
   /** Files made for this VM only (fresh data disk), removed when it stops. */
   scratch: string[];
+  /** What the VMs screen says: booting until the guest prints it is ready, stopping once asked to stop. */
+  state?: 'booting' | 'ready' | 'stopping';
 }
 
 export interface LaunchOptions {
@@ -54,6 +56,8 @@ export interface LaunchOptions {
   purpose: LiveVm['purpose'];
   /** Discard every write (OS and data disk) when the VM stops. */
   snapshot?: boolean;
+  /** Host ports to use for these guest ports instead of free ones (the spec's own `host:` still wins). */
+  hostPorts?: { guest: number; host: number }[];
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
   /**
@@ -151,7 +155,8 @@ export class Machines {
       osDisk: o.osDisk ? { path: o.osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
       ...((o.direct ?? test) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
-      forwards: spec.network.forward,
+      forwards: spec.network.forward.map((f) => ({ ...f, host: f.host ?? o.hostPorts?.find((h) => h.guest === f.guest)?.host })),
+      outbound: spec.network.outbound,
       control: test,
       purpose: o.purpose,
       buildId: build.id,
@@ -162,10 +167,30 @@ export class Machines {
     await machine.start();
     const live: LiveVm = { machine, buildId: build.id, spec, purpose: o.purpose, startedAt: new Date().toISOString(), scratch };
     this.vms.set(vmid, live);
+    this.watchState(live);
     store.recordVm({ id: vmid, buildId: build.id, purpose: o.purpose, pid: machine.pid ?? null, stateDir, accel, forwards: machine.forwards });
     this.host.emit('vms.changed', {});
     void machine.exited.then(() => this.forget(vmid));
     return live;
+  }
+
+  /** Follows the console for the ready and shutdown markers, so the list can say booting / ready / stopping. */
+  private watchState(live: LiveVm): void {
+    live.state = 'booting';
+    // Only the new text and a few characters before it are searched (a marker may span chunks).
+    let recent = '';
+    const look = (text: string) => {
+      const out = (recent + text).slice(-(text.length + 64));
+      recent = out.slice(-64);
+      const next = out.includes(MARKERS.shutdown) ? 'stopping' : live.state === 'booting' && out.includes(MARKERS.ready) ? 'ready' : live.state;
+      if (next === live.state) return;
+      live.state = next;
+      this.host.emit('vms.changed', {});
+      if (next === 'stopping') off();
+    };
+    const off = live.machine.console.onData(look);
+    void live.machine.exited.then(off, off);
+    look(live.machine.console.output);
   }
 
   private forget(vmid: string): void {
@@ -198,6 +223,8 @@ export class Machines {
   async stop(id: string, force: boolean): Promise<Res<'vms.stop'>> {
     const live = this.vms.get(id);
     if (live) {
+      live.state = 'stopping';
+      this.host.emit('vms.changed', {});
       if (force) await live.machine.kill();
       else await live.machine.stop({ graceMs: 10_000 });
       this.forget(id);
@@ -265,8 +292,13 @@ export class Machines {
     return {};
   }
 
-  async boot(buildId: number, snapshot: boolean, dataFrom?: string): Promise<Res<'vms.boot'>> {
-    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom });
+  resize(id: string, rows: number, cols: number): Res<'vms.resize'> {
+    this.live(id).machine.resizeConsole(rows, cols);
+    return {};
+  }
+
+  async boot(buildId: number, snapshot: boolean, dataFrom?: string, hostPorts: { guest: number; host: number }[] = []): Promise<Res<'vms.boot'>> {
+    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom, hostPorts });
     return { vmId: live.machine.vmid };
   }
 
@@ -327,18 +359,11 @@ function summary(vmid: string, live: LiveVm): VmSummary {
     version: live.spec.version,
     accel: live.machine.vmInfo?.accel ?? 'tcg',
     startedAt: live.startedAt,
-    status: 'running',
+    status: live.state ?? 'running',
     forwards: live.machine.forwards,
     purpose: live.purpose,
     ...(live.purpose === 'dev' ? { diverged: Boolean(live.diverged) } : {}),
   };
 }
 
-function processAlive(pid: number | null, vmid: string): boolean {
-  if (!pid) return false;
-  try {
-    return isQemuOf(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), vmid);
-  } catch {
-    return false;
-  }
-}
+const processAlive = qemuAlive;

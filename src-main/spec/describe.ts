@@ -41,3 +41,22 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 export function quoteList(items: readonly string[]): string {
   return items.map((i) => `'${i}'`).join(', ');
 }
+
+/** Linux limits (PATH_MAX, NAME_MAX): past them every file call fails with ENAMETOOLONG. */
+export const MAX_PATH_CHARS = 4095;
+export const MAX_NAME_BYTES = 255;
+
+/** A path short enough to quote in a message: the start and the end, with how much was left out. */
+export function elidePath(p: string, max = 120): string {
+  if (p.length <= max) return p;
+  const keep = Math.floor((max - 20) / 2);
+  return `${p.slice(0, keep)}…(${p.length - 2 * keep} more characters)…${p.slice(-keep)}`;
+}
+
+/** Why a path is too long for the system, or null when it is not. */
+export function tooLongPath(p: string): string | null {
+  if (p.length > MAX_PATH_CHARS) return `${p.length} characters, Linux allows ${MAX_PATH_CHARS}`;
+  const long = p.split('/').find((n) => Buffer.byteLength(n) > MAX_NAME_BYTES);
+  if (long !== undefined) return `one name in it is ${Buffer.byteLength(long)} bytes, Linux allows ${MAX_NAME_BYTES}`;
+  return null;
+}

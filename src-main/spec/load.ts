@@ -13,6 +13,7 @@ import { ApplianceSchema } from './schema';
 import { semanticFindings } from './semantic';
 import { formatSize } from './size';
 import type { ApplianceSpec } from './types';
+import { elidePath } from './describe';
 
 export interface LoadResult {
   dir: string;
@@ -134,7 +135,8 @@ export function formatProblem(p: Problem, relativeTo?: string): string {
     const rel = path.relative(relativeTo, p.file);
     if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) file = rel;
   }
-  return `${file}:${p.line}:${p.col}: ${p.message}`;
+  // A 30 KB folder path once made a 30 KB line; the start and end of it say enough.
+  return `${elidePath(file, 300)}:${p.line}:${p.col}: ${p.message}`;
 }
 
 export function summarizeSpec(r: LoadResult): ApplianceSummary {

@@ -1,5 +1,6 @@
 // From the validated spec as written to the normalized ApplianceSpec: defaults filled in,
 // sizes in bytes, paths absolute, checks named. Only called when there are no problems.
+import fs from 'node:fs';
 import path from 'node:path';
 import { allCheckKinds } from '../checks/kinds';
 import { parseDuration } from './duration';
@@ -19,6 +20,16 @@ export const DEFAULTS = {
   overlay: 'rootfs',
 } as const;
 
+/** True when the folder has a rootfs/ (a folder, or a symlink to one): the overlay a spec gets without a rootfs: key. */
+export function hasDefaultOverlay(dir: string): boolean {
+  try {
+    fs.lstatSync(path.join(dir, DEFAULTS.overlay));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const bytes = (s: string | undefined, def: string): number => parseSize(s ?? def)!;
 
 export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: number) => number): ApplianceSpec {
@@ -36,7 +47,9 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
       state: (raw.base?.state ?? []).map((p) => path.posix.normalize(p).replace(/(.)\/+$/, '$1')),
     },
     rootfs: {
-      overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : null,
+      // Without a rootfs: key the folder's own rootfs/ is the overlay, as the schema documents
+      // (semantic.ts has already checked that it stays inside the folder).
+      overlay: raw.rootfs ? path.resolve(dir, raw.rootfs.overlay ?? DEFAULTS.overlay) : hasDefaultOverlay(dir) ? path.resolve(dir, DEFAULTS.overlay) : null,
       exclude: raw.rootfs?.exclude ?? [],
     },
     services: (raw.services ?? []).map((s) => ({ name: s.name, run: s.run, ...(s.watch ? { watch: s.watch } : {}) })),
@@ -53,7 +66,10 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
     },
     flavours: Object.fromEntries(Object.entries(raw.flavours ?? {}).map(([k, f]) => [k, { dataBytes: parseSize(f.data)! }])),
     vm: { memoryBytes: bytes(raw.vm?.memory, DEFAULTS.memory), cpus: raw.vm?.cpus ?? DEFAULTS.cpus, console: raw.vm?.console ?? 'shell' },
-    network: { forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })) },
+    network: {
+      forward: (raw.network?.forward ?? []).map((f) => (f.host !== undefined ? { guest: f.guest, host: f.host } : { guest: f.guest })),
+      outbound: raw.network?.outbound ?? false,
+    },
     outputs: (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[],
     checks: nameUnique((raw.checks ?? []).map((c, i) => normalizeCheck(c, lineOfCheck(i)))),
     upgrade: { seed: raw.upgrade?.seed ?? [], verify: raw.upgrade?.verify ?? [] },

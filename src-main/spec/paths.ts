@@ -2,6 +2,7 @@
 // also after following symlinks: a build must never read files from elsewhere on the host.
 import fs from 'node:fs';
 import path from 'node:path';
+import { elidePath, tooLongPath } from './describe';
 
 export type PathCheck =
   | { ok: true; abs: string; kind: 'file' | 'dir' | 'other' }
@@ -10,6 +11,8 @@ export type PathCheck =
 /** Resolve `rel` inside `dir` (absolute) and check it exists as `want`. `what` names it in messages. */
 export function checkInsidePath(dir: string, rel: string, what: string, want: 'file' | 'dir'): PathCheck {
   if (rel.trim() === '') return { ok: false, message: `expected a path to ${what} inside the appliance folder, found an empty string` };
+  const long = tooLongPath(rel);
+  if (long) return { ok: false, message: `${what} '${elidePath(rel)}' is too long (${long}); use a shorter path` };
   if (path.isAbsolute(rel)) {
     return { ok: false, message: `${what} '${rel}' is an absolute path; write it relative to the appliance folder ${dir}` };
   }

@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
+import { elidePath, tooLongPath } from './describe';
 import { formatSize } from './size';
 
 export const SPEC_FILE = 'appliance.yaml';
@@ -22,7 +23,13 @@ export function readSpecText(dir: string): ReadOutcome {
   try {
     st = fs.statSync(file);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && isSymlink(file)) return fail(`${SPEC_FILE} is a symlink to a file that does not exist; make it a plain file`);
     return fail(missingMessage(dir, e as NodeJS.ErrnoException));
+  }
+  // A symlink may stay inside the folder; one leading out is refused before a byte is read, so
+  // neither the build nor an error message can carry another file's content.
+  if (isSymlink(file) && !resolvesInside(dir, file)) {
+    return fail(`${SPEC_FILE} is a symlink to a file outside the appliance folder; copy the spec into the folder instead`);
   }
   if (st.isDirectory()) return fail(`${SPEC_FILE} is a directory; expected a YAML file`);
   if (!st.isFile()) return fail(`${SPEC_FILE} is not a regular file (a device, socket or pipe); expected a YAML file`);
@@ -59,6 +66,23 @@ export function readSpecText(dir: string): ReadOutcome {
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function resolvesInside(dir: string, file: string): boolean {
+  try {
+    const rel = path.relative(fs.realpathSync(dir), fs.realpathSync(file));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  } catch {
+    return false;
+  }
+}
+
 /** Offset where flow brackets first nest too deep, or -1. Quotes are ignored: real specs never come close. */
 function tooDeep(buf: Buffer): number {
   let depth = 0;
@@ -89,6 +113,7 @@ function readBounded(file: string): Buffer {
 }
 
 function missingMessage(dir: string, e: NodeJS.ErrnoException): string {
+  if (e.code === 'ENAMETOOLONG') return `the folder path ${elidePath(dir)} is too long (${tooLongPath(path.join(dir, SPEC_FILE)) ?? 'the system refused it'}); use a shorter path`;
   if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') return `cannot read ${SPEC_FILE} in ${dir}: ${e.message}`;
   let dirStat: fs.Stats | undefined;
   try {

@@ -74,6 +74,18 @@ const Service = strict('a service: a mapping with name and run', {
     .optional(),
 }).meta({ title: 'Service' });
 
+// The data disk's mount point is written into /etc/fstab (whitespace-separated fields, one entry a
+// line), so it must be one clean absolute path: a space or newline would add fields or lines
+// (a newline once mounted the disk over /etc), and '//', '.' or '..' reach paths it does not name.
+export const MOUNT_POINT_PATTERN = '^(/(?!\\.{1,2}(/|$))[A-Za-z0-9._+@:,=-]+)+$';
+const MOUNT_POINT_HINT = "a clean absolute path like /data: letters, digits and . _ - + @ : , = between single slashes, no '.' or '..' parts, no trailing '/'";
+const mountPoint = z
+  .string(expected('a guest path like /data'))
+  .regex(
+    new RegExp(MOUNT_POINT_PATTERN),
+    why((v) => (v === '/' ? "the data disk cannot be mounted at '/'; use a directory like /data" : `bad mount point ${describeValue(v)}: expected ${MOUNT_POINT_HINT}`)),
+  );
+
 const DataDisk = strict('a mapping with size, label and mount', {
   size: size('Data disk size', '1G').optional(),
   label: z
@@ -81,7 +93,7 @@ const DataDisk = strict('a mapping with size, label and mount', {
     .regex(new RegExp(LABEL_PATTERN), why((v) => `bad label ${describeValue(v)}: expected 1 to 16 letters, digits, '_' or '-'`))
     .meta({ title: 'Filesystem label', default: 'data' })
     .optional(),
-  mount: guestPath('a guest path like /data').meta({ title: 'Mount point', default: '/data' }).optional(),
+  mount: mountPoint.meta({ title: 'Mount point', description: `Where the data disk is mounted: ${MOUNT_POINT_HINT}.`, default: '/data' }).optional(),
 });
 
 const Disks = strict('a mapping with os and data', {
@@ -157,8 +169,17 @@ export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, 
     .meta({ title: 'Flavours', description: 'Same OS disk, different data disk sizes.' })
     .optional(),
   vm: Vm.optional(),
-  network: strict('a mapping with forward', {
+  network: strict('a mapping with forward and outbound', {
     forward: z.array(Forward, expected('a list of forwards like { guest: 80 }')).meta({ title: 'Forwarded guest TCP ports' }).optional(),
+    outbound: z
+      .boolean(expected('true or false'))
+      .meta({
+        title: 'Outbound network',
+        description:
+          "false (the default): the guest cannot open any connection out, not even to the host's own services through 10.0.2.2; forwarded ports still work. true: the guest may reach the host's loopback, the LAN and the internet.",
+        default: false,
+      })
+      .optional(),
   }).meta({ title: 'Network' }).optional(),
   outputs: z
     .array(outputEnum, expected(`a list of output formats (${OUTPUT_FORMATS.join(', ')})`))

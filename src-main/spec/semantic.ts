@@ -5,6 +5,7 @@ import type { Finding } from './finding';
 import { checkInsidePath } from './paths';
 import type { SpecPath } from './positions';
 import { allCheckKinds, CHECK_KINDS } from '../checks/kinds';
+import { hasDefaultOverlay } from './normalize';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -12,6 +13,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 // an out-of-range port is already reported; comparing it again would only repeat that
 const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+// Folders of the base system, and folders the init fills at boot (anything below them too).
+const SYSTEM_DIRS = ['/bin', '/sbin', '/etc', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/init'];
+const RUNTIME_DIRS = ['/proc', '/sys', '/dev', '/run'];
 
 export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPath) => number): Finding[] {
   if (!isObj(data)) return [];
@@ -79,8 +84,14 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   if ((disks.data === 'none' || disks.data === false) && isObj(data.flavours) && Object.keys(data.flavours).length) {
     out.push({ path: ['flavours'], at: 'key', message: "flavours set data disk sizes, but disks.data is 'none'; remove flavours or add a data disk" });
   }
-  if (isObj(disks.data) && disks.data.mount === '/') {
-    out.push({ path: ['disks', 'data', 'mount'], message: "the data disk cannot be mounted at '/'; use a directory like /data" });
+
+  // The data disk over a folder the system itself needs hides it (an fstab line once mounted it over /etc).
+  const mount = isObj(disks.data) ? disks.data.mount : undefined;
+  if (typeof mount === 'string') {
+    const top = '/' + (mount.split('/')[1] ?? '');
+    if (SYSTEM_DIRS.includes(mount) || (RUNTIME_DIRS.includes(top) && mount !== top) || RUNTIME_DIRS.includes(mount)) {
+      out.push({ path: ['disks', 'data', 'mount'], message: `the data disk cannot be mounted at ${mount}: the system needs that folder; use a folder of its own like /data or /var/lib/app` });
+    }
   }
 
   // base: Debian-only keys, and state directories that need a data disk
@@ -103,6 +114,11 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
   if (typeof kernel === 'string' && kernel !== 'auto') {
     const r = checkInsidePath(dir, kernel, 'kernel image', 'file');
     if (!r.ok) out.push({ path: ['base', 'kernel'], message: r.message });
+  }
+  if (data.rootfs === undefined && hasDefaultOverlay(dir)) {
+    // No rootfs: key, but a rootfs/ the build will use: it must pass the same checks.
+    const r = checkInsidePath(dir, 'rootfs', 'overlay directory', 'dir');
+    if (!r.ok) out.push({ path: [], message: `${r.message} (the folder's rootfs/ is the overlay when appliance.yaml has no rootfs: key)` });
   }
   if (isObj(data.rootfs)) {
     const overlay = data.rootfs.overlay;

@@ -35,7 +35,8 @@ export interface ApplianceSpec {
   disks: { os: { sizeBytes: number }; data: { sizeBytes: number; label: string; mount: string } | null };
   flavours: Record<string, { dataBytes: number }>;
   vm: { memoryBytes: number; cpus: number; console: 'shell' | 'none' };
-  network: { forward: { guest: number; host?: number }[] };
+  /** outbound: the guest may open connections to the host and beyond (off: qemu's restrict=on). */
+  network: { forward: { guest: number; host?: number }[]; outbound: boolean };
   outputs: OutputFormat[];
   checks: Check[];
   upgrade: { seed: string[]; verify: string[] };

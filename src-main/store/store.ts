@@ -38,7 +38,22 @@ function describeOpenError(file: string, e: unknown): StoreError {
   if (/not a database|malformed|file is encrypted/i.test(msg)) {
     return new StoreError(`${file} is not a readable Yoke database (${msg}). Move it away to start afresh, or use another --home.`);
   }
+  // SQLite says "disk I/O error" (or "database or disk is full") on a full disk; the folder's
+  // permissions are not the problem then, and saying so sent people the wrong way.
+  const free = freeBytes(path.dirname(file));
+  if (/disk is full|SQLITE_FULL/i.test(msg) || (/disk I\/O error|SQLITE_IOERR/i.test(msg) && free !== null && free < 1024 * 1024)) {
+    return new StoreError(`Cannot open ${file}: the disk holding it is full (${free ?? 0} bytes free). Free some space there, or use another --home.`);
+  }
   return new StoreError(`Cannot open ${file}: ${msg}. Check the folder's permissions or use another --home.`);
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');

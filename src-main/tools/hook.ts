@@ -19,6 +19,17 @@ export async function runHook(file: string, o: HookOptions): Promise<void> {
   } catch {
     throw new HookFailedError(`The post-build hook ${file} is not executable. Make it executable (chmod +x) or remove it from hooks.post-build.`);
   }
+  // Without a #! line (or a binary's ELF header) execve fails with ENOEXEC and the system cannot say how to run it.
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.subarray(0, 2).toString('latin1') !== '#!' && head.toString('latin1') !== '\x7fELF') {
+    throw new HookFailedError(`The post-build hook ${file} has no #! line, so the system cannot tell how to run it. Start it with #!/bin/sh (or the interpreter it needs).`);
+  }
   const child = execa(file, [], { cwd: o.cwd, reject: false, all: true, buffer: false, stdin: 'ignore', cancelSignal: o.signal, env: o.env });
   for await (const line of child.iterable({ from: 'all' })) o.onLine(String(line));
   const r = await child;

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { toolFinished, toolStarted } from './tool-time';
 import { aptPackageOf } from './catalogue';
 import { findExecutable } from './find-executable';
+import { findSetpriv } from './setpriv';
 
 /** One external program as Yoke runs it: what to call and which apt package provides it. */
 export interface ToolCall {
@@ -130,6 +131,12 @@ function endGroupOnAbort(pgid: number, graceMs: number, signal?: AbortSignal): {
   };
 }
 
+let setprivMemo: string | null | undefined;
+function setprivPath(): string | null {
+  if (setprivMemo === undefined) setprivMemo = findSetpriv();
+  return setprivMemo;
+}
+
 export async function runTool(call: ToolCall): Promise<ToolResult> {
   const commandLine = formatCommandLine(call.tool, call.argv);
   if (call.signal?.aborted) throw new CancelledError();
@@ -137,7 +144,13 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   const done = toolStarted();
   // Debian keeps mke2fs, sfdisk and mkfs.vfat in sbin, which a normal user's PATH lacks.
   const file = call.tool.includes('/') ? call.tool : (findExecutable(call.tool) ?? call.tool);
-  const child = execa(file, call.argv, {
+  // Every tool dies with the engine, even when the engine is SIGKILLed (a `zstd -T0` once outlived
+  // it): setpriv sets the parent-death signal and execs the tool, as for qemu (vm/qemu-process.ts).
+  const setpriv = setprivPath();
+  // (Through setpriv a missing tool is setpriv's exit 127, not ENOENT: look first.)
+  if (setpriv && (!file.includes('/') || !fs.existsSync(file))) throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
+  const [runFile, runArgv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...call.argv]] : [file, call.argv];
+  const child = execa(runFile, runArgv, {
     cwd: call.cwd,
     env: { LC_ALL: 'C', ...call.env },
     input: call.input,

@@ -35,6 +35,8 @@ export interface VirtualMachine {
   backupDataDisk(rawPath: string, timeoutMs?: number): Promise<void>;
   /** A PNG of the VM's screen. */
   screenshot(pngPath: string): Promise<void>;
+  /** Tells the guest the size (characters) of the window its console is shown in. */
+  resizeConsole(rows: number, cols: number): void;
 }
 
 export type VmOptions = MachineOptions;

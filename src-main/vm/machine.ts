@@ -35,6 +35,8 @@ export interface MachineOptions {
   forwards?: { guest: number; host?: number }[];
   /** Adds the control shell's serial port (test boots only). */
   control?: boolean;
+  /** The spec's network.outbound: without it the guest cannot open connections out (qemu restrict=on). */
+  outbound?: boolean;
   purpose?: string;
   buildId?: number | null;
   appliance?: string;
@@ -97,6 +99,9 @@ export async function freeTcpPort(): Promise<number> {
 /** Unix socket paths are limited to ~107 bytes; a deep home puts the sockets in a short temp dir. */
 const MAX_SOCKET_PATH = 100;
 
+/** The unix sockets qemu serves for one VM. */
+const SOCKETS = ['console.sock', 'control.sock', 'size.sock', 'qmp.sock', SHARED_QMP];
+
 export class Machine {
   readonly vmid: string;
   readonly stateDir: string;
@@ -105,6 +110,7 @@ export class Machine {
   private qmp?: QmpClient;
   private consoleRef?: SerialConsole;
   private controlRef?: ControlChannel;
+  private sizeRef?: net.Socket;
   private info?: VmInfo;
   private released?: Promise<void>;
   private exitInfo?: QemuExit;
@@ -164,7 +170,7 @@ export class Machine {
       this.socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-vm-'));
     }
     const sock = (name: string) => path.join(this.socketDir, name);
-    for (const s of ['console.sock', 'control.sock', 'qmp.sock', SHARED_QMP]) fs.rmSync(sock(s), { force: true });
+    for (const s of SOCKETS) fs.rmSync(sock(s), { force: true });
 
     const forwards: HostForward[] = [];
     for (const f of o.forwards ?? []) forwards.push({ guest: f.guest, host: f.host ?? (await freeTcpPort()) });
@@ -181,8 +187,10 @@ export class Machine {
       initrd: o.initrd,
       append: o.append,
       forwards,
+      outbound: o.outbound,
       consoleSocket: sock('console.sock'),
       controlSocket: o.control ? sock('control.sock') : undefined,
+      sizeSocket: sock('size.sock'),
       qmpSocket: sock('qmp.sock'),
       sharedQmpSocket: sock(SHARED_QMP),
       pidFile,
@@ -225,6 +233,9 @@ export class Machine {
       // Console first: with wait=on qemu blocks until this connection exists.
       this.consoleRef = new SerialConsole(await connectUnix(sock('console.sock'), timeout, 'console', alive), path.join(this.stateDir, 'console.log'));
       if (o.control) this.controlRef = new ControlChannel(await connectUnix(sock('control.sock'), timeout, 'control', alive));
+      this.sizeRef = await connectUnix(sock('size.sock'), timeout, 'console size', alive);
+      this.sizeRef.on('data', () => undefined); // the guest's echo, if any, is not read
+      this.sizeRef.on('error', () => undefined);
       this.qmp = await QmpClient.connect(sock('qmp.sock'), timeout, alive);
     } catch (err) {
       await this.kill();
@@ -234,6 +245,16 @@ export class Machine {
     this.info.status = 'running';
     this.writeInfo();
     void this.exited.then(() => this.release());
+  }
+
+  /**
+   * Tells the guest the size of the window its console is shown in. A serial line carries no
+   * size, so it goes on its own serial port, where the guest's init sets it on the console tty
+   * (and the kernel sends SIGWINCH to the program in front).
+   */
+  resizeConsole(rows: number, cols: number): void {
+    if (!this.sizeRef || this.sizeRef.destroyed) return;
+    this.sizeRef.write(`${Math.max(1, Math.round(rows))} ${Math.max(1, Math.round(cols))}\n`);
   }
 
   async waitForConsoleText(re: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
@@ -356,9 +377,10 @@ export class Machine {
       this.released = (async () => {
         await this.exited;
         this.controlRef?.close('the VM stopped');
+        this.sizeRef?.destroy();
         this.qmp?.close();
         await this.consoleRef?.close();
-        for (const s of ['console.sock', 'control.sock', 'qmp.sock', SHARED_QMP]) fs.rmSync(path.join(this.socketDir, s), { force: true });
+        for (const s of SOCKETS) fs.rmSync(path.join(this.socketDir, s), { force: true });
         // A stale pidfile could later name an unrelated process (the reaper checks, but why leave it).
         fs.rmSync(path.join(this.stateDir, 'qemu.pid'), { force: true });
         if (this.socketDir !== this.stateDir) fs.rmSync(this.socketDir, { recursive: true, force: true });

@@ -30,9 +30,17 @@ export interface VmConfig {
   forwards: HostForward[];
   /** false: no network card at all. */
   network?: boolean;
+  /**
+   * true: the guest may open connections out (to the host's 127.0.0.1 through 10.0.2.2, the LAN,
+   * the internet). Otherwise qemu's restrict=on isolates it: a VM under test must not reach
+   * services on the host's loopback (it once reached `yoke serve`); forwards into it still work.
+   */
+  outbound?: boolean;
   consoleSocket: string;
   /** The second serial port, carrying the root shell of a test boot. */
   controlSocket?: string;
+  /** The third serial port: the console's window size ("ROWS COLS" lines), read by the guest's init. */
+  sizeSocket?: string;
   qmpSocket: string;
   /** A second QMP monitor for other processes (the owner keeps the first). */
   sharedQmpSocket?: string;
@@ -90,6 +98,7 @@ export function qemuArgs(cfg: VmConfig): string[] {
   if (cfg.network !== false) {
     const seen = new Set<number>();
     const net = ['user', 'id=net0'];
+    if (cfg.outbound !== true) net.push('restrict=on');
     for (const f of cfg.forwards) {
       checkPort(f.guest, 'Guest');
       checkPort(f.host, 'Host');
@@ -110,6 +119,13 @@ export function qemuArgs(cfg: VmConfig): string[] {
     // The control shell starts late in boot and the channel resynchronises, so no wait here.
     args.push('-chardev', `socket,id=control0,path=${qemuEscape(cfg.controlSocket)},server=on,wait=off`);
     args.push('-serial', 'chardev:control0');
+  } else if (cfg.sizeSocket) {
+    // Keeps the size channel at ttyS2 whether or not there is a control shell.
+    args.push('-serial', 'null');
+  }
+  if (cfg.sizeSocket) {
+    args.push('-chardev', `socket,id=size0,path=${qemuEscape(cfg.sizeSocket)},server=on,wait=off`);
+    args.push('-serial', 'chardev:size0');
   }
   args.push('-chardev', `socket,id=qmp0,path=${qemuEscape(cfg.qmpSocket)},server=on,wait=off`);
   args.push('-mon', 'chardev=qmp0,mode=control');

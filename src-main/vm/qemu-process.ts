@@ -12,7 +12,6 @@
 // without setpriv, are covered by the reaper on the next start.
 import { execa, type ResultPromise } from 'execa';
 import { aptPackageOf } from '../tools/catalogue';
-import { findExecutable } from '../tools/find-executable';
 import { ToolMissingError } from '../tools/run';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -29,11 +28,8 @@ export function qemuLaunchCommand(qemuArgv: string[], opts: { binary?: string; s
   return { file: binary, args: qemuArgv };
 }
 
-/** setpriv from util-linux, when this is Linux and it is installed (on PATH, or where Debian puts it). */
-export function findSetpriv(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
-  if (platform !== 'linux') return null;
-  return findExecutable('setpriv', [env.PATH ?? '', '/usr/bin', '/bin'].join(':'));
-}
+// setpriv is found by the tools layer, which runs every other program the same way.
+export { findSetpriv } from '../tools/setpriv';
 
 export interface QemuExit {
   code: number | null;

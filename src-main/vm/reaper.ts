@@ -27,6 +27,13 @@ export function isQemuOf(argv: string[], vmid: string): boolean {
   return (v === name || v.startsWith(`${name},`)) && argv.some((a) => /qemu-system/.test(path.basename(a)));
 }
 
+/** Whether `pid` is still the qemu of `vmid` (a pid can be reused by anything once qemu is gone). */
+export function qemuAlive(pid: number | null, vmid: string): boolean {
+  if (!pid) return false;
+  const argv = readArgv(pid);
+  return argv !== null && isQemuOf(argv, vmid);
+}
+
 function readArgv(pid: number): string[] | null {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);

@@ -36,13 +36,38 @@ export function tokensEqual(given: string | null | undefined, expected: string):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export type TokenSource = 'query' | 'cookie' | null;
+/** True when the request carries the session cookie (the only credential a page or socket uses). */
+export function hasSession(req: IncomingMessage, port: number, session: string): boolean {
+  return tokensEqual(parseCookies(req.headers.cookie).get(cookieName(port)), session);
+}
 
-/** Where a valid token came from, or null when the request carries none that matches. */
-export function tokenSource(req: IncomingMessage, url: URL, port: number, token: string): TokenSource {
-  if (tokensEqual(url.searchParams.get('token'), token)) return 'query';
-  if (tokensEqual(parseCookies(req.headers.cookie).get(cookieName(port)), token)) return 'cookie';
-  return null;
+/**
+ * The tokens in URLs (the one `yoke serve` prints, the one `--open` hands the browser) work once:
+ * redeemed for the HttpOnly session cookie and dead afterwards, so a URL recorded in the
+ * browser's history, a log or a screenshot opens nothing. The session itself never is in a URL.
+ */
+export class OneTimeCodes {
+  private readonly live = new Map<string, number>(); // code -> expiry (ms since epoch; Infinity: none)
+
+  issue(ttlMs = Infinity): string {
+    const code = newToken();
+    this.live.set(code, ttlMs === Infinity ? Infinity : Date.now() + ttlMs);
+    return code;
+  }
+
+  /** True (and the code is spent) when `given` is a live code. */
+  redeem(given: string | null): boolean {
+    if (!given) return false;
+    const now = Date.now();
+    for (const [code, expiry] of this.live) {
+      if (expiry < now) this.live.delete(code);
+      else if (tokensEqual(given, code)) {
+        this.live.delete(code);
+        return true;
+      }
+    }
+    return false;
+  }
 }
 
 /** Host names a browser may use for this server; anything else is DNS rebinding or a mistake. */

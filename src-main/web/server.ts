@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { Engine } from '../api/engine';
 import { rendererDir } from '../util/resources';
-import { isAllowedHost, isAllowedOrigin, newToken, sessionCookie, tokenSource } from './auth';
+import { hasSession, isAllowedHost, isAllowedOrigin, newToken, OneTimeCodes, sessionCookie } from './auth';
 import { SECURITY_HEADERS } from './csp';
 import { serveSocket, type EngineFace } from './socket-protocol';
 import { contentType, lookupStatic } from './static-files';
@@ -26,15 +26,22 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
+  /** The sign-in URL printed for the person: its token works once. */
   url: string;
   port: number;
+  /** The one-time token of `url`. */
   token: string;
+  /** A fresh one-time sign-in URL (for `--open`), dead after `ttlMs` if unused. */
+  loginUrl(ttlMs?: number): string;
   close(): Promise<void>;
 }
 
 const UNAUTHORIZED =
   'Yoke: this address needs its access token. Open the full URL that `yoke serve` printed ' +
   '(http://127.0.0.1:PORT/?token=...).\n';
+const SPENT =
+  'Yoke: this sign-in link was already used (each works once, so a link kept in history or a log opens nothing). ' +
+  'Go back to the browser that used it, or restart `yoke serve` for a new link.\n';
 
 function reply(res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
@@ -83,21 +90,30 @@ async function listenWithFallback(server: http.Server, requested: number | undef
 
 /**
  * `yoke serve`: the built UI and the contract over a WebSocket, on loopback only, behind a
- * random token. The page load with `?token=` trades it for an HttpOnly cookie, so the page's
- * own scripts and socket are let in and nothing else is.
+ * random token. A load with `?token=` trades the (one-time) token for an HttpOnly session cookie
+ * and is redirected to the same address without it, so the page's own scripts and socket are
+ * let in, nothing else is, and the URL that carried the token is dead.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const ownsEngine = !options.engine;
   const engine: EngineFace = options.engine ?? new Engine({ home: options.home, face: 'web' });
   const uiDir = options.uiDir ?? rendererDir();
-  const token = newToken();
+  const session = newToken();
+  const codes = new OneTimeCodes();
+  const token = codes.issue();
   let port = 0;
 
   const server = http.createServer((req, res) => {
     if (!isAllowedHost(req.headers.host, port)) return reply(res, 403, 'Yoke: unexpected Host header.\n');
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
-    const source = tokenSource(req, url, port, token);
-    if (!source) return reply(res, 401, UNAUTHORIZED);
+    if (url.searchParams.has('token')) {
+      const redeemed = codes.redeem(url.searchParams.get('token'));
+      if (!redeemed && !hasSession(req, port, session)) return reply(res, 401, SPENT);
+      // Same address without the token: what the browser shows, keeps and reloads carries none.
+      url.searchParams.delete('token');
+      return reply(res, 303, '', { Location: url.pathname + url.search, ...(redeemed ? { 'Set-Cookie': sessionCookie(port, session) } : {}) });
+    }
+    if (!hasSession(req, port, session)) return reply(res, 401, UNAUTHORIZED);
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'Yoke: only GET is served here.\n', { Allow: 'GET, HEAD' });
     if (url.pathname === '/ws') return reply(res, 426, 'Yoke: /ws is a WebSocket.\n', { Upgrade: 'websocket' });
 
@@ -112,7 +128,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Vite's asset names carry a content hash; the page itself must always be fresh.
       'Cache-Control': found.index ? 'no-store' : 'private, max-age=31536000, immutable',
     };
-    if (source === 'query') headers['Set-Cookie'] = sessionCookie(port, token);
     fs.stat(found.file, (statErr, stat) => {
       if (statErr) return reply(res, 404, `Yoke: ${url.pathname} not found.\n`);
       res.writeHead(200, { ...headers, 'Content-Length': String(stat.size) });
@@ -127,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!tokenSource(req, url, port, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!hasSession(req, port, session)) return refuseUpgrade(socket, 401, 'Unauthorized');
     if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, engine));
   });
@@ -151,5 +166,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url: `http://${HOST}:${port}/?token=${token}`, port, token, close };
+  const loginUrl = (ttlMs?: number) => `http://${HOST}:${port}/?token=${codes.issue(ttlMs)}`;
+  return { url: `http://${HOST}:${port}/?token=${token}`, port, token, loginUrl, close };
 }

@@ -9,23 +9,15 @@ export type Transport = 'ipc' | 'websocket';
 
 function socketUrl(): string {
   const here = new URL(window.location.href);
-  const token = here.searchParams.get('token');
   const ws = new URL('/ws', here);
   ws.protocol = here.protocol === 'https:' ? 'wss:' : 'ws:';
-  // Without a token in the page URL, the HttpOnly cookie set on the first load goes along.
-  if (token) ws.searchParams.set('token', token);
+  // The HttpOnly session cookie (set when the one-time sign-in token was redeemed) goes along.
   return ws.href;
 }
 
 function createClient(): { client: YokeClient; transport: Transport; socket: SocketClient | null } {
   if (window.yoke) return { client: window.yoke, transport: 'ipc', socket: null };
   const socket = new SocketClient(socketUrl());
-  // The token has done its job (the cookie carries it now); keep it out of history and screenshots.
-  const here = new URL(window.location.href);
-  if (here.searchParams.has('token')) {
-    here.searchParams.delete('token');
-    window.history.replaceState(null, '', here.pathname + here.search + here.hash);
-  }
   return { client: socket, transport: 'websocket', socket };
 }
 

@@ -1,13 +1,31 @@
-import { useJobs } from '../stores/jobs';
+import { useJobs, type JobView } from '../stores/jobs';
 import { useSession } from '../stores/session';
 
 const CONNECTION_TEXT = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected — retrying' } as const;
 
+/**
+ * The job the status bar speaks of: the newest one still running, else the one that finished
+ * last (a test that built first ends after its build, and its outcome is the one that counts).
+ */
+export function jobToShow(jobs: Record<string, JobView>, order: readonly string[]): JobView | undefined {
+  const all = order.map((id) => jobs[id]).filter(Boolean);
+  const running = all.filter((j) => j.status === 'running');
+  if (running.length > 0) return running[running.length - 1];
+  return all.reduce<JobView | undefined>((last, j) => (!last || (j.finishedAt ?? 0) >= (last.finishedAt ?? 0) ? j : last), undefined);
+}
+
+/** What a finished job's outcome is called: a build that built is not a tested success. */
+function outcome(job: JobView): { text: string; tone: string } {
+  const build = job.buildId !== undefined ? ` #${job.buildId}` : '';
+  if (job.status === 'cancelled') return { text: 'Cancelled', tone: 'cancelled' };
+  if (job.status === 'failed') return { text: `failed${job.error ? ` — ${job.error}` : ''}`, tone: 'failed' };
+  if (job.kind === 'build') return { text: `built${build} (not tested)`, tone: 'built' };
+  if (job.kind === 'test') return { text: `passed${build ? ` (build${build})` : ''}`, tone: 'succeeded' };
+  return { text: 'done', tone: 'succeeded' };
+}
+
 function LatestJob() {
-  const job = useJobs((s) => {
-    const id = s.order[s.order.length - 1];
-    return id ? s.jobs[id] : undefined;
-  });
+  const job = useJobs((s) => jobToShow(s.jobs, s.order));
   if (!job) return <span className="muted">No jobs running</span>;
   if (job.status === 'running') {
     const pct = job.fraction === null ? null : Math.round(job.fraction * 100);
@@ -21,10 +39,10 @@ function LatestJob() {
       </span>
     );
   }
+  const { text, tone } = outcome(job);
   return (
-    <span className={`job job-${job.status}`}>
-      {job.title}: {job.status}
-      {job.error ? ` — ${job.error}` : ''}
+    <span className={`job job-${tone}`} title={job.error}>
+      {job.title}: {text}
     </span>
   );
 }
@@ -38,7 +56,7 @@ export function StatusBar() {
         <span className="dot" aria-hidden="true" />
         {CONNECTION_TEXT[connection]}
       </span>
-      <span className="statusbar-main">
+      <span className="statusbar-main" aria-live="polite">
         <LatestJob />
       </span>
       {info ? (

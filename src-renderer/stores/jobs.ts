@@ -13,6 +13,8 @@ export interface JobView {
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   error?: string;
   buildId?: number;
+  /** Client clock when it finished: the status bar shows the job that finished last. */
+  finishedAt?: number;
 }
 
 interface JobsState {
@@ -40,5 +42,5 @@ export function startJobTracking(): void {
   );
   subscribe('job.progress', (p) => update(p.jobId, { stage: p.phase, fraction: p.fraction, message: p.message }));
   subscribe('job.build', (p) => update(p.jobId, { buildId: p.buildId }));
-  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, ...(p.buildId !== undefined ? { buildId: p.buildId } : {}), ...(p.status === 'succeeded' ? { fraction: 1 } : {}) }));
+  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, ...(p.buildId !== undefined ? { buildId: p.buildId } : {}), ...(p.status === 'succeeded' ? { fraction: 1 } : {}), finishedAt: Date.now() }));
 }

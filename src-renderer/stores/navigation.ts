@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { recall, remember } from '../lib/remember';
 
 export type Screen = 'appliances' | 'builds' | 'vms' | 'upgrades' | 'settings';
 
@@ -21,9 +22,19 @@ interface NavigationState {
   showApplianceTab(tab: ApplianceTab): void;
 }
 
+// The screen and tab survive a reload, with the open appliance (stores/appliance.ts).
+const initialScreen = recall<Screen>('screen', 'appliances');
+
 export const useNavigation = create<NavigationState>((set) => ({
-  screen: 'appliances',
-  applianceTab: 'overview',
-  go: (screen) => set({ screen }),
-  showApplianceTab: (applianceTab) => set({ applianceTab }),
+  screen: SCREENS.some((s) => s.id === initialScreen) ? initialScreen : 'appliances',
+  // Live is not restored: it shows a loop that a reload does not restart.
+  applianceTab: recall<ApplianceTab>('applianceTab', 'overview') === 'build' ? 'build' : 'overview',
+  go: (screen) => {
+    remember('screen', screen);
+    set({ screen });
+  },
+  showApplianceTab: (applianceTab) => {
+    remember('applianceTab', applianceTab);
+    set({ applianceTab });
+  },
 }));

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Res } from '../../src-main/api/contract';
 import { invoke, onConnectionStatus, type ConnectionStatus } from '../api/client';
+import { restoreContext } from './run-memory';
 
 interface SessionState {
   connection: ConnectionStatus;
@@ -17,6 +18,7 @@ export function startSession(): void {
     useSession.setState({ connection });
     if (connection === 'open' && !fetched) {
       fetched = true;
+      void restoreContext();
       void invoke('app.info', {}).then((r) =>
         useSession.setState(r.ok ? { info: r.value, infoError: null } : { infoError: r.error.message }),
       );

@@ -44,7 +44,7 @@ export async function benchLive(engine: Engine, rounds = 3): Promise<{ loopMs: n
       out.loopMs.push(c.ms);
       // The floor, on the same VM: the same file, the same restart, the same checks, nothing else.
       const vm = engine.machines.live(c.vmId).machine;
-      const f = walkOverlay(spec.rootfs.overlay!, []).find((x) => x.rel === 'srv/www/index.html')!;
+      const f = (await walkOverlay(spec.rootfs.overlay!, [])).find((x) => x.rel === 'srv/www/index.html')!;
       const t1 = performance.now();
       for (const cmd of putCommands(f)) await vm.succeed(cmd);
       await vm.succeed(restartCommand(['web']));

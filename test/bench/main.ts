@@ -1,6 +1,6 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,live,ui,upgrade]`.
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,live,matrix,ui,upgrade]`.
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import { sampleApplianceDir } from '../../src-main/util/resources';
 import { plainBootToHttp } from './plain-boot';
 import { upgradeBench } from './upgrade';
 import { benchLive } from './live';
+import { benchMatrix } from './matrix';
 import { makeAppliance } from '../integration/upgrade/helpers';
 
 const only = (() => {
@@ -192,6 +193,12 @@ async function main(): Promise<void> {
     } finally {
       await engine.close();
     }
+  }
+  if (want('matrix')) {
+    process.stderr.write('upgrade matrix (3 released × 2 candidates, swap)\n');
+    const r = await benchMatrix();
+    row(`upgrade matrix 3 × 2, seeded OLD disks reused (${r.reuse.boots} boots)`, r.reuse.ms, r.fresh.ms, '≈ N + N·M = 9 boots, not 2·N·M = 12');
+    row(`upgrade matrix 3 × 2, OLD booted for every pair (${r.fresh.boots} boots; the floor column)`, r.fresh.ms, null, '');
   }
   if (want('ui')) {
     // Loaded only here: playwright added ~45 MB to the process whose RSS the build figure reports.

@@ -2,15 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Cookie, type Page } from '@playwright/test';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 export interface Served {
-  /** The URL `yoke serve` printed, token included. */
+  /** The URL `yoke serve` printed, token included (it works once). */
   url: string;
   home: string;
+  /** The session cookie the first page got for the printed URL; later pages of the worker reuse it. */
+  cookies?: Cookie[];
 }
 
 /** Starts the real `yoke serve` as a child process and reads the URL from its first stdout line. */
@@ -70,7 +72,14 @@ export const test = base.extend<{ app: Page }, { served: Served; homeLabel: stri
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(served.url);
+    // The printed URL's token works once: the first page signs in with it, the others bring its cookie.
+    if (served.cookies) {
+      await page.context().addCookies(served.cookies);
+      await page.goto(new URL('/', served.url).href);
+    } else {
+      await page.goto(served.url);
+      served.cookies = await page.context().cookies();
+    }
     await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
     await use(page);
     expect(errors).toEqual([]);

@@ -71,7 +71,7 @@ export async function buildRootImage(i: RootImageInput): Promise<void> {
     const layers = new CpioTree();
     for (const t of [await debianYokeTree(i.signal), i.appliance]) for (const e of t.sorted()) layers.add(e);
     const cpio = path.join(dir, 'layers.cpio');
-    writeCpio(withoutExistingDirs(root, layers.sorted()), cpio, i.epoch);
+    await writeCpio(withoutExistingDirs(root, layers.sorted()), cpio, i.epoch, i.signal);
     await cpioExtract(cpio, root, state, { signal: i.signal });
     await mkfsErofs({ out: i.out, dir: root, epoch: i.epoch, uuid: i.uuid }, state, { signal: i.signal });
   } catch (e) {

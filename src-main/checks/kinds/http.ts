@@ -9,9 +9,10 @@ import { defineKind, numberField, opt, textField, type ProbeOutcome } from './ki
 
 const MAX_BODY = 1024 * 1024;
 
-export function httpGet(port: number, urlPath: string, idleMs: number): Promise<{ status: number; body: string }> {
+export function httpGet(port: number, urlPath: string, idleMs: number, lenient = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath.startsWith('/') ? urlPath : `/${urlPath}`, timeout: idleMs, agent: false }, (res) => {
+    const path = urlPath.startsWith('/') ? urlPath : `/${urlPath}`;
+    const req = http.get({ host: '127.0.0.1', port, path, timeout: idleMs, agent: false, insecureHTTPParser: lenient }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (b: Buffer) => {
@@ -24,6 +25,24 @@ export function httpGet(port: number, urlPath: string, idleMs: number): Promise<
     req.on('timeout', () => req.destroy(new Error(`no answer within ${idleMs} ms`)));
     req.on('error', reject);
   });
+}
+
+/**
+ * A GET read the way curl and browsers read answers: strictly first, and when Node's strict
+ * parser refuses the answer (LF-only line ends, as a busybox CGI script prints them; a status
+ * line without its reason phrase and CR), once more with Node's lenient parser (llhttp's lenient
+ * flags, `insecureHTTPParser`), saying what was wrong. Node's own parser rather than a
+ * hand-written one: it already has the leniency; only the decision when to use it is ours.
+ */
+export async function lenientGet(port: number, urlPath: string, idleMs: number): Promise<{ status: number; body: string; malformed?: string }> {
+  try {
+    return await httpGet(port, urlPath, idleMs);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code?.startsWith('HPE_')) throw err;
+    const why = e.message.replace(/^Parse Error: /, '');
+    return { ...(await httpGet(port, urlPath, idleMs, true)), malformed: why };
+  }
 }
 
 /** The per-try timeout grows slowly from 0.2 s to 1 s, so a slow (TCG) guest still gets an answer through. */
@@ -43,13 +62,15 @@ export async function probeHttp(check: HttpCheck, hostPort: number | undefined, 
   }
   const what = `GET http://127.0.0.1:${hostPort}${check.path} (guest port ${check.port})`;
   try {
-    const { status, body } = await httpGet(hostPort, check.path, httpTryTimeout(attempt));
-    if (status !== check.status) return { ok: false, detail: `${what} answered ${status}, expected ${check.status}` };
+    const { status, body, malformed } = await lenientGet(hostPort, check.path, httpTryTimeout(attempt));
+    // Accepted as curl and browsers accept it, but said, so the author can fix the server.
+    const note = malformed ? ` (malformed but accepted, as curl and browsers do: ${malformed})` : '';
+    if (status !== check.status) return { ok: false, detail: `${what} answered ${status}, expected ${check.status}${note}` };
     if (check.contains !== undefined && !body.includes(check.contains)) {
       const start = body.trim().slice(0, 120);
-      return { ok: false, detail: `${what} answered ${status} but the body lacks ${JSON.stringify(check.contains)} (body starts ${JSON.stringify(start)})` };
+      return { ok: false, detail: `${what} answered ${status} but the body lacks ${JSON.stringify(check.contains)} (body starts ${JSON.stringify(start)})${note}` };
     }
-    return { ok: true, detail: `${what} answered ${status}${check.contains !== undefined ? ` containing ${JSON.stringify(check.contains)}` : ''}` };
+    return { ok: true, detail: `${what} answered ${status}${check.contains !== undefined ? ` containing ${JSON.stringify(check.contains)}` : ''}${note}` };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason = e.code === 'ECONNRESET' ? 'the connection was reset (nothing listening in the guest yet?)' : e.message;

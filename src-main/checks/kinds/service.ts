@@ -1,4 +1,4 @@
-// service: a service of the spec runs, and has stayed up long enough not to be crash-looping.
+// service: a service of the spec runs, and its supervisor recorded no exit while the probe watched it.
 import { didYouMean, quoteList } from '../../spec/describe';
 import { text } from '../../spec/zod-rules';
 import { shQuote } from '../../vm/control-frame';
@@ -12,28 +12,43 @@ export function programOf(run: string): string | null {
   return /^[\w.+-]+$/.test(base) ? base : null;
 }
 
-/** How long (in USER_HZ ticks, 100 per second on every Linux Yoke boots) a service's process must have been up to count as running. */
-export const STABLE_TICKS = 50;
+/**
+ * How long the probe watches a service (seconds). It passes only if the same pid is alive at the
+ * start and at the end of this window and the supervisor recorded no exit in between: the
+ * supervisor's record (NAME.exits, written by the generated init after every exit) decides, so a
+ * crash-looping service cannot pass by being caught alive between two restarts. Half a second:
+ * a service that cannot start at all (a missing binary) exits within milliseconds, which the
+ * record shows, and the live loop (yoke dev) stays under a second from edit to green.
+ */
+export const SETTLE_SECONDS = 0.5;
+/**
+ * A service whose supervisor has recorded an exit (it crashed at least once since boot) must stay
+ * up longer to count: a crash loop whose runs last longer than half a second cannot pass by luck.
+ * (A restart yoke dev asked for is not an exit: the supervisor resets the record.)
+ */
+export const SETTLE_AFTER_EXIT_SECONDS = 2;
 
-// Shell builtins where possible: every fork is slow under TCG.
 export function serviceCommand(name: string, run?: string): string {
   const prog = run ? programOf(run) : null;
   const dir = shQuote(`/run/yoke/services/${name}.pid`);
+  const exits = shQuote(`/run/yoke/services/${name}.exits`);
   const legacy = shQuote(`/run/yoke/${name}.pid`);
   const fallback = prog
     ? `p=$(pidof ${prog}) && { echo "no pid file; ${prog} runs as pid $p"; exit 0; }; echo "no pid file for ${name} and no ${prog} process"; exit 1`
     : `echo "no pid file for ${name} in /run/yoke/services"; exit 1`;
+  // Shell builtins only inside the window (every fork is slow under TCG), except the one sleep.
   return (
-    `f=${dir}; [ -s "$f" ] || f=${legacy}; ` +
-    `if [ -s "$f" ]; then read p <"$f"; st=; ` +
-    `[ -r /proc/$p/status ] && while read k v; do [ "$k" = State: ] && st=$v; done </proc/$p/status; ` +
-    `case "$st" in ""|Z*) echo "pid $p (from $f) is not running\${st:+ ($st)}"; exit 1;; esac; ` +
-    // A crash-looping service is alive for an instant between restarts: only a process that has
-    // stayed up for STABLE_SECONDS counts (start time from /proc/PID/stat, in clock ticks).
-    // /proc/uptime has two decimals: dropping the dot gives hundredths, the same unit as the ticks.
-    `up=$(cut -d' ' -f1 /proc/uptime); up=\${up%.*}\${up#*.}; t=$(cut -d' ' -f22 /proc/$p/stat); age=$((up - t)); ` +
-    `[ $age -lt ${STABLE_TICKS} ] && { echo "pid $p started $((age * 10)) ms ago (restarting?)"; exit 1; }; ` +
-    `echo "runs as pid $p ($st) for $((age / 100)) s"; exit 0; fi; ${fallback}`
+    `f=${dir}; x=${exits}; [ -s "$f" ] || { f=${legacy}; x=; }; ` +
+    `if [ -s "$f" ]; then ` +
+    `alive() { st=; [ -r /proc/$1/status ] && while read k v; do [ "$k" = State: ] && st=$v; done </proc/$1/status; case "$st" in ""|Z*) return 1;; esac; }; ` +
+    `rec() { e=0; r=-; [ -n "$x" ] && [ -s "$x" ] && read e r <"$x"; }; ` +
+    `said() { [ "$1" = 0 ] || echo "; exits so far: $1, the last with status $2"; }; ` +
+    `read p <"$f"; rec; e1=$e; w=${SETTLE_SECONDS}; [ "$e1" = 0 ] || w=${SETTLE_AFTER_EXIT_SECONDS}; ` +
+    `alive $p || { echo "pid $p (from $f) is not running\${st:+ ($st)}$(said $e $r)"; exit 1; }; ` +
+    `sleep $w; ` +
+    `read p2 <"$f"; rec; ` +
+    `[ "$p2" = "$p" ] && [ "$e" = "$e1" ] && alive $p || { echo "pid $p exited within $w s (restarting?)$(said $e $r)"; exit 1; }; ` +
+    `echo "runs as pid $p ($st), up for $w s with no exit$(said $e $r)"; exit 0; fi; ${fallback}`
   );
 }
 

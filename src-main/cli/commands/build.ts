@@ -4,6 +4,7 @@ import { Engine } from '../../api/engine';
 import { formatBytes, formatMs } from '../progress';
 import { runJob } from '../job';
 import { appliancePositional, buildJson, parseBuildId, refused } from '../shared';
+import { printable } from '../printable';
 
 export const buildCommand: CliCommand = {
   name: 'build',
@@ -64,7 +65,7 @@ export const buildCommand: CliCommand = {
         for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
       }
       if (outcome.status !== 'succeeded') {
-        ctx.err(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+        ctx.err(printable(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`) + '\n');
         return EXIT_FAILED;
       }
       return EXIT_OK;

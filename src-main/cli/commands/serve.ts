@@ -1,6 +1,6 @@
 import { EXIT_OK, UsageError, type CliCommand } from '../types';
 import { startServer } from '../../web/server';
-import { openBrowser } from '../../tools/open-browser';
+import { openBrowserPrivately } from '../../tools/open-browser';
 
 function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -33,7 +33,9 @@ export const serveCommand: CliCommand = {
     ctx.out(ctx.json ? `${JSON.stringify({ url: server.url })}\n` : `Yoke is serving on ${server.url}\n`);
     ctx.err(`Data directory: ${ctx.home}\nPress Ctrl+C to stop.\n`);
     if (args.values.open) {
-      const problem = await openBrowser(server.url);
+      // Its own one-time token, through a private page: the printed URL stays usable, and the
+      // browser's argv (visible in `ps`) carries no token.
+      const problem = await openBrowserPrivately(server.loginUrl(120_000));
       if (problem) ctx.err(`Could not open a browser (${problem}); open the URL above yourself.\n`);
     }
     await new Promise<void>((resolve) => {

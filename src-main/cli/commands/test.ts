@@ -45,7 +45,7 @@ export const testCommand: CliCommand = {
       if (runId === undefined) {
         // The job ended before a test run existed: the build failed, or it was cancelled.
         const why = outcome.status === 'cancelled' ? 'cancelled' : (outcome.error ?? outcome.status);
-        ctx.err(`yoke test: ${why}\n`);
+        ctx.err(`yoke test: ${printable(why)}\n`);
         if (ctx.json) {
           const build = outcome.buildId !== undefined ? await engine.request('builds.get', { id: outcome.buildId }) : null;
           ctx.out(JSON.stringify({ error: { message: why }, ...(build ? { build: buildJson(build) } : {}) }) + '\n');

@@ -4,6 +4,7 @@ import { Engine } from '../../api/engine';
 import { formatProblem } from '../../spec/load';
 import { appliancePositional } from '../shared';
 import { EXIT_OK, EXIT_USAGE, type CliArgs, type CliCommand, type CliContext } from '../types';
+import { printable } from '../printable';
 
 export const validateCommand: CliCommand = {
   name: 'validate',
@@ -28,10 +29,11 @@ export const validateCommand: CliCommand = {
         const appliance = r.valid && r.name ? { name: r.name, version: r.version } : null;
         ctx.out(JSON.stringify({ valid: r.valid, specFile: r.specFile, problems: r.problems, appliance }) + '\n');
       } else {
-        for (const p of r.problems) ctx.err(formatProblem(p, cwd) + '\n');
+        // Spec values (keys, names) appear in the messages: no terminal controls from them.
+        for (const p of r.problems) ctx.err(printable(formatProblem(p, cwd)) + '\n');
       }
       if (!r.valid) {
-        if (!ctx.json) ctx.err(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}\n`);
+        if (!ctx.json) ctx.err(printable(`${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${shown(r.specFile, cwd)}`) + '\n');
         return EXIT_USAGE;
       }
       if (!ctx.json) {

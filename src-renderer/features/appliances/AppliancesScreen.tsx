@@ -12,6 +12,8 @@ import { OpenFolderForm } from './OpenFolderForm';
 import { BuildActions, BuildView } from '../build/BuildView';
 import { NewApplianceDialog } from '../wizard/NewApplianceDialog';
 import { useBuildOnSave } from './build-on-save';
+import { onTabListKey } from '../../components/tab-keys';
+import { usePresent } from '../present/present-store';
 import { LivePanel } from '../live/LivePanel';
 import { useLive } from '../live/live-store';
 
@@ -20,6 +22,7 @@ export function AppliancesScreen() {
   const sample = useSession((s) => s.info?.sample ?? '');
   const [asking, setAsking] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
+  const [presentError, setPresentError] = useState<string | null>(null);
   const tab = useNavigation((s) => s.applianceTab);
   const showTab = useNavigation((s) => s.showApplianceTab);
   const buildOnSave = useBuildOnSave();
@@ -29,6 +32,14 @@ export function AppliancesScreen() {
 
   useEffect(() => void loadRecent(), [loadRecent]);
 
+  const presentLatest = async (name: string, version: string) => {
+    setPickError(null);
+    const r = await invoke('builds.list', { appliance: name, limit: 50 });
+    const latest = r.ok ? (r.value.find((b) => b.status === 'succeeded' && b.version === version) ?? r.value.find((b) => b.status === 'succeeded')) : undefined;
+    if (!latest) return setPresentError(r.ok ? `${name} has no successful build yet: press Build first.` : r.error.message);
+    setPresentError(null);
+    await usePresent.getState().start(latest.id, `${latest.appliance} ${latest.version}`);
+  };
   const pick = async () => {
     setPickError(null);
     const r = await invoke('appliance.pickFolder', {});
@@ -43,6 +54,16 @@ export function AppliancesScreen() {
     <div className="screen">
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
         {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
+        {summary?.valid && summary.name ? (
+          <button
+            type="button"
+            className="button"
+            title="Boot a throwaway copy of the newest good build full-screen, with its links big, for a demo"
+            onClick={() => void presentLatest(summary.name!, summary.version ?? '')}
+          >
+            Present
+          </button>
+        ) : null}
         {summary?.valid ? (
           <label className="toggle" title="Keep one VM up and copy every save into it, then run the checks again (yoke dev)">
             <input
@@ -78,27 +99,32 @@ export function AppliancesScreen() {
         <OpenFolderForm
           initial={summary?.dir ?? sample}
           busy={opening}
+          error={error}
           onOpen={(dir) =>
-            void open(dir).then(() => {
-              // Opened: the box has done its job.
-              if (!useAppliance.getState().error) setAsking(false);
+            void open(dir).then((ok) => {
+              // Opened: the box has done its job. A bad path stays in the box, with its error under it.
+              if (ok) setAsking(false);
             })
           }
-          onCancel={() => setAsking(false)}
+          onCancel={() => {
+            useAppliance.setState({ error: null });
+            setAsking(false);
+          }}
         />
       ) : null}
       {pickError ? <ErrorNotice title="Could not show the folder dialog">{pickError}</ErrorNotice> : null}
-      {error ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
+      {presentError ? <ErrorNotice title="Nothing to present">{presentError}</ErrorNotice> : null}
+      {error && !asking ? <ErrorNotice title="Could not open the appliance">{error}</ErrorNotice> : null}
 
       {summary?.valid ? (
-        <div className="tabs" role="tablist" aria-label="Appliance views">
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'overview'} onClick={() => showTab('overview')}>
+        <div className="tabs" role="tablist" aria-label="Appliance views" onKeyDown={onTabListKey}>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'overview'} tabIndex={tab === 'overview' ? 0 : -1} onClick={() => showTab('overview')}>
             Overview
           </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} onClick={() => showTab('build')}>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'build'} tabIndex={tab === 'build' ? 0 : -1} onClick={() => showTab('build')}>
             Build &amp; test
           </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'live'} onClick={() => showTab('live')}>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'live'} tabIndex={tab === 'live' ? 0 : -1} onClick={() => showTab('live')}>
             Live
           </button>
         </div>
@@ -138,7 +164,9 @@ export function AppliancesScreen() {
           <ul className="recent-list">
             {recent.map((r) => (
               <li key={r.dir}>
-                <button type="button" className="recent-item" onClick={() => void open(r.dir)} title={r.dir} aria-label={`Open ${r.name} (${r.dir})`}>
+                <button type="button" className="recent-item" onClick={() => void open(r.dir)} title={r.dir}>
+                  {/* Spoken, not shown: the accessible name starts with the visible text it reads out. */}
+                  <span className="sr-only">Open </span>
                   <span className="recent-name">{r.name}</span>
                   <span className="recent-dir mono">{r.dir}</span>
                   <span className="recent-time">{formatTime(r.lastOpened)}</span>

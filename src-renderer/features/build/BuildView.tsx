@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ApplianceSummary } from '../../../src-main/api/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDuration } from '../../components/format';
@@ -7,7 +8,7 @@ import { useNow } from '../../components/useNow';
 import { useNavigation } from '../../stores/navigation';
 import { useRun } from '../../stores/run';
 import { useBuildsSelection } from '../../stores/builds-selection';
-import { ChecksList } from './ChecksList';
+import { checkAnchor, ChecksList } from './ChecksList';
 import { StageTimeline } from './StageTimeline';
 
 // Shown when the run in the store belongs to another appliance.
@@ -15,24 +16,65 @@ const NO_LINES = new LogBuffer();
 
 const STATUS_TEXT = { idle: 'Not started', starting: 'Starting…', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' } as const;
 
-/** Build, Test and Cancel for the open appliance; starting one shows the Build view. */
+/** Keyboard shortcuts of the run buttons, shown in their tooltips (Alt+digits switch screens). */
+export const RUN_KEYS = { build: 'Alt+B', test: 'Alt+T', cancel: 'Alt+C' } as const;
+
+/**
+ * Build, Test and Cancel for the open appliance; starting one shows the Build view. They are
+ * aria-disabled rather than disabled while they cannot act, so focus stays on the button that
+ * was pressed instead of falling back to the page.
+ */
 export function BuildActions({ summary, onStart }: { summary: ApplianceSummary; onStart(): void }) {
   const run = useRun();
   const busy = run.status === 'starting' || run.status === 'running';
   const name = summary.name ?? summary.dir;
+  const canStart = !busy && summary.valid;
+  const canCancel = busy && Boolean(run.jobId);
   const start = (kind: 'build' | 'test') => {
+    if (!canStart) return;
     onStart();
     void run.start(kind, summary.dir, name);
   };
+  const cancel = () => {
+    if (canCancel) void run.cancel();
+  };
+  const actions = useRef({ start, cancel });
+  actions.current = { start, cancel };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const k = e.code === 'KeyB' ? 'build' : e.code === 'KeyT' ? 'test' : e.code === 'KeyC' ? 'cancel' : null;
+      if (!k) return;
+      e.preventDefault();
+      if (k === 'cancel') actions.current.cancel();
+      else actions.current.start(k);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <>
-      <button type="button" className="button primary" disabled={busy || !summary.valid} onClick={() => start('build')}>
+      <button
+        type="button"
+        className="button primary"
+        aria-disabled={!canStart}
+        aria-keyshortcuts={RUN_KEYS.build}
+        title={`Build the appliance (${RUN_KEYS.build})`}
+        onClick={() => start('build')}
+      >
         Build
       </button>
-      <button type="button" className="button" disabled={busy || !summary.valid} onClick={() => start('test')}>
+      <button
+        type="button"
+        className="button"
+        aria-disabled={!canStart}
+        aria-keyshortcuts={RUN_KEYS.test}
+        title={`Build if needed, boot it and run its checks (${RUN_KEYS.test})`}
+        onClick={() => start('test')}
+      >
         Test
       </button>
-      <button type="button" className="button" disabled={!busy || !run.jobId} onClick={() => void run.cancel()}>
+      <button type="button" className="button" aria-disabled={!canCancel} aria-keyshortcuts={RUN_KEYS.cancel} title={`Cancel the run (${RUN_KEYS.cancel})`} onClick={cancel}>
         Cancel
       </button>
     </>
@@ -54,6 +96,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
   const pct = fraction === null ? null : Math.round(fraction * 100);
   const elapsed = forThis && run.startedAt ? (run.finishedAt ?? now) - run.startedAt : null;
   const screenshot = run.detail?.artifacts.find((a) => a.kind === 'screenshot');
+  const failedChecks = forThis ? run.checks.filter((c) => c.status === 'failed') : [];
 
   return (
     <div className="buildview">
@@ -85,17 +128,47 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
         </div>
       </div>
 
-      {forThis && run.error ? <ErrorNotice title={run.status === 'cancelled' ? 'Cancelled' : `${run.kind === 'test' ? 'Test' : 'Build'} failed`}>{run.error}</ErrorNotice> : null}
+      {forThis && run.status === 'cancelled' ? (
+        // Cancelling is what the person asked for: a quiet note, not a failure.
+        <p className="notice notice-quiet" role="status">
+          Cancelled. Nothing from this {run.kind === 'test' ? 'test' : 'build'} was kept as a result.
+        </p>
+      ) : forThis && run.error ? (
+        <ErrorNotice title={`${run.kind === 'test' ? 'Test' : 'Build'} failed`}>
+          {run.error}
+          {failedChecks.length > 0 ? (
+            <ul className="failed-checks" aria-label="Failures">
+              {failedChecks.map((c) => (
+                <li key={checkAnchor(c)}>
+                  <a
+                    href={`#${checkAnchor(c)}`}
+                    onClick={(e) => {
+                      // Scroll the check into view inside its pane and move focus there.
+                      e.preventDefault();
+                      const el = document.getElementById(checkAnchor(c));
+                      el?.scrollIntoView({ block: 'nearest' });
+                      el?.focus();
+                    }}
+                  >
+                    {c.name}
+                  </a>
+                  {c.line ? <span className="muted mono small"> appliance.yaml:{c.line}</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </ErrorNotice>
+      ) : null}
 
       <div className="buildview-body">
         <aside className="buildview-side">
-          <h3 className="panel-title">Stages</h3>
+          <h2 className="panel-title">Stages</h2>
           <StageTimeline stages={forThis ? run.stages : []} live={live} />
           {forThis && (run.kind === 'test' || run.checks.length > 0) ? (
             <>
-              <h3 className="panel-title checks-title">Checks</h3>
+              <h2 className="panel-title checks-title">Checks</h2>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
-              <ChecksList checks={run.checks} live={live} />
+              <ChecksList checks={run.checks} live={live} anchors={forThis} specFile={summary.specFile} />
               {screenshot ? <p className="muted small mono">Screenshot: {screenshot.path}</p> : null}
             </>
           ) : null}

@@ -12,6 +12,7 @@ import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
 import { ChecksList } from '../build/ChecksList';
 import { StageTimeline } from '../build/StageTimeline';
+import { TEST_LABELS } from './build-filter';
 
 const LOG_TAIL = 200_000;
 
@@ -50,14 +51,19 @@ function Artifacts({ build }: { build: BuildDetail }) {
         {build.artifacts.map((a) => (
           <tr key={a.path}>
             <td className="mono nowrap">{a.format}</td>
-            <td className="nowrap">{a.disk ?? '—'}</td>
-            <td className="num nowrap">{formatBytes(a.bytes)}</td>
+            <td className="nowrap">
+              {a.disk ?? '—'}
+              {a.flavour ? <span className="muted"> · {a.flavour}</span> : null}
+            </td>
+            <td className="num nowrap" title={`${formatBytes(a.bytes)} apparent (the size a copy without holes would take)`}>
+              {formatBytes(a.usedBytes ?? a.bytes)}
+            </td>
             <td>
               <span className="copyable">
                 <code className="hash" title={a.sha256}>
                   {a.sha256}
                 </code>
-                <CopyButton value={a.sha256} label={`Copy SHA-256 of ${a.format}${a.disk ? ` ${a.disk}` : ''}`} />
+                <CopyButton value={a.sha256} label={`Copy SHA-256 of ${a.format}${a.disk ? ` ${a.disk}` : ''}${a.flavour ? ` ${a.flavour}` : ''}`} />
               </span>
             </td>
             <td>
@@ -65,7 +71,7 @@ function Artifacts({ build }: { build: BuildDetail }) {
                 <code className="path-cell" title={a.path}>
                   {a.path}
                 </code>
-                <CopyButton value={a.path} label={`Copy path of ${a.format}${a.disk ? ` ${a.disk}` : ''}`} />
+                <CopyButton value={a.path} label={`Copy path of ${a.format}${a.disk ? ` ${a.disk}` : ''}${a.flavour ? ` ${a.flavour}` : ''}`} />
               </span>
             </td>
           </tr>
@@ -124,6 +130,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
     });
 
   const checks = b.checks.map((c) => ({ ...c, seenAt: 0 }));
+  const testLabel = TEST_LABELS[b.testStatus ?? 'not-run'];
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
   return (
@@ -134,9 +141,11 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
             {b.appliance} <span className="badge">{b.version}</span>
           </h2>
           <span className={`status status-${b.status}`}>{b.status}</span>
+          <span className={`status status-${b.testStatus ?? 'not-run'}`}>test {testLabel}</span>
           {b.released ? <span className="chip chip-ok">released</span> : null}
           <span className="muted small">
-            #{b.id} · {formatTime(b.createdAt)} · {formatDuration(b.durationMs)} · {formatBytes(b.bytes)}
+            #{b.id} · {formatTime(b.createdAt)} · {formatDuration(b.durationMs)} ·{' '}
+            <span title={`${formatBytes(b.bytes)} apparent: disk images are sparse, so they use less than their size`}>{formatBytes(b.usedBytes ?? b.bytes)} used</span>
           </span>
         </div>
         <div className="details-actions">
@@ -163,7 +172,8 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
       {confirming ? (
         <div className="confirm" role="alertdialog" aria-label={`Delete build ${id}?`}>
           <p>
-            Delete build #{id} ({b.appliance} {b.version}) and its {formatBytes(b.bytes)} of files? {b.released ? 'It is released: customers may still need it.' : ''}
+            Delete build #{id} ({b.appliance} {b.version}){b.usedBytes || b.bytes ? ` and its ${formatBytes(b.usedBytes ?? b.bytes)} of files` : ' and its log'}?{' '}
+            {b.released ? 'It is released: customers may still need it.' : ''}
           </p>
           <button type="button" className="button danger" onClick={() => void remove()} disabled={busy} autoFocus>
             Delete build
@@ -174,7 +184,11 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
         </div>
       ) : null}
       {error ? <ErrorNotice title="That did not work">{error}</ErrorNotice> : null}
-      {b.error ? <ErrorNotice title="The build failed">{b.error}</ErrorNotice> : null}
+      {b.status === 'cancelled' ? (
+        <p className="notice notice-quiet">Cancelled before it finished: it made no artifacts.</p>
+      ) : b.error ? (
+        <ErrorNotice title="The build failed">{b.error}</ErrorNotice>
+      ) : null}
 
       <div className="details-grid">
         <section aria-labelledby={`stages-${id}`}>
@@ -187,7 +201,15 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
           <h3 id={`checks-${id}`} className="panel-title">
             Checks
           </h3>
-          {checks.length === 0 ? <p className="muted small">Not tested yet.</p> : <ChecksList checks={checks} live={false} />}
+          {checks.length === 0 ? (
+            <p className="muted small">Not tested yet.</p>
+          ) : (
+            // The build's own latest test run only: upgrade runs that used it show in Upgrades.
+            <div className="check-run" role="group" aria-label="Latest test run">
+              <p className="muted small check-run-label">Latest test run: {testLabel}</p>
+              <ChecksList checks={checks} live={false} />
+            </div>
+          )}
         </section>
       </div>
       <section aria-labelledby={`artifacts-${id}`} className="subsection">

@@ -8,7 +8,7 @@ import { BuildDetails } from './BuildDetails';
 import { CompareView } from '../compare/CompareView';
 import { BuildsTable } from './BuildsTable';
 import { useBuildHistory } from './useBuildHistory';
-import { distinct, filterAndSort, type BuildFilter, type Sort, type SortKey } from './build-filter';
+import { distinct, filterAndSort, TEST_FILTERS, TEST_LABELS, type BuildFilter, type Sort, type SortKey } from './build-filter';
 
 const NUMERIC_FIRST_DESC: SortKey[] = ['id', 'createdAt', 'durationMs', 'bytes', 'released'];
 
@@ -16,9 +16,9 @@ export function BuildsScreen() {
   const builds = useBuildHistory();
   const { reload } = builds;
   const { selected, select } = useBuildsSelection();
-  const [filter, setFilter] = useState<BuildFilter>({ appliance: '', status: '', text: '' });
+  const [filter, setFilter] = useState<BuildFilter>({ appliance: '', status: '', test: '', text: '' });
   const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'desc' });
-  const ids = { appliance: useId(), status: useId(), text: useId() };
+  const ids = { appliance: useId(), status: useId(), test: useId(), text: useId() };
   // Two builds ticked for comparison (the oldest pick drops out when a third is ticked).
   const [picked, setPicked] = useState<number[]>([]);
   const [comparing, setComparing] = useState<[number, number] | null>(null);
@@ -71,11 +71,20 @@ export function BuildsScreen() {
             <option key={a}>{a}</option>
           ))}
         </select>
-        <label htmlFor={ids.status}>Status</label>
+        <label htmlFor={ids.status}>Build</label>
         <select id={ids.status} value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value })}>
           <option value="">All</option>
           {statuses.map((s) => (
             <option key={s}>{s}</option>
+          ))}
+        </select>
+        <label htmlFor={ids.test}>Test</label>
+        <select id={ids.test} value={filter.test} onChange={(e) => setFilter({ ...filter, test: e.target.value })}>
+          <option value="">All</option>
+          {TEST_FILTERS.map((t) => (
+            <option key={t} value={t}>
+              {TEST_LABELS[t]}
+            </option>
           ))}
         </select>
         <label htmlFor={ids.text} className="sr-only">

@@ -1,18 +1,20 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { BuildSummary } from '../../../src-main/api/contract';
-import { formatBytes, formatDuration, formatTime } from '../../components/format';
-import type { Sort, SortKey } from './build-filter';
+import { formatBytes, formatDuration, formatShortTime, formatTime } from '../../components/format';
+import { TEST_LABELS, type Sort, type SortKey } from './build-filter';
 
 const ROW_HEIGHT = 33;
-const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean }> = [
+const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean; title?: string }> = [
   { key: 'id', label: '#', num: true },
   { key: 'appliance', label: 'Appliance' },
   { key: 'version', label: 'Version' },
   { key: 'createdAt', label: 'Date' },
-  { key: 'status', label: 'Status' },
+  { key: 'status', label: 'Build' },
+  { key: 'testStatus', label: 'Test' },
   { key: 'durationMs', label: 'Duration', num: true },
-  { key: 'bytes', label: 'Size', num: true },
+  // Apparent: the history holds what the build recorded; a build's details show used bytes.
+  { key: 'bytes', label: 'Size', num: true, title: 'Apparent size of the artifacts (disk images are sparse: a build\'s details show the bytes they use)' },
   { key: 'released', label: 'Released' },
 ];
 
@@ -49,6 +51,18 @@ export function BuildsTable({
   const top = items.length > 0 ? items[0].start : 0;
   const bottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
 
+  // Up and down arrows move between rows (focus and selection), as in a list.
+  const onRowKey = (e: React.KeyboardEvent<HTMLTableSectionElement>) => {
+    if ((e.key !== 'ArrowDown' && e.key !== 'ArrowUp') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const row = (e.target as HTMLElement).closest('tr');
+    const next = (e.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling) as HTMLElement | null;
+    const button = next?.querySelector<HTMLButtonElement>('button.link-button');
+    if (!button) return;
+    e.preventDefault();
+    button.focus();
+    button.click();
+  };
+
   return (
     <div ref={scroller} className={compact ? 'table-scroller compact' : 'table-scroller'}>
       <table className="grid builds-grid" aria-label="Builds" aria-rowcount={rows.length + 1}>
@@ -66,7 +80,7 @@ export function BuildsTable({
                 className={c.num ? `num col-${c.key}` : `col-${c.key}`}
                 aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
               >
-                <button type="button" className="sort-button" onClick={() => onSort(c.key)}>
+                <button type="button" className="sort-button" title={c.title} onClick={() => onSort(c.key)}>
                   {c.label}
                   <span aria-hidden="true" className="sort-mark">
                     {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
@@ -76,7 +90,7 @@ export function BuildsTable({
             ))}
           </tr>
         </thead>
-        <tbody>
+        <tbody onKeyDown={onRowKey}>
           {top > 0 ? (
             <tr aria-hidden="true" className="spacer">
               <td colSpan={span} style={{ height: top }} />
@@ -97,11 +111,20 @@ export function BuildsTable({
                     {b.id}
                   </button>
                 </td>
-                <td className="ellipsis">{b.appliance}</td>
-                <td className="mono ellipsis">{b.version}</td>
-                <td className="nowrap">{formatTime(b.createdAt)}</td>
+                <td className="ellipsis" title={b.appliance}>
+                  {b.appliance}
+                </td>
+                <td className="mono ellipsis" title={b.version}>
+                  {b.version}
+                </td>
+                <td className="nowrap" title={formatTime(b.createdAt)}>
+                  {formatShortTime(b.createdAt)}
+                </td>
                 <td className="nowrap" title={b.error ?? undefined}>
                   <span className={`status status-${b.status}`}>{b.status}</span>
+                </td>
+                <td className="nowrap">
+                  <span className={`status status-${b.testStatus ?? 'not-run'}`}>{TEST_LABELS[b.testStatus ?? 'not-run']}</span>
                 </td>
                 <td className="num">{formatDuration(b.durationMs)}</td>
                 <td className="num">{formatBytes(b.bytes)}</td>

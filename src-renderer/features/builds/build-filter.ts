@@ -1,11 +1,24 @@
-import type { BuildSummary } from '../../../src-main/api/contract';
+import type { BuildSummary, TestStatus } from '../../../src-main/api/contract';
 
-export type SortKey = 'id' | 'appliance' | 'version' | 'createdAt' | 'status' | 'durationMs' | 'bytes' | 'released';
+export type SortKey = 'id' | 'appliance' | 'version' | 'createdAt' | 'status' | 'testStatus' | 'durationMs' | 'bytes' | 'released';
 export interface BuildFilter {
   appliance: string;
   status: string;
+  /** A test outcome ('passed', 'failed', 'not-run', 'interrupted'…) or '' for any. */
+  test?: string;
   text: string;
 }
+
+/** What the Test column and filter call each test outcome. */
+export const TEST_LABELS: Record<TestStatus, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  'not-run': 'not run',
+  interrupted: 'interrupted',
+  running: 'testing…',
+  cancelled: 'cancelled',
+};
+export const TEST_FILTERS: readonly TestStatus[] = ['passed', 'failed', 'not-run', 'interrupted', 'cancelled'];
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -24,6 +37,7 @@ export function filterAndSort(builds: readonly BuildSummary[], filter: BuildFilt
     (b) =>
       (filter.appliance === '' || b.appliance === filter.appliance) &&
       (filter.status === '' || b.status === filter.status) &&
+      (!filter.test || (b.testStatus ?? 'not-run') === filter.test) &&
       (text === '' ||
         b.appliance.toLowerCase().includes(text) ||
         b.version.toLowerCase().includes(text) ||

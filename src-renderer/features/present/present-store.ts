@@ -3,6 +3,7 @@ import type { VmSummary } from '../../../src-main/api/contract';
 import { invoke } from '../../api/client';
 
 type Phase = 'booting' | 'running' | 'resetting' | 'stopped' | 'failed';
+type HostPort = { guest: number; host: number };
 
 interface PresentState {
   buildId: number | null;
@@ -11,6 +12,10 @@ interface PresentState {
   vm: VmSummary | null;
   phase: Phase;
   error: string | null;
+  /** Said when Reset could not get the same host ports back (something else took them). */
+  note: string | null;
+  /** The host ports the audience was shown: Reset asks for the same ones, so open links keep working. */
+  hostPorts: HostPort[];
   start(buildId: number, title: string): Promise<void>;
   reset(): Promise<void>;
   exit(): Promise<void>;
@@ -25,15 +30,22 @@ export const usePresent = create<PresentState>((set, get) => {
   const boot = async (phase: Phase) => {
     const buildId = get().buildId;
     if (buildId === null) return;
-    set({ phase, error: null, vm: null, vmId: null });
-    const r = await invoke('vms.boot', { buildId, snapshot: true });
+    const hostPorts = get().hostPorts;
+    set({ phase, error: null, note: null, vm: null, vmId: null });
+    let r = await invoke('vms.boot', { buildId, snapshot: true, ...(hostPorts.length ? { hostPorts } : {}) });
+    if (!r.ok && hostPorts.length && get().buildId === buildId) {
+      // The old ports are taken: boot anyway, on new ones, and say the links changed.
+      r = await invoke('vms.boot', { buildId, snapshot: true });
+      if (r.ok) set({ note: 'The previous ports were taken, so the links changed.' });
+    }
     if (get().buildId !== buildId) {
       // Exited while booting: this VM is nobody's now.
       if (r.ok) void invoke('vms.stop', { id: r.value.vmId, force: true });
       return;
     }
     if (!r.ok) return set({ phase: 'failed', error: r.error.message });
-    set({ vmId: r.value.vmId, phase: 'running' });
+    // Still booting: "running" only once the guest says its services are up (refresh).
+    set({ vmId: r.value.vmId });
     await get().refresh();
   };
   const stop = async () => {
@@ -51,8 +63,10 @@ export const usePresent = create<PresentState>((set, get) => {
     vm: null,
     phase: 'stopped',
     error: null,
+    note: null,
+    hostPorts: [],
     async start(buildId, title) {
-      set({ buildId, title });
+      set({ buildId, title, hostPorts: [] });
       await boot('booting');
     },
     async reset() {
@@ -61,7 +75,7 @@ export const usePresent = create<PresentState>((set, get) => {
     },
     async exit() {
       const id = get().vmId;
-      set({ buildId: null, phase: 'stopped' });
+      set({ buildId: null, phase: 'stopped', hostPorts: [] });
       if (id) {
         set({ vmId: id });
         await stop();
@@ -74,7 +88,10 @@ export const usePresent = create<PresentState>((set, get) => {
       if (!r.ok || get().vmId !== id) return;
       const vm = r.value.find((v) => v.id === id) ?? null;
       set({ vm });
-      if (vm && vm.status !== 'running' && get().phase === 'running') set({ phase: 'stopped' });
+      if (vm) set({ hostPorts: vm.forwards });
+      const phase = get().phase;
+      if (vm?.status === 'ready' && (phase === 'booting' || phase === 'resetting')) set({ phase: 'running' });
+      if (!vm && phase === 'running') set({ phase: 'stopped' });
     },
   };
 });

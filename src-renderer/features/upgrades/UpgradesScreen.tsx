@@ -10,6 +10,7 @@ import { UpgradeMatrix } from './UpgradeMatrix';
 import { UpgradeProgress } from './UpgradeProgress';
 import { UpgradeRunDetails } from './UpgradeRunDetails';
 import { startTracking, useUpgrades, type UpgradeMethod } from './upgrades-store';
+import { CanaryPanel } from './CanaryPanel';
 import './upgrades.css';
 
 /** Released builds of one appliance against a candidate build, each pair upgrade-tested. */
@@ -127,6 +128,7 @@ function MatrixPanel({ appliance }: { appliance: string }) {
         </section>
       )}
       {selectedCell ? <UpgradeRunDetails cell={selectedCell} job={job} busy={running} onRun={() => runOne(selectedCell)} onClose={() => select(null)} /> : null}
+      {m.rows.length ? <CanaryPanel key={candidate?.id ?? 0} rows={m.rows} candidate={candidate ?? null} /> : null}
     </>
   );
 }

@@ -8,6 +8,8 @@ import { formatDuration } from '../../components/format';
 import { useCommand } from '../../components/useCommand';
 import { useNow } from '../../components/useNow';
 import { useVmsSelection } from '../../stores/vms-selection';
+import { onTabListKey } from '../../components/tab-keys';
+import { forgetTranscript, knownLabel, rememberLabel } from './transcripts';
 import { useSession } from '../../stores/session';
 
 // xterm is most of the bundle: load it when a terminal first opens, not at start-up.
@@ -105,11 +107,9 @@ export function VmsScreen() {
   const rows = vms.value ?? [];
   const byId = new Map(rows.map((vm) => [vm.id, vm]));
 
-  // A VM that stopped loses its Terminal tab once the list no longer has it.
-  useEffect(() => {
-    if (vms.status !== 'ok') return;
-    for (const id of tabs) if (!vms.value.some((vm) => vm.id === id)) closeTerminal(id);
-  }, [vms.status, vms.value, tabs, closeTerminal]);
+  // A VM that stopped keeps its Terminal tab, with the transcript, until the person closes it.
+  for (const vm of rows) rememberLabel(vm.id, vmLabel(vm, vm.id));
+  const labelOf = (id: string) => (byId.has(id) ? vmLabel(byId.get(id), id) : (knownLabel(id) ?? id));
 
   const stop = async (id: string, force: boolean) => {
     setStopError(null);
@@ -159,20 +159,28 @@ export function VmsScreen() {
           {saving.error ? <ErrorNotice title="Could not save the data disk">{saving.error}</ErrorNotice> : null}
         </form>
       ) : null}
-      <div className="tabs" role="tablist" aria-label="VM views">
-        <button type="button" role="tab" className="tab" aria-selected={active === null} onClick={() => openTerminal(null)}>
-          Running ({rows.length})
-        </button>
-        {tabs.map((id) => (
-          <span key={id} className="tab-with-close">
-            <button type="button" role="tab" className="tab" aria-selected={active === id} onClick={() => openTerminal(id)}>
-              Terminal: {vmLabel(byId.get(id), id)}
+      <div className="tabs-row">
+        <div className="tabs" role="tablist" aria-label="VM views" onKeyDown={onTabListKey}>
+          <button type="button" role="tab" className="tab" aria-selected={active === null} tabIndex={active === null ? 0 : -1} onClick={() => openTerminal(null)}>
+            Running ({rows.length})
+          </button>
+          {tabs.map((id) => (
+            <button key={id} type="button" role="tab" className="tab" aria-selected={active === id} tabIndex={active === id ? 0 : -1} onClick={() => openTerminal(id)}>
+              Terminal: {labelOf(id)}
+              {byId.has(id) ? null : <span className="muted small"> (off)</span>}
             </button>
-            <button type="button" className="tab-close" aria-label={`Close terminal of ${vmLabel(byId.get(id), id)}`} onClick={() => closeTerminal(id)}>
-              ×
-            </button>
-          </span>
-        ))}
+          ))}
+        </div>
+        {active !== null ? (
+          // Outside the tablist: a tablist may hold only tabs.
+          <button type="button" className="button small" aria-label={`Close terminal of ${labelOf(active)}`} title="Close this terminal tab" onClick={() => {
+              if (!byId.has(active)) forgetTranscript(active);
+              closeTerminal(active);
+            }}
+          >
+            Close terminal
+          </button>
+        ) : null}
       </div>
       {active === null ? (
         <section className="panel flush" role="tabpanel" aria-label="Running VMs">
@@ -192,10 +200,14 @@ export function VmsScreen() {
           )}
         </section>
       ) : (
-        <section className="panel flush terminal-panel" role="tabpanel" aria-label={`Terminal: ${vmLabel(byId.get(active), active)}`}>
-          <Suspense fallback={<p className="muted terminal-loading">Loading the terminal…</p>}>
-            <VmTerminal key={active} id={active} label={vmLabel(byId.get(active), active)} />
-          </Suspense>
+        <section className="panel flush terminal-panel" role="tabpanel" aria-label={`Terminal: ${labelOf(active)}`}>
+          {vms.value === null ? (
+            <p className="muted terminal-loading">Loading the terminal…</p>
+          ) : (
+            <Suspense fallback={<p className="muted terminal-loading">Loading the terminal…</p>}>
+              <VmTerminal key={`${active}-${byId.has(active)}`} id={active} label={labelOf(active)} running={byId.has(active)} />
+            </Suspense>
+          )}
         </section>
       )}
     </div>

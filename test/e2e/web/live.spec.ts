@@ -31,7 +31,13 @@ test('Live keeps one VM up and syncs a saved page into it, naming the file and t
   await expect(panel).toContainText('Last change: passed');
   await expect(panel).toContainText('diverged from a clean build');
   expect(await (await fetch(url!)).text()).toContain('hello from the live loop');
-  await screenshot(app, 'live');
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
+    await app.setViewportSize(viewport);
+    await screenshot(app, 'live');
+  }
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(app, 'live-dark');
+  await app.emulateMedia({ colorScheme: 'light' });
 
   await app.getByRole('checkbox', { name: 'Live' }).uncheck();
   await expect(panel.getByRole('status')).toHaveText('Live: Off', { timeout: 60_000 });

@@ -44,6 +44,17 @@ test('the token leaves the address bar, and a reload stays signed in through the
   await expect(app.getByText(`${served.home} · v`)).toBeVisible();
 });
 
+// Issue 15 item 8: the token URL stayed in the browser's history and kept working.
+test('the printed URL works once: opened again in a fresh browser it signs nobody in', async ({ app, served, browser }) => {
+  expect(app.url()).not.toContain('token=');
+  const fresh = await browser.newContext();
+  const page = await fresh.newPage();
+  const r = await page.goto(served.url);
+  expect(r?.status()).toBe(401);
+  await expect(page.getByText(/this sign-in link was already used/)).toBeVisible();
+  await fresh.close();
+});
+
 test('opening the sample through the Appliance folder box shows its summary', async ({ app }) => {
   await app.getByRole('button', { name: 'Open appliance…' }).click();
   const box = app.getByRole('textbox', { name: 'Appliance folder' });

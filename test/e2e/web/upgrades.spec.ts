@@ -131,6 +131,16 @@ test('release 1.0.0, run the missing cell against 1.1.0, and read its phases and
   await expect(details.getByRole('list', { name: 'Upgraded checks' })).toContainText('apply update package');
   await expect(passed).toHaveText('passed');
 
+  // Beside the matrix, a canary: what real users sent, replayed against both side by side.
+  const log = path.join(parent, 'access.log');
+  fs.writeFileSync(log, '10.0.0.1 - - [29/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 120\n10.0.0.1 - - [29/Nov/2026:09:00:01 +0000] "GET /cgi-bin/visits HTTP/1.1" 200 22\n');
+  const canary = app.getByRole('region', { name: 'Canary' });
+  await canary.getByLabel('Requests (HAR or access log)').fill(log);
+  await canary.getByRole('button', { name: 'Run canary' }).click();
+  await expect(canary.getByRole('status')).toContainText('Promote', { timeout: 240_000 });
+  await expect(canary.getByRole('status')).toContainText('2 requests replayed, 0 differences');
+  await shoot(app, 'upgrades-canary', canary);
+
   // Unreleasing the old build empties the matrix again.
   await candidate.selectOption({ label: '#1 1.0.0 (released)' });
   await app.getByRole('button', { name: 'Unrelease', exact: true }).click();

@@ -80,7 +80,7 @@ test('the New appliance wizard checks fields as they are typed and writes a vali
   const text = fs.readFileSync(specFile, 'utf8');
   expect(text).toMatch(/^# appliance\.yaml for shop-web/);
   expect(text).toContain('version: 1.2.0');
-  expect(text).toContain('outputs: [raw, qcow2, vdi, ova]');
+  expect(text).toContain('outputs: [ raw, qcow2, vdi, ova ]'); // written by the YAML library (issue 15 item 1)
   expect(text).toMatch(/data: \{ size: 32M, label: data, mount: \/data \}\s+# /);
   expect(text).toContain('  - command: { run: test -s /srv/www/index.html, exit-code: 0 }\n');
   expect(fs.readFileSync(path.join(dir, 'rootfs/srv/www/index.html'), 'utf8')).toContain('hello from shop-web');

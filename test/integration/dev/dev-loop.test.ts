@@ -74,6 +74,12 @@ describe('yoke dev (live loop)', () => {
       expect(burst.changed).toEqual(['rootfs/srv/www/a.html']);
       expect(await get(port, '/a.html')).toBe('page a');
 
+      // Honest about drift: a full build + test of these same files that passes clears the mark.
+      const full = await engine.request('test.start', { dir: app });
+      expect((await engine.jobs.wait(full.jobId)).status).toBe('succeeded');
+      for (let i = 0; i < 50 && (await engine.request('vms.list', {})).find((v) => v.id === ready.vmId)?.diverged; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await engine.request('vms.list', {})).find((v) => v.id === ready.vmId)).toMatchObject({ purpose: 'dev', diverged: false });
+
       // A broken spec: errors at their line, the VM keeps serving the last good state.
       const specFile = path.join(app, 'appliance.yaml');
       const good = fs.readFileSync(specFile, 'utf8');

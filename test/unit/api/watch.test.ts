@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../src-main/api/contract';
 import { Engine } from '../../../src-main/api/engine';
-import { isIgnoredChange, watchedFolders } from '../../../src-main/api/watch';
+import { isIgnoredChange, MAX_WATCH_FOLDERS, watchedFolders, watchModeOf } from '../../../src-main/api/watch';
 
 const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -65,6 +65,40 @@ describe('appliance.watch', () => {
     await until(() => changes[0]);
     await engine.request('appliance.unwatch', { dir });
     expect(watchedFolders(engine)).toEqual([]);
+  });
+
+  // Issue 15 item 16: watching /usr took 4.3 s and 427 MB (a recursive watch of every folder).
+  it('watches a huge tree that is not an appliance folder shallowly, and at once', async () => {
+    const { engine } = setup();
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-watch-big-'));
+    cleanup.push(() => fs.rmSync(big, { recursive: true, force: true }));
+    for (let i = 0; i < 60; i++) for (let j = 0; j < 60; j++) fs.mkdirSync(path.join(big, `d${i}`, `e${j}`), { recursive: true });
+    const t0 = performance.now();
+    const summary = await engine.request('appliance.watch', { dir: big });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(summary.valid).toBe(false);
+    expect(watchModeOf(engine, big)).toBe('shallow');
+    // An appliance folder with more than MAX_WATCH_FOLDERS folders is capped the same way.
+    fs.writeFileSync(path.join(big, 'appliance.yaml'), 'name: big\nversion: 1.0.0\n');
+    expect(3600).toBeGreaterThan(MAX_WATCH_FOLDERS);
+    await engine.request('appliance.unwatch', { dir: big });
+    await engine.request('appliance.watch', { dir: big });
+    expect(watchModeOf(engine, big)).toBe('shallow');
+  });
+
+  it('watches a folder whole once its appliance.yaml appears', async () => {
+    const { engine, changes } = setup();
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-watch-new-'));
+    cleanup.push(() => fs.rmSync(empty, { recursive: true, force: true }));
+    await engine.request('appliance.watch', { dir: empty });
+    expect(watchModeOf(engine, empty)).toBe('shallow');
+    fs.writeFileSync(path.join(empty, 'appliance.yaml'), 'name: fresh\nversion: 1.0.0\n');
+    await until(() => changes.find((c) => c.dir === empty && c.summary.valid));
+    expect(watchModeOf(engine, empty)).toBe('recursive');
+    fs.mkdirSync(path.join(empty, 'rootfs/etc'), { recursive: true });
+    const n = changes.length;
+    fs.writeFileSync(path.join(empty, 'rootfs/etc/motd'), 'hi\n');
+    await until(() => (changes.length > n ? true : undefined));
   });
 
   it('refuses a folder that does not exist, saying which', async () => {

@@ -6,6 +6,7 @@ import type { CreateApplianceRequest } from '../../../src-main/api/contract';
 import { EngineError } from '../../../src-main/api/errors';
 import { CHECK_KINDS } from '../../../src-main/checks/kinds';
 import { applianceYaml, createAppliance, validateAnswers } from '../../../src-main/api/wizard';
+import { parse } from 'yaml';
 import { loadSpec } from '../../../src-main/spec/load';
 
 const web: CreateApplianceRequest = {
@@ -89,6 +90,55 @@ describe('applianceYaml', () => {
     const summary = createAppliance({ ...web, dir: other });
     expect(summary.valid).toBe(true);
     expect(fs.readFileSync(path.join(other, 'rootfs/srv/www/index.html'), 'utf8')).toBe('my own page\n');
+  });
+
+  // Issue 15 item 1: answers were pasted into YAML text, so a crafted answer became keys of its own.
+  const HOOK = "raw]\nhooks: {post-build: [appliance.yaml]}\n#";
+  it('an outputs entry carrying YAML is a bad output name, never a post-build hook', () => {
+    const dir = path.join(tmpDir(), 'evil');
+    const evil = { ...web, dir, outputs: [HOOK] };
+    const doc = parse(applianceYaml(evil)) as Record<string, unknown>;
+    expect(doc.hooks).toBeUndefined();
+    expect(doc.outputs).toEqual([HOOK]);
+    expect(() => createAppliance(evil)).toThrow(/appliance\.yaml:\d+:\d+: expected one of raw, /);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('every text answer stays inside its own value, whatever characters it holds', () => {
+    const nasty = `x\nhooks: {post-build: [appliance.yaml]}\n# ' " ] } : - |`;
+    const answers: CreateApplianceRequest = {
+      ...web,
+      name: nasty,
+      version: nasty,
+      description: nasty,
+      services: [{ name: nasty, run: nasty }],
+      osSize: nasty,
+      dataSize: nasty,
+      memory: nasty,
+      flavours: [{ name: nasty, data: nasty }],
+      outputs: [nasty],
+      checks: [
+        { kind: 'service', fields: { service: nasty } },
+        { kind: 'http', fields: { port: 80, path: nasty, status: 200, contains: nasty } },
+        { kind: 'mount', fields: { path: nasty } },
+        { kind: 'file', fields: { path: nasty, contains: nasty } },
+        { kind: 'command', fields: { run: nasty, stdout: nasty } },
+      ],
+    };
+    const doc = parse(applianceYaml(answers)) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(['name', 'version', 'description', 'base', 'rootfs', 'services', 'disks', 'flavours', 'vm', 'network', 'outputs', 'checks']);
+    expect(doc.name).toBe(nasty);
+    expect(doc.description).toBe(nasty.trim());
+    expect(doc.services).toEqual([{ name: nasty, run: nasty }]);
+    expect((doc.checks as unknown[])[4]).toEqual({ command: { run: nasty, stdout: nasty } });
+    expect(validateAnswers(answers).problems.length).toBeGreaterThan(0);
+  });
+
+  it('takes a two-line description and keeps both lines', () => {
+    const dir = tmpDir();
+    const summary = createAppliance({ ...web, dir, description: 'A shop.\nSells hats: and "caps".' });
+    expect(summary.valid).toBe(true);
+    expect(loadSpec(dir).spec!.description).toBe('A shop.\nSells hats: and "caps".');
   });
 
   it('writes each kind the way its registry module says, and refuses checks the registry does not know', () => {

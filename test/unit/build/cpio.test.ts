@@ -3,12 +3,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CpioTree, normalizeCpioPath, writeCpio } from '../../../src-main/build/cpio';
+import { CpioLimitError, CpioTree, normalizeCpioPath, writeCpio } from '../../../src-main/build/cpio';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-cpio-'));
 
 describe('cpio writer', () => {
-  it('writes an archive GNU cpio lists with sorted names, root owner, fixed times and every parent folder', () => {
+  // Issue 15 item 2: a size of 2^32 became 9 hex digits and shifted every later header field.
+  it('refuses a file of 4 GiB before writing anything, naming the source file', async () => {
+    const dir = tmp();
+    const src = path.join(dir, 'huge.bin');
+    fs.closeSync(fs.openSync(src, 'w'));
+    fs.truncateSync(src, 4 * 1024 ** 3); // sparse
+    const t = new CpioTree();
+    t.add({ path: 'a.txt', type: 'file', mode: 0o644, data: Buffer.from('a') });
+    t.add({ path: 'srv/huge.bin', type: 'file', mode: 0o644, source: src, size: fs.statSync(src).size });
+    const out = path.join(dir, 'a.cpio');
+    await expect(writeCpio(t.sorted(), out, 0)).rejects.toThrow(CpioLimitError);
+    await expect(writeCpio(t.sorted(), out, 0)).rejects.toThrow(new RegExp(`${src} is 4\\.0 GiB \\(4294967296 bytes\\)`));
+    expect(fs.existsSync(out)).toBe(false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('writes an archive GNU cpio lists with sorted names, root owner, fixed times and every parent folder', async () => {
     const dir = tmp();
     const src = path.join(dir, 'src.txt');
     fs.writeFileSync(src, 'from a host file');
@@ -18,7 +34,7 @@ describe('cpio writer', () => {
     t.add({ path: 'usr/share/x.txt', type: 'file', mode: 0o600, source: src, size: fs.statSync(src).size });
     t.add({ path: 'dev/console', type: 'chardev', mode: 0o600, major: 5, minor: 1 });
     const out = path.join(dir, 'a.cpio');
-    const bytes = writeCpio(t.sorted(), out, 1704067200);
+    const bytes = await writeCpio(t.sorted(), out, 1704067200);
     expect(bytes % 512).toBe(0);
     const listing = execFileSync('cpio', ['-itv', '--quiet', '-F', out], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } });
     const lines = listing.trim().split('\n');
@@ -35,7 +51,31 @@ describe('cpio writer', () => {
     expect(fs.readFileSync(path.join(x, 'srv/www/index.html'), 'utf8')).toBe('hello');
   });
 
-  it('is byte-identical for the same entries added in any order', () => {
+  // Issue 15 item 5: `yoke serve` builds in its own process; a synchronous archive write stalled it.
+  it('writes a big archive without stalling the event loop', async () => {
+    const dir = tmp();
+    const src = path.join(dir, 'big.bin');
+    fs.writeFileSync(src, Buffer.alloc(64 * 1024 * 1024, 7));
+    const t = new CpioTree();
+    for (let i = 0; i < 8; i++) t.add({ path: `srv/big${i}.bin`, type: 'file', mode: 0o644, source: src, size: 64 * 1024 * 1024 });
+    let longestGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    const bytes = await writeCpio(t.sorted(), path.join(dir, 'a.cpio'), 0);
+    clearInterval(timer);
+    longestGap = Math.max(longestGap, performance.now() - last); // a synchronous call never lets the timer run at all
+    expect(bytes).toBe(fs.statSync(path.join(dir, 'a.cpio')).size);
+    expect(bytes).toBeGreaterThan(512 * 1024 * 1024);
+    console.log(`[measure] cpio 512 MiB: longest event-loop stall ${longestGap.toFixed(0)} ms`);
+    expect(longestGap).toBeLessThan(200);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('is byte-identical for the same entries added in any order', async () => {
     const dir = tmp();
     const a = new CpioTree();
     const b = new CpioTree();
@@ -45,8 +85,8 @@ describe('cpio writer', () => {
     a.add(e2);
     b.add(e2);
     b.add(e1);
-    writeCpio(a.sorted(), path.join(dir, 'a'), 0);
-    writeCpio(b.sorted(), path.join(dir, 'b'), 0);
+    await writeCpio(a.sorted(), path.join(dir, 'a'), 0);
+    await writeCpio(b.sorted(), path.join(dir, 'b'), 0);
     expect(fs.readFileSync(path.join(dir, 'a')).equals(fs.readFileSync(path.join(dir, 'b')))).toBe(true);
   });
 

@@ -25,6 +25,8 @@ describe('generated init', () => {
 
   it('opens a root shell on the serial console unless the spec says vm.console: none', () => {
     expect(init).toMatch(/cttyhack sh -l <\/dev\/console/);
+    // Not an `&` list: that starts the shell with SIGINT ignored, and Ctrl-C would do nothing.
+    expect(init).toMatch(/^start-stop-daemon -S -b .*cttyhack sh -l/m);
     expect(generateInit({ ...input, consoleShell: false })).not.toMatch(/cttyhack/);
   });
 
@@ -91,5 +93,53 @@ describe('generated init, run for real by busybox sh', () => {
     execFileSync('/bin/busybox', ['sh', '-c', script], { timeout: 20_000 });
     const out = fs.readFileSync(path.join(dir, 'out'), 'utf8');
     for (const d of [1, 2, 4, 8]) expect(out).toContain(`yoke: service flaky exited with 7, restarting in ${d}s`);
+  });
+
+  // Issue 15 item 7: `exec $cmd` ran only the first command of "a; b; c", then crash-looped.
+  it('runs the whole run line as a /bin/sh command line, records exits, and stops the whole line', () => {
+    const init = generateInit({ ...input, services: [] });
+    const fn = init.slice(init.indexOf('supervise() {'), init.indexOf('\ncd /'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-init-'));
+    fs.mkdirSync(path.join(dir, 'services'));
+    const line = `echo one >${dir}/one; echo two >${dir}/two; sleep 1000`;
+    const script = [
+      'log() { echo "yoke: $*"; }',
+      fn.replace(/\/run\/yoke/g, dir),
+      `supervise multi ${shQuote(line)} >${dir}/out 2>&1 &`,
+      `n=0; while [ ! -s ${dir}/two ] && [ $n -lt 100 ]; do /bin/sleep 0.05; n=$((n+1)); done`,
+      `/bin/sleep 0.3; p=$(cat ${dir}/services/multi.pid)`,
+      // The recorded pid leads its own process group: killing the group stops `sleep 1000` too.
+      'echo "pgid $(cut -d" " -f5 /proc/$p/stat) pid $p exits $(cat ' + dir + '/services/multi.exits)"',
+      `touch ${dir}/stopping; kill -TERM -$p; /bin/sleep 0.3; kill -0 $p 2>/dev/null && echo still-alive || echo stopped`,
+    ].join('\n');
+    const out = execFileSync('/bin/busybox', ['sh', '-c', script], { timeout: 20_000, encoding: 'utf8' });
+    expect(fs.readFileSync(path.join(dir, 'one'), 'utf8')).toBe('one\n');
+    expect(fs.readFileSync(path.join(dir, 'two'), 'utf8')).toBe('two\n');
+    const m = /pgid (\d+) pid (\d+) exits 0 -/.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(m![1]).toBe(m![2]);
+    expect(out).toContain('stopped');
+    expect(fs.readFileSync(path.join(dir, 'out'), 'utf8')).not.toContain('exited');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts every exit of a crash-looping service with its status', () => {
+    const init = generateInit({ ...input, services: [] });
+    const fn = init.slice(init.indexOf('supervise() {'), init.indexOf('\ncd /'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-init-'));
+    fs.mkdirSync(path.join(dir, 'services'));
+    const script = [
+      'log() { echo "yoke: $*"; }',
+      'sleep() { :; }',
+      fn.replace(/\/run\/yoke/g, dir),
+      `supervise broken '/nonexistent/daemon --flag' >${dir}/out 2>&1 &`,
+      'p=$!',
+      `n=0; while [ "\${n:-0}" -lt 3 ]; do /bin/sleep 0.02; read n r <${dir}/services/broken.exits; done`,
+      'kill $p',
+      `cat ${dir}/services/broken.exits`,
+    ].join('\n');
+    const out = execFileSync('/bin/busybox', ['sh', '-c', script], { timeout: 20_000, encoding: 'utf8' });
+    expect(out).toMatch(/^\d+ 127$/m);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

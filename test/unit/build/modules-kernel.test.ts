@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKernel } from '../../../src-main/build/kernel';
+import { findKernel, kernelFromPath } from '../../../src-main/build/kernel';
 import { readModuleDepends, resolveModules } from '../../../src-main/build/modules';
 
 function fakeKo(depends: string): Buffer {
@@ -65,5 +65,26 @@ describe('findKernel', () => {
     fs.writeFileSync(path.join(dir, 'boot', `vmlinuz-${v}`), 'k');
     fs.mkdirSync(path.join(home, 'cache', 'kernels', '.fetch-half'), { recursive: true });
     expect(findKernel(home, { bootDir: '/nonexistent', modulesRoot: '/nonexistent' })).toMatchObject({ version: v, source: 'cache' });
+  });
+
+  // Issue 15 item 10: base.kernel: PATH read modules from <folder>/../lib/modules (and the host's /lib/modules).
+  it('takes a spec kernel\'s modules only from inside the appliance folder', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-kpath-'));
+    const app = path.join(parent, 'app');
+    const v = '6.1.0-99-test';
+    fs.mkdirSync(path.join(parent, 'lib', 'modules', v), { recursive: true }); // beside the folder: never used
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, `vmlinuz-${v}`), 'k');
+    expect(kernelFromPath(path.join(app, `vmlinuz-${v}`), app).modulesDir).toBeUndefined();
+    // a symlink inside the folder that leads out is no way around it
+    fs.symlinkSync(path.join(parent, 'lib'), path.join(app, 'lib'));
+    expect(kernelFromPath(path.join(app, `vmlinuz-${v}`), app).modulesDir).toBeUndefined();
+    fs.rmSync(path.join(app, 'lib'));
+    fs.mkdirSync(path.join(app, 'lib', 'modules', v), { recursive: true });
+    expect(kernelFromPath(path.join(app, `vmlinuz-${v}`), app).modulesDir).toBe(path.join(app, 'lib', 'modules', v));
+    fs.mkdirSync(path.join(app, 'boot'));
+    fs.renameSync(path.join(app, `vmlinuz-${v}`), path.join(app, 'boot', `vmlinuz-${v}`));
+    expect(kernelFromPath(path.join(app, 'boot', `vmlinuz-${v}`), app).modulesDir).toBe(path.join(app, 'lib', 'modules', v));
+    fs.rmSync(parent, { recursive: true });
   });
 });

@@ -16,8 +16,8 @@ function overlay(): string {
 }
 
 describe('overlay', () => {
-  it('lists files with modes, keeps symlinks unfollowed, honours exclude', () => {
-    const files = walkOverlay(overlay(), ['**/.git']);
+  it('lists files with modes, keeps symlinks unfollowed, honours exclude', async () => {
+    const files = await walkOverlay(overlay(), ['**/.git']);
     expect(files.map((f) => [f.rel, f.kind, f.mode.toString(8), f.target])).toEqual([
       ['srv', 'dir', '755', undefined],
       ['srv/link', 'symlink', '777', '/srv/www/index.html'],
@@ -27,14 +27,52 @@ describe('overlay', () => {
     ]);
   });
 
-  it('says what is wrong with a missing overlay or a device node', () => {
-    expect(() => walkOverlay('/nonexistent/rootfs', [])).toThrow(/The overlay folder \/nonexistent\/rootfs does not exist/);
+  it('says what is wrong with a missing overlay or a device node', async () => {
+    await expect(walkOverlay('/nonexistent/rootfs', [])).rejects.toThrow(/The overlay folder \/nonexistent\/rootfs does not exist/);
   });
 
-  it('allows absolute links into the image and refuses ones that only resolve on this machine', () => {
-    const files = walkOverlay(overlay(), []);
+  it('allows absolute links into the image and refuses ones that only resolve on this machine', async () => {
+    const files = await walkOverlay(overlay(), []);
     expect(() => checkHostSymlinks(files, (p) => p === '/srv/www/index.html')).not.toThrow();
     expect(() => checkHostSymlinks(files, () => false, () => true)).toThrow(/points to \/srv\/www\/index\.html, a file on this machine/);
+  });
+
+  // Issue 15 item 2: newc's size field is 8 hex digits; a 4 GiB file made a "succeeded" build with a corrupt rootfs.
+  it('refuses an overlay file of 4 GiB or more, naming it, and takes one byte less', async () => {
+    const dir = overlay();
+    const big = path.join(dir, 'srv/big.img');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 4 * 1024 ** 3); // sparse: no disk space used
+    await expect(walkOverlay(dir, [])).rejects.toThrow(new RegExp(`The overlay file ${big} is 4\\.0 GiB .*at most 4 GiB - 1 byte.*rootfs\\.exclude`));
+    expect((await walkOverlay(dir, ['srv/big.img'])).some((f) => f.rel === 'srv/big.img')).toBe(false);
+    fs.truncateSync(big, 4 * 1024 ** 3 - 1);
+    expect((await walkOverlay(dir, [])).find((f) => f.rel === 'srv/big.img')?.size).toBe(4 * 1024 ** 3 - 1);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  // Issue 15 item 5: a hostile exclude pattern took minutes and froze `yoke serve`, which builds in its own process.
+  it('walks a big overlay with a hostile exclude pattern quickly, without stalling the event loop', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-ov-big-'));
+    for (let d = 0; d < 20; d++) {
+      fs.mkdirSync(path.join(dir, `d${d}`));
+      for (let f = 0; f < 100; f++) fs.writeFileSync(path.join(dir, `d${d}`, `${'a'.repeat(100)}${f}`), '');
+    }
+    let longestGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    const t0 = performance.now();
+    const files = await walkOverlay(dir, ['*a*a*a*a*a*a*a*b', '**/a/**/a/**/a/**/b']);
+    const took = performance.now() - t0;
+    clearInterval(timer);
+    longestGap = Math.max(longestGap, performance.now() - last); // a synchronous call never lets the timer run at all
+    expect(files).toHaveLength(2020);
+    expect(took).toBeLessThan(5000);
+    expect(longestGap).toBeLessThan(250);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('lets an overlay /etc/fstab replace the generated one', () => {

@@ -17,7 +17,7 @@ const { commandNames } = await import('../../../src-main/api/contract');
 
 const index = path.resolve('/app/out/renderer/index.html');
 const origin = { indexFile: index };
-const appFrame = { url: pathToFileURL(index).href, parent: null };
+const appFrame = { url: 'app://yoke/index.html', parent: null };
 
 function fakeEngine() {
   const calls: Array<[string, unknown]> = [];
@@ -56,6 +56,7 @@ describe('registerIpc', () => {
       null,
       { url: 'https://evil.example/', parent: null },
       { url: pathToFileURL('/tmp/evil.html').href, parent: null },
+      { url: pathToFileURL(index).href, parent: null }, // the built page over file:// is no longer the app
       { url: appFrame.url, parent: { url: appFrame.url } },
     ]) {
       const r = (await handler({ senderFrame }, { dir: '/' })) as { ok: boolean; error?: { code: string } };

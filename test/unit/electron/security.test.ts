@@ -23,6 +23,11 @@ describe('windowOptions', () => {
     });
   });
 
+  it('has no DevTools unless asked for (development)', () => {
+    expect(windowOptions('/p.js').webPreferences?.devTools).toBe(false);
+    expect(windowOptions('/p.js', undefined, { devTools: true }).webPreferences?.devTools).toBe(true);
+  });
+
   it('never opens smaller than the layout was designed for', () => {
     const o = windowOptions('/p.js');
     expect(o.minWidth).toBeGreaterThanOrEqual(1024);
@@ -31,11 +36,14 @@ describe('windowOptions', () => {
 });
 
 describe('isAppUrl', () => {
-  it('accepts only the built index.html over file://', () => {
-    expect(isAppUrl(pathToFileURL(index).href, built)).toBe(true);
-    expect(isAppUrl(pathToFileURL(index).href + '#/builds', built)).toBe(true);
+  // Issue 15 item 15: the UI comes through the app:// protocol; file:// is never the app.
+  it('accepts only app://yoke/index.html, never file://', () => {
+    expect(isAppUrl('app://yoke/index.html', built)).toBe(true);
+    expect(isAppUrl('app://yoke/index.html#/builds', built)).toBe(true);
+    expect(isAppUrl('app://yoke/other.html', built)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', built)).toBe(false);
+    expect(isAppUrl(pathToFileURL(index).href, built)).toBe(false);
     expect(isAppUrl(pathToFileURL('/etc/passwd').href, built)).toBe(false);
-    expect(isAppUrl(pathToFileURL(path.join(path.dirname(index), 'other.html')).href, built)).toBe(false);
   });
 
   it('accepts the dev server only when running under it', () => {

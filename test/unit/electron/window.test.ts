@@ -35,7 +35,8 @@ describe('hardenContents', () => {
     expect(fire(c, 'will-navigate', 'https://example.com/')).toBe(true);
     expect(fire(c, 'will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(fire(c, 'will-redirect', 'http://127.0.0.1:1/')).toBe(true);
-    expect(fire(c, 'will-navigate', 'file:///app/out/renderer/index.html')).toBe(false);
+    expect(fire(c, 'will-navigate', 'file:///app/out/renderer/index.html')).toBe(true);
+    expect(fire(c, 'will-navigate', 'app://yoke/index.html')).toBe(false);
     expect(fire(c, 'will-attach-webview')).toBe(true);
   });
 

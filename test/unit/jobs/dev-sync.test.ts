@@ -20,26 +20,26 @@ function overlay(files: Record<string, string | { data: string; mode: number }>)
 }
 
 describe('dev sync', () => {
-  it('finds added, changed, re-moded and deleted files, parents first and children of deletions first', () => {
+  it('finds added, changed, re-moded and deleted files, parents first and children of deletions first', async () => {
     const dir = overlay({ 'srv/www/index.html': 'v1', 'srv/www/old.txt': 'x', 'etc/app.conf': 'a' });
-    const before = snapshot(walkOverlay(dir, []));
+    const before = snapshot(await walkOverlay(dir, []));
     fs.writeFileSync(path.join(dir, 'srv/www/index.html'), 'v2');
     fs.rmSync(path.join(dir, 'srv/www/old.txt'));
     fs.chmodSync(path.join(dir, 'etc/app.conf'), 0o600);
     fs.mkdirSync(path.join(dir, 'srv/new'));
     fs.writeFileSync(path.join(dir, 'srv/new/page.html'), 'new');
-    const d = diffSnapshots(before, snapshot(walkOverlay(dir, [])));
+    const d = diffSnapshots(before, snapshot(await walkOverlay(dir, [])));
     expect(d.put.map((f) => f.rel)).toEqual(['etc/app.conf', 'srv/new', 'srv/new/page.html', 'srv/www/index.html']);
     expect(d.remove).toEqual(['srv/www/old.txt']);
     expect(diffSnapshots(before, before)).toEqual({ put: [], remove: [] });
   });
 
-  it('writes a file through a temporary name in base64 chunks that a real shell turns back into the same bytes and mode', () => {
+  it('writes a file through a temporary name in base64 chunks that a real shell turns back into the same bytes and mode', async () => {
     const big = Buffer.alloc(CHUNK * 2 + 123);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 256;
     const dir = overlay({ 'srv/bin/tool': { data: big.toString('latin1'), mode: 0o750 } });
     fs.writeFileSync(path.join(dir, 'srv/bin/tool'), big);
-    const f = walkOverlay(dir, []).find((x) => x.rel === 'srv/bin/tool')!;
+    const f = (await walkOverlay(dir, [])).find((x) => x.rel === 'srv/bin/tool')!;
     const cmds = putCommands(f);
     expect(cmds.length).toBeGreaterThan(3);
     // Run them in a scratch root the way the guest's shell would (guest paths rewritten into it).

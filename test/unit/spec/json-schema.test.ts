@@ -21,6 +21,13 @@ describe('resources/appliance.schema.json', () => {
     for (const [k, v] of Object.entries(s.properties)) expect(v.title, k).toBeTruthy();
   });
 
+  it('documents network.outbound (off by default) and the clean data-disk mount point', () => {
+    const s = applianceJsonSchema() as { properties: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    expect(s.properties.network.properties.outbound).toMatchObject({ type: 'boolean', default: false, title: 'Outbound network' });
+    const data = (s.properties.disks.properties.data as { anyOf: { properties?: Record<string, { pattern?: string }> }[] }).anyOf[0];
+    expect(new RegExp(data.properties!.mount.pattern!).test('/data\n/etc')).toBe(false);
+  });
+
   it('asks for exactly one kind per check', () => {
     const checks = (applianceJsonSchema() as { properties: { checks: { items: { oneOf: unknown[] } } } }).properties.checks.items;
     expect(checks.oneOf).toEqual(CHECK_KINDS.map((k) => ({ required: [k] })));

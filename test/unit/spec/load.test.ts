@@ -39,6 +39,35 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
     expect(only(fixture(name))).toEqual([line, col, message]);
   });
 
+  // Issue 15 item 6: the mount point goes into /etc/fstab; a newline once added an fstab line mounting the disk over /etc.
+  it.each([
+    ['/data\n/etc', 'bad mount point'],
+    ['/my data', 'bad mount point'],
+    ['/data\t', 'bad mount point'],
+    ['//', 'bad mount point'],
+    ['//data', 'bad mount point'],
+    ['/data//x', 'bad mount point'],
+    ['/data/', 'bad mount point'],
+    ['/srv/../etc', 'bad mount point'],
+    ['/..', 'bad mount point'],
+    ['/./data', 'bad mount point'],
+    ['data', 'bad mount point'],
+    ['/', "the data disk cannot be mounted at '/'"],
+    ['/etc', 'the data disk cannot be mounted at /etc: the system needs that folder'],
+    ['/proc/x', 'the data disk cannot be mounted at /proc/x'],
+  ])('disks.data.mount %j is refused at its line', (mount, message) => {
+    const dir = tmpAppliance(`name: a\nversion: 1.0.0\ndisks:\n  data:\n    mount: ${JSON.stringify(mount)}\n`);
+    const [line, col, msg] = only(dir);
+    expect([line, col]).toEqual([5, 12]);
+    expect(msg).toContain(message);
+  });
+
+  it.each(['/data', '/var/lib/app', '/srv/.cache', '/mnt/data-1'])('disks.data.mount %s is accepted', (mount) => {
+    const r = loadSpec(tmpAppliance(`name: a\nversion: 1.0.0\ndisks:\n  data: { mount: ${mount} }\n`));
+    expect(r.problems).toEqual([]);
+    expect(r.spec!.disks.data!.mount).toBe(mount);
+  });
+
   it('missing overlay directory points at the overlay value', () => {
     const dir = fixture('missing-overlay');
     expect(only(dir)).toEqual([4, 12, `overlay directory 'files' not found in ${dir}; create it or fix the path`]);
@@ -52,6 +81,22 @@ describe('loadSpec: each mistake in appliance-spec.md, with its line, column and
   it('an absolute path is refused', () => {
     const dir = fixture('absolute-path');
     expect(only(dir)).toEqual([4, 11, `kernel image '/boot/vmlinuz' is an absolute path; write it relative to the appliance folder ${dir}`]);
+  });
+
+  // Issue 15 item 10: appliance.yaml as a symlink out of the folder was followed, and its first bytes echoed.
+  it('appliance.yaml as a symlink leading out of the folder is refused without reading it', () => {
+    const dir = tmpAppliance();
+    const secret = path.join(path.dirname(dir), 'secret.txt');
+    fs.writeFileSync(secret, 'TOP-SECRET-BYTES and more\n');
+    fs.symlinkSync(secret, path.join(dir, 'appliance.yaml'));
+    const r = loadSpec(dir);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0].message).toBe('appliance.yaml is a symlink to a file outside the appliance folder; copy the spec into the folder instead');
+    expect(JSON.stringify(r)).not.toContain('TOP-SECRET');
+    // inside the folder a symlink is fine
+    const inside = tmpAppliance(undefined, { 'specs/real.yaml': 'name: a\nversion: 1.0.0\n' });
+    fs.symlinkSync('specs/real.yaml', path.join(inside, 'appliance.yaml'));
+    expect(loadSpec(inside).problems).toEqual([]);
   });
 
   it('a symlink resolving outside the folder is refused', () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSpec, summarizeSpec } from '../../../src-main/spec/load';
@@ -50,6 +51,7 @@ describe('the normalized spec', () => {
     expect(s.flavours).toEqual({});
     expect(s.vm).toEqual({ memoryBytes: 256 * M, cpus: 1, console: 'shell' });
     expect(s.network.forward).toEqual([]);
+    expect(s.network.outbound).toBe(false); // issue 15 item 4: no outbound network unless asked for
     expect(s.outputs).toEqual(['raw', 'qcow2']);
     expect(s.checks).toEqual([]);
     expect(s.upgrade).toEqual({ seed: [], verify: [] });
@@ -84,5 +86,21 @@ describe('the normalized spec', () => {
     const bad = summarizeSpec(loadSpec(fixture('bad-size')));
     expect(bad).toMatchObject({ valid: false, name: 'hello-web', version: '1.0.0', checks: 0, services: [], disks: {} });
     expect(bad.problems).toHaveLength(1);
+  });
+
+  // Issue 15 item 11: rootfs/ was ignored without a rootfs: key, although the schema says overlay defaults to rootfs.
+  it('uses the folder\'s rootfs/ as the overlay when there is no rootfs: key', () => {
+    const dir = tmpAppliance('name: a\nversion: 1.0.0\n', { 'rootfs/etc/motd': 'hi\n' });
+    const r = loadSpec(dir);
+    expect(r.problems).toEqual([]);
+    expect(r.spec!.rootfs).toEqual({ overlay: path.join(dir, 'rootfs'), exclude: [] });
+  });
+
+  it('refuses a default rootfs/ that is a symlink out of the folder', () => {
+    const dir = tmpAppliance('name: a\nversion: 1.0.0\n');
+    fs.mkdirSync(path.join(path.dirname(dir), 'elsewhere'));
+    fs.symlinkSync(path.join(path.dirname(dir), 'elsewhere'), path.join(dir, 'rootfs'));
+    const r = loadSpec(dir);
+    expect(r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^overlay directory 'rootfs' resolves to .* outside the appliance folder.*no rootfs: key\)$/)]);
   });
 });

@@ -61,6 +61,13 @@ afterAll(async () => {
 const origin = () => `http://127.0.0.1:${server.port}`;
 const wsUrl = (token?: string) => `ws://127.0.0.1:${server.port}/ws${token ? `?token=${token}` : ''}`;
 
+/** Signs in with a fresh one-time link, as a browser does; resolves to the session cookie ("name=value"). */
+async function signIn(): Promise<string> {
+  const r = await get(server.loginUrl());
+  expect(r.status).toBe(303);
+  return String(r.headers['set-cookie']).split(';')[0];
+}
+
 describe('yoke serve over HTTP', () => {
   it('prints a loopback URL carrying a long random token', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
@@ -75,48 +82,76 @@ describe('yoke serve over HTTP', () => {
     }
   });
 
-  it('serves the page for the token and hands over an HttpOnly SameSite=Strict cookie for its assets', async () => {
-    const page = await get(server.url);
+  it('trades the token for an HttpOnly SameSite=Strict cookie and the same address without the token', async () => {
+    const signin = await get(server.loginUrl().replace('/?', '/assets/app.js?'));
+    expect(signin.status).toBe(303);
+    expect(signin.headers.location).toBe('/assets/app.js');
+    const cookie = String(signin.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toContain(server.token);
+
+    const page = await get(`${origin()}/`, { Cookie: cookie.split(';')[0] });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Yoke</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const cookie = String(page.headers['set-cookie']);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-
     const asset = await get(`${origin()}/assets/app.js`, { Cookie: cookie.split(';')[0] });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
     expect(asset.body).toContain('yoke');
   });
 
+  // Issue 15 item 8: the URL with the token was recorded in the browser's history and stayed valid.
+  it('a sign-in token works once: the recorded URL is dead afterwards', async () => {
+    const link = server.loginUrl();
+    const first = await get(link);
+    expect(first.status).toBe(303);
+    const second = await get(link);
+    expect(second.status).toBe(401);
+    expect(second.body).toMatch(/this sign-in link was already used/);
+    expect(second.headers['set-cookie']).toBeUndefined();
+    // the browser that used it just goes on, with its cookie
+    const again = await get(link, { Cookie: String(first.headers['set-cookie']).split(';')[0] });
+    expect(again.status).toBe(303);
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('an unused --open link expires', async () => {
+    const link = server.loginUrl(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await get(link)).status).toBe(401);
+  });
+
   it('does not serve files outside the UI folder', async () => {
-    const r = await get(`${origin()}/..%2Fyoke-serve-secret.txt?token=${server.token}`);
+    const r = await get(`${origin()}/..%2Fyoke-serve-secret.txt`, { Cookie: await signIn() });
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('TOP-SECRET-CONTENT');
   });
 
   it('refuses a Host header other than its own (DNS rebinding)', async () => {
-    const r = await get(server.url, { Host: `attacker.example:${server.port}` });
+    const r = await get(server.loginUrl(), { Host: `attacker.example:${server.port}` });
     expect(r.status).toBe(403);
   });
 });
 
 describe('yoke serve over the WebSocket', () => {
-  it('refuses a socket without the token', async () => {
+  it('refuses a socket without the session cookie, token in the URL or not', async () => {
     expect(await connect(wsUrl(), { Origin: origin() })).toEqual({ refused: 401 });
     expect(await connect(wsUrl('wrong'), { Origin: origin() })).toEqual({ refused: 401 });
+    const code = new URL(server.loginUrl()).searchParams.get('token')!;
+    expect(await connect(wsUrl(code), { Origin: origin() })).toEqual({ refused: 401 });
   });
 
-  it('refuses a socket with the token from a foreign page', async () => {
-    expect(await connect(wsUrl(server.token), { Origin: 'http://evil.example' })).toEqual({ refused: 403 });
-    expect(await connect(wsUrl(server.token), {})).toEqual({ refused: 403 });
+  it('refuses a socket with the cookie from a foreign page', async () => {
+    const cookie = await signIn();
+    expect(await connect(wsUrl(), { Origin: 'http://evil.example', Cookie: cookie })).toEqual({ refused: 403 });
+    expect(await connect(wsUrl(), { Cookie: cookie })).toEqual({ refused: 403 });
   });
 
   it('round-trips commands for the server’s own page, and rejects invalid requests', async () => {
-    const c = await connect(wsUrl(server.token), { Origin: origin() });
+    const c = await connect(wsUrl(), { Origin: origin(), Cookie: await signIn() });
     if (!('ws' in c)) throw new Error(`socket refused with ${c.refused}`);
     const info = await call(c.ws, { id: 1, command: 'app.info', request: {} });
     expect(info.id).toBe(1);
@@ -131,14 +166,6 @@ describe('yoke serve over the WebSocket', () => {
     const garbage = await call(c.ws, 'not json');
     expect(garbage).toMatchObject({ id: null, result: { ok: false, error: { code: 'invalid-request' } } });
     c.ws.close();
-  });
-
-  it('accepts the cookie instead of the query token', async () => {
-    const page = await get(server.url);
-    const cookie = String(page.headers['set-cookie']).split(';')[0];
-    const c = await connect(wsUrl(), { Origin: origin(), Cookie: cookie });
-    expect('ws' in c).toBe(true);
-    if ('ws' in c) c.ws.close();
   });
 });
 

@@ -97,6 +97,30 @@ describe('the guest updater script', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  // Issue 15 item 13: a refused package's move was not synced; after a hard power-off it was retried with an empty reason.
+  it('writes and syncs the refusal reason before moving a refused package, and syncs the move', () => {
+    const fn = /^refuse\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    const at = (s: string) => fn.indexOf(s);
+    expect(at('.reason"')).toBeGreaterThan(0);
+    expect(at('sync')).toBeGreaterThan(at('.reason"'));
+    expect(at('mv "$1"')).toBeGreaterThan(at('sync'));
+    expect(fn.indexOf('sync', at('mv "$1"'))).toBeGreaterThan(at('mv "$1"'));
+  });
+
+  // Issue 15 item 14: an oversized manifest was refused as "bad signature".
+  it('refuses a manifest over the verifier\'s 1 MiB as too big, before checking its signature', () => {
+    const fn = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(fn).toContain('[ "$msz" -le 1048576 ] || { refuse "$pkg" "its manifest is $msz bytes, over the 1 MiB');
+    expect(fn.indexOf('-le 1048576')).toBeLessThan(fn.indexOf('$VERIFY'));
+    // run the size check for real with busybox
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'manifest'), Buffer.alloc(1048577, 'a'));
+    const line = fn.split('\n').find((l) => l.includes('-le 1048576'))!;
+    const out = execFileSync('busybox', ['sh', '-c', `refuse() { echo "REFUSED: $2"; }\nf() {\nmsz=$(wc -c <${dir}/manifest)\n${line}\necho verified\n}\nf`]).toString();
+    expect(out).toBe('REFUSED: its manifest is 1048577 bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build\n');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('looks for packages on the data disk and knows its own name and version', () => {
     expect(script).toContain("UPDATES='/data/updates'");
     expect(script).toContain("NAME='hello-web'");
