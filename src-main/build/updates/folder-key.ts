@@ -16,6 +16,8 @@ export interface FolderKey {
   privateKey?: crypto.KeyObject;
   /** Said once per build when packages cannot be signed here. */
   notice?: string;
+  /** Said once per build when appliance.pub could not be written (the build goes on, signed). */
+  warning?: string;
 }
 
 function privateFromEnv(env: NodeJS.ProcessEnv): crypto.KeyObject | null {
@@ -70,7 +72,13 @@ export function folderKey(home: string, appliance: string, dir: string, env: Nod
   }
   const privateKey = fromEnv ?? applianceKey(home, appliance).privateKey;
   const tmp = `${pubFile}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, publicPem(privateKey));
-  fs.renameSync(tmp, pubFile);
+  try {
+    fs.writeFileSync(tmp, publicPem(privateKey));
+    fs.renameSync(tmp, pubFile);
+  } catch (e) {
+    // A read-only folder (the app's bundled sample, a mounted share) still builds, signed.
+    fs.rmSync(tmp, { force: true });
+    return { publicRaw: publicRawOf(privateKey), privateKey, warning: `Could not write ${pubFile} (${(e as NodeJS.ErrnoException).code}): other machines building this folder will not know its update key.` };
+  }
   return { publicRaw: publicRawOf(privateKey), privateKey };
 }

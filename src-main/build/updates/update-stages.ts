@@ -83,6 +83,10 @@ export const packagesStage: Stage<BuildContext> = {
   async run(ctx) {
     const u = ctx.updates;
     if (!u) return 'skipped';
+    if (u.key.warning) {
+      ctx.warnings.push(u.key.warning);
+      ctx.log('warn', u.key.warning);
+    }
     if (!u.key.privateKey) {
       ctx.warnings.push(u.key.notice!);
       ctx.log('warn', u.key.notice!);

@@ -63,3 +63,18 @@ describe('the folder key (appliance.pub)', () => {
     expect(() => folderKey(tmp('yoke-fk-home-'), 'hello-web', dir, {})).toThrow(/appliance.pub is not an Ed25519 public key.*Restore it/);
   });
 });
+
+describe('the folder key in a read-only folder', () => {
+  it.runIf(process.getuid?.() !== 0)('still signs, and says appliance.pub could not be written', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-fk-ro-'));
+    fs.chmodSync(dir, 0o555);
+    try {
+      const k = folderKey(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-fk-rohome-')), 'hello-web', dir, {});
+      expect(k.privateKey).toBeDefined();
+      expect(k.warning).toMatch(/Could not write .*appliance\.pub \(EACCES\)/);
+    } finally {
+      fs.chmodSync(dir, 0o755);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
