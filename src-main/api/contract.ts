@@ -317,6 +317,8 @@ export const commands = {
         flavour: z.string().optional(),
         outputs: z.array(z.string()).optional(),
         noCache: z.boolean().optional(),
+        /** A Debian base: resolve base.packages again and rewrite appliance.lock (the only thing that changes it). */
+        refresh: z.boolean().optional(),
         strict: z.boolean().optional(),
         // Make the diff update package against this older build (default: the parent build).
         diffFrom: z.number().int().optional(),

@@ -34,6 +34,10 @@ export interface BuildContext {
   overlay?: OverlayFile[];
   overlayDigest?: string;
   base?: CacheEntry;
+  /** `yoke build --refresh`: resolve base.packages again and rewrite appliance.lock. */
+  refreshLock?: boolean;
+  /** A Debian base's installed package set (base.tar), from the debian-packages stage. */
+  packageSet?: CacheEntry;
   rootfs?: CacheEntry;
   os?: CacheEntry;
   data: Map<string, CacheEntry>;

@@ -46,6 +46,8 @@ export interface RootfsLayerInput {
   modules: KernelModule[];
   /** Modules init may load in the background (the base's late ones). */
   lateModules: string[];
+  state?: { dataMount: string; dirs: string[] };
+  toolPath?: string;
 }
 
 export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
@@ -56,6 +58,8 @@ export function buildApplianceTree(i: RootfsLayerInput): CpioTree {
     data: i.data,
     consoleShell: i.consoleShell,
     overlay: i.overlay,
+    state: i.state,
+    toolPath: i.toolPath,
     modules: i.modules.filter((m) => !i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
     acpiModules: i.modules.filter((m) => i.lateModules.includes(m.name)).map((m) => guestModulePath(i.kernel.version, m)),
   });

@@ -27,7 +27,12 @@ export interface OsDiskInput {
   id: string;
   epoch: number;
   signal?: AbortSignal;
+  /** A root filesystem image (a Debian base's erofs) for a second partition after the boot one. */
+  rootImage?: string;
 }
+
+const MiB = 1024 * 1024;
+const roundMiB = (n: number) => Math.ceil(n / MiB) * MiB;
 
 export function syslinuxCfg(initrdNames: string[], cmdline: string): string {
   return ['DEFAULT yoke', 'PROMPT 0', 'TIMEOUT 0', 'LABEL yoke', '  KERNEL /vmlinuz', `  INITRD ${initrdNames.map((n) => `/${n}`).join(',')}`, `  APPEND ${cmdline}`, ''].join('\n');
@@ -40,6 +45,17 @@ export function osDiskFits(sizeBytes: number, payloadBytes: number, fileCount: n
   return payloadBytes + overhead <= part;
 }
 
+/** Copies a file into the disk at `offset` (the root partition), in 1 MiB chunks. */
+function copyInto(src: string, fd: number, offset: number): void {
+  const buf = Buffer.alloc(MiB);
+  const sfd = fs.openSync(src, 'r');
+  try {
+    for (let at = 0, n; (n = fs.readSync(sfd, buf, 0, buf.length, at)) > 0; at += n) fs.writeSync(fd, buf, 0, n, offset + at);
+  } finally {
+    fs.closeSync(sfd);
+  }
+}
+
 /**
  * A BIOS-bootable raw disk made without root, mount or loop devices: a DOS partition table,
  * syslinux's MBR, and a FAT filesystem written straight into the disk file at 1 MiB (mkfs.vfat
@@ -50,7 +66,14 @@ export async function buildOsDisk(i: OsDiskInput): Promise<void> {
   try {
     const files = [{ name: 'vmlinuz', path: i.kernel }, ...i.initrds];
     const payload = files.reduce((n, f) => n + fs.statSync(f.path).size, 0);
-    if (!osDiskFits(i.sizeBytes, payload, files.length + 1)) {
+    // With a root image the boot partition holds only the kernel and a small initramfs.
+    const rootBytes = i.rootImage ? roundMiB(fs.statSync(i.rootImage).size) : 0;
+    const bootBytes = i.rootImage ? Math.max(32 * MiB, roundMiB(payload * 1.25 + 4 * MiB)) : i.sizeBytes - PART_OFFSET;
+    if (i.rootImage && PART_OFFSET + bootBytes + rootBytes > i.sizeBytes) {
+      const need = Math.ceil((PART_OFFSET + bootBytes + rootBytes) / MiB);
+      throw new Error(`The kernel, initramfs and root filesystem need ${need} MiB, more than the OS disk's ${Math.floor(i.sizeBytes / MiB)} MiB. Raise disks.os.size in appliance.yaml to at least ${need}M.`);
+    }
+    if (!i.rootImage && !osDiskFits(i.sizeBytes, payload, files.length + 1)) {
       const mib = (n: number) => `${Math.ceil(n / 1048576)} MiB`;
       throw new Error(`The kernel and rootfs (${mib(payload)}) do not fit on the OS disk (${mib(i.sizeBytes)}). Raise disks.os.size in appliance.yaml or make the overlay smaller.`);
     }
@@ -69,9 +92,10 @@ export async function buildOsDisk(i: OsDiskInput): Promise<void> {
     fs.rmSync(i.out, { force: true });
     fs.writeFileSync(i.out, '');
     fs.truncateSync(i.out, i.sizeBytes);
-    const partKiB = Math.floor((i.sizeBytes - PART_OFFSET) / 1024);
+    const partKiB = Math.floor(bootBytes / 1024);
     const fat32 = partKiB >= 64 * 1024;
-    await sfdisk(i.out, { diskId: i.id, startSector: PART_START_SECTOR, type: fat32 ? 'c' : 'e' }, { signal: i.signal });
+    const root = i.rootImage ? { startSector: (PART_OFFSET + bootBytes) / 512, sectors: rootBytes / 512 } : undefined;
+    await sfdisk(i.out, { diskId: i.id, startSector: PART_START_SECTOR, type: fat32 ? 'c' : 'e', ...(root ? { sizeSectors: bootBytes / 512, root } : {}) }, { signal: i.signal });
     await mkfsVfat(
       { target: i.out, sizeKiB: partKiB, volumeId: i.id, label: 'YOKE', offsetSectors: PART_START_SECTOR, fat: fat32 ? 32 : 16 },
       { signal: i.signal, sourceDateEpoch: i.epoch },
@@ -84,6 +108,7 @@ export async function buildOsDisk(i: OsDiskInput): Promise<void> {
     const fd = fs.openSync(i.out, 'r+');
     try {
       fs.writeSync(fd, mbr, 0, mbr.length, 0);
+      if (i.rootImage && root) copyInto(i.rootImage, fd, root.startSector * 512);
     } finally {
       fs.closeSync(fd);
     }

@@ -8,6 +8,7 @@ import { isDiskFormat, OUTPUT_FORMATS } from './formats';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
 import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
+import { debianPackagesStage } from './bases/debian-packages';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
 import { baseStage, DEFAULT_EPOCH, deferred, inputsStage, osDiskStage, rootfsStage, type BuildContext } from './stages';
 import { syncDir, syncTree } from './durable';
@@ -31,6 +32,8 @@ export interface BuildOptions {
   /** Defaults to spec.outputs. */
   outputs?: string[];
   noCache?: boolean;
+  /** A Debian base: resolve base.packages again and rewrite appliance.lock. */
+  refresh?: boolean;
   /** Hygiene findings fail the build instead of warning. */
   strict?: boolean;
   /** Where the artifacts go; must not exist or be empty. Default <home>/builds/<name>/<version>-<n>/. */
@@ -122,6 +125,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     cache,
     epoch: Number.isInteger(envEpoch) && envEpoch >= 315532800 ? envEpoch : DEFAULT_EPOCH,
     strict: !!opts.strict,
+    refreshLock: !!opts.refresh,
     signal: stop.signal,
     log: (level, text) => opts.onLog?.(level, text),
     warnings,
@@ -193,7 +197,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const hooks = { signal: opts.signal, stop, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
   let stages: StageReport[];
   try {
-    stages = await runStages([inputsStage, baseStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
+    stages = await runStages([inputsStage, baseStage, debianPackagesStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
   } catch (e) {
     if (finalDir && !staging && fs.existsSync(finalDir) && fs.readdirSync(finalDir).length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
     if (finalDir && opts.buildDir === undefined) fs.rmSync(finalDir, { recursive: true, force: true });

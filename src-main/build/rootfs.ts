@@ -129,13 +129,15 @@ export interface ApplianceLayerInput {
   acpiModules?: string[];
   consoleShell?: boolean;
   overlay: OverlayFile[];
+  state?: { dataMount: string; dirs: string[] };
+  toolPath?: string;
 }
 
 /** The appliance layer: generated /init, /etc/fstab and /etc/hostname, then the overlay on top (it wins). */
 export function applianceTree(input: ApplianceLayerInput): CpioTree {
   const t = new CpioTree();
   const text = (p: string, s: string, mode = 0o644) => t.add({ path: p, type: 'file', mode, data: Buffer.from(s) });
-  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules, acpiModules: input.acpiModules, consoleShell: input.consoleShell }), 0o755);
+  text('init', generateInit({ name: input.name, version: input.version, services: input.services, modules: input.modules, acpiModules: input.acpiModules, consoleShell: input.consoleShell, state: input.state, toolPath: input.toolPath }), 0o755);
   text('etc/hostname', `${input.name}\n`);
   text('etc/yoke-release', `NAME=${input.name}\nVERSION=${input.version}\n`);
   if (!input.overlay.some((f) => f.rel === 'etc/fstab')) text('etc/fstab', generateFstab(input.data));

@@ -20,6 +20,8 @@ import type { UpdateBuildOptions } from './updates/options';
 import { giveBuffer, hashFile, hashingWriter, takeBuffer } from './hash';
 import { Lane } from './lane';
 import { CancelledError } from '../tools/run';
+import { buildRootImage, uuidFrom } from './bases/debian-root';
+import { ROOT_FLAG } from './bases/debian-stage1';
 
 /**
  * Bump when a stage's output changes for the same inputs through a code change that the keys do
@@ -142,13 +144,15 @@ export const baseStage: Stage<BuildContext> = {
 
 export const rootfsStage: Stage<BuildContext> = {
   name: 'rootfs',
-  after: ['base'],
+  after: ['base', 'debian-packages'],
   async run(ctx) {
     const { spec } = ctx;
     const basePaths = new Set(ctx.base!.meta.paths as string[]);
     const modules = ctx.base!.meta.modules as KernelModule[];
     const data = spec.disks.data ? { label: spec.disks.data.label, mount: spec.disks.data.mount } : null;
-    const layer = { name: spec.name, version: spec.version, services: spec.services.map((s) => ({ name: s.name, run: s.run })), data, consoleShell: spec.vm.console !== 'none' };
+    const state = data && spec.base.state.length ? { state: { dataMount: data.mount, dirs: spec.base.state } } : {};
+    const tools = baseFor(spec.base.userland).toolPath ? { toolPath: baseFor(spec.base.userland).toolPath } : {};
+    const layer = { name: spec.name, version: spec.version, services: spec.services.map((s) => ({ name: s.name, run: s.run })), data, consoleShell: spec.vm.console !== 'none', ...state, ...tools };
     const lateModules = baseFor(spec.base.userland).lateModules();
     // Checked on every build (cheap): a host-only symlink target may appear or vanish between builds.
     const probe = buildApplianceTree({ ...layer, overlay: [], kernel: ctx.kernel!, modules, lateModules });
@@ -159,6 +163,20 @@ export const rootfsStage: Stage<BuildContext> = {
     });
     // The generated files themselves are part of the key, so a change to the init generator rebuilds.
     const generated = probe.sorted().map((e) => ('data' in e ? `${e.path}:${e.data.toString('base64')}` : e.path));
+    if (ctx.packageSet) {
+      // A Debian base: the appliance's layer goes into the erofs root over the package set; the
+      // initramfs loaded every module already (its files are gone after switch_root).
+      const parts = { stage: 'rootfs-erofs', base: ctx.base!.key, packages: sha(ctx.packageSet, 'base.tar'), yoke: baseFor(spec.base.userland).identity(), layer, generated, overlay: ctx.overlayDigest, tools: toolIdentities(['mkfs.erofs', 'fakeroot', 'cpio']) };
+      const [entry, hit] = await cached(ctx, parts, async (tmp) => {
+        const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules: [], lateModules: [] });
+        // From content only (never tool paths or the kernel file's mtime): the same anywhere.
+        const uuid = uuidFrom(hashInputs({ epoch: ctx.epoch, packages: parts.packages, layer, generated, overlay: ctx.overlayDigest }));
+        await buildRootImage({ baseTar: file(ctx.packageSet!, 'base.tar'), appliance: tree, out: path.join(tmp, 'rootfs.erofs'), work: ctx.work, epoch: ctx.epoch, uuid, signal: ctx.signal });
+        return { uuid };
+      });
+      ctx.rootfs = entry;
+      return hit;
+    }
     const [entry, hit] = await cached(ctx, { stage: 'rootfs', base: ctx.base!.key, layer, generated, overlay: ctx.overlayDigest, zstd: ctx.tools!.zstd }, async (tmp) => {
       const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules, lateModules });
       await writeLayer(tree, path.join(tmp, 'rootfs.zst'), ctx.epoch, ctx.signal);
@@ -172,14 +190,17 @@ export const rootfsStage: Stage<BuildContext> = {
 async function buildOs(ctx: BuildContext): Promise<boolean> {
   const k = ctx.kernel!;
   const t = ctx.tools!;
+  // A Debian base: the initramfs finds its erofs root (a second partition) by the root's UUID.
+  const rootImage = ctx.packageSet ? file(ctx.rootfs!, 'rootfs.erofs') : undefined;
+  const cmdline = rootImage ? `${KERNEL_CMDLINE} ${ROOT_FLAG}=${ctx.rootfs!.meta.uuid as string}` : KERNEL_CMDLINE;
   const parts = {
     stage: 'os-disk',
     kernel: kernelIdentity(k),
     base: sha(ctx.base!, 'base.zst'),
-    rootfs: sha(ctx.rootfs!, 'rootfs.zst'),
+    rootfs: sha(ctx.rootfs!, rootImage ? 'rootfs.erofs' : 'rootfs.zst'),
     ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
     size: ctx.spec.disks.os.sizeBytes,
-    cmdline: KERNEL_CMDLINE,
+    cmdline,
     tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
   };
   // Ids written into the disk and its exports come from content only (never tool paths or homes): reproducible anywhere.
@@ -189,11 +210,11 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
   const [entry, hit] = await cached(ctx, parts, async (tmp) => {
     const initrds = [
       { name: 'base.zst', path: file(ctx.base!, 'base.zst') },
-      { name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') },
+      ...(rootImage ? [] : [{ name: 'rootfs.zst', path: file(ctx.rootfs!, 'rootfs.zst') }]),
       // The updater layer (src-main/upgrade) goes last, so the appliance's overlay cannot replace its key.
       ...(ctx.updater ? [{ name: 'updater.zst', path: file(ctx.updater, 'updater.zst') }] : []),
     ];
-    await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline: KERNEL_CMDLINE, id, epoch: ctx.epoch, signal: ctx.signal });
+    await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline, id, epoch: ctx.epoch, signal: ctx.signal, rootImage });
     // The exports start now, reading the disk through a link in the build's scratch folder (the
     // temp dir is renamed once everything is hashed).
     const early = path.join(ctx.work, `os-${key}.raw`);
@@ -209,7 +230,7 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
     copyHashing(k.path, path.join(tmp, 'vmlinuz'));
     // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
     copyHashing(initrds.map((r) => r.path), path.join(tmp, 'initrd.zst'));
-    fs.writeFileSync(path.join(tmp, 'cmdline'), `${KERNEL_CMDLINE}\n`);
+    fs.writeFileSync(path.join(tmp, 'cmdline'), `${cmdline}\n`);
   });
   ctx.os = entry;
   // A hit, or no early link: the entry's own file (a second resolve changes nothing).

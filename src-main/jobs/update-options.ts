@@ -1,6 +1,6 @@
 import type { JobContext } from './context';
 import { EngineError } from '../api/errors';
-import { applianceKey } from '../build/updates/keys';
+import { folderKey } from '../build/updates/folder-key';
 import { fullPackageOf } from '../build/updates/package-files';
 import type { UpdateBuildOptions } from '../build/updates/update-stages';
 
@@ -8,9 +8,9 @@ import type { UpdateBuildOptions } from '../build/updates/update-stages';
  * What a build job passes to the pipeline for updates: the appliance's key (made on its first
  * build) and the older build a diff package is made against (--diff-from, else the parent).
  */
-export function updateOptions(engine: JobContext, appliance: string, diffFrom: number | undefined, parentId: number | undefined): UpdateBuildOptions {
+export function updateOptions(engine: JobContext, appliance: string, dir: string, diffFrom: number | undefined, parentId: number | undefined): UpdateBuildOptions {
   const diffFromId = diffFrom ?? parentId;
-  const key = applianceKey(engine.home, appliance);
+  const key = folderKey(engine.home, appliance, dir);
   if (diffFromId === undefined) return { key };
   const b = engine.store().getBuild(diffFromId);
   if (!b) throw new EngineError('invalid-request', `--diff-from ${diffFromId}: there is no build #${diffFromId}.`);

@@ -42,7 +42,10 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     base: {
       kernel: !raw.base?.kernel || raw.base.kernel === 'auto' ? 'auto' : path.resolve(dir, raw.base.kernel),
-      userland: 'busybox',
+      userland: raw.base?.userland ?? 'busybox',
+      release: raw.base?.release ?? 'bookworm',
+      packages: raw.base?.packages ?? [],
+      state: (raw.base?.state ?? []).map((p) => path.posix.normalize(p).replace(/(.)\/+$/, '$1')),
     },
     rootfs: {
       // Without a rootfs: key the folder's own rootfs/ is the overlay, as the schema documents

@@ -9,6 +9,7 @@ import { DURATION_HINT, DURATION_PATTERN } from './duration';
 import { SIZE_HINT, SIZE_PATTERN } from './size';
 import { CHECK_KIND_LIST, CHECK_KINDS } from '../checks/kinds';
 import { OUTPUT_FORMATS } from '../build/formats';
+import { DEBIAN_RELEASES, USERLANDS } from './types';
 import { expected, guestPath, port, strict, text, why } from './zod-rules';
 
 export const NAME_PATTERN = '^[a-z0-9][a-z0-9-]*$';
@@ -27,13 +28,28 @@ const size = (title: string, def?: string) =>
 const commands = (title: string) =>
   z.array(text('a shell command line'), expected('a list of shell command lines')).meta({ title });
 
-const Base = strict('a mapping with kernel and userland', {
+const Base = strict('a mapping with kernel, userland, release, packages and state', {
   kernel: text("'auto' or a path to a kernel image inside the appliance folder")
     .meta({ title: 'Kernel', description: "'auto' finds or fetches a kernel; otherwise a path to a kernel image, relative to the appliance folder.", default: 'auto' })
     .optional(),
   userland: z
-    .literal('busybox', why((v) => `expected 'busybox' (the only userland so far), found ${describeValue(v)}`))
-    .meta({ title: 'Userland', description: 'The minimal system under the overlay: static busybox.', default: 'busybox' })
+    .enum(USERLANDS, why((v) => `expected ${USERLANDS.map((u) => `'${u}'`).join(' or ')}, found ${describeValue(v)}`))
+    .meta({ title: 'Userland', description: "busybox: static busybox, tiny and quick. debian: real Debian packages (base.packages) on a read-only root filesystem.", default: 'busybox' })
+    .optional(),
+  release: z
+    .enum(DEBIAN_RELEASES, why((v) => `expected a Debian release Yoke builds (${DEBIAN_RELEASES.join(', ')}), found ${describeValue(v)}`))
+    .meta({ title: 'Debian release', description: 'With userland: debian, the release the packages come from.', default: 'bookworm' })
+    .optional(),
+  packages: z
+    .array(
+      z.string(expected('a Debian package name')).regex(/^[a-z0-9][a-z0-9+.-]+$/, why((v) => `bad package name ${describeValue(v)}: Debian package names are lower-case letters, digits, '+', '-' and '.'`)),
+      expected('a list of Debian package names, like [nginx, sqlite3]'),
+    )
+    .meta({ title: 'Packages', description: 'With userland: debian, installed with their dependencies; versions are pinned in appliance.lock.' })
+    .optional(),
+  state: z
+    .array(guestPath('an absolute guest directory'), expected('a list of guest directories, like [/var/lib/postgresql]'))
+    .meta({ title: 'State on the data disk', description: "With userland: debian, package state directories kept on the data disk: seeded from the image on first boot, kept across upgrades." })
     .optional(),
 }).meta({ title: 'Base system' });
 

@@ -94,6 +94,21 @@ export function semanticFindings(data: unknown, dir: string, lineOf: (p: SpecPat
     }
   }
 
+  // base: Debian-only keys, and state directories that need a data disk
+  const base = obj(data.base);
+  if (base.userland !== 'debian') {
+    for (const k of ['release', 'packages', 'state'] as const) {
+      if (base[k] !== undefined) out.push({ path: ['base', k], at: 'key', message: `base.${k} applies to userland: debian only; add 'userland: debian' or remove it` });
+    }
+  }
+  list(base.state).forEach((p, i) => {
+    if (typeof p !== 'string') return;
+    const mount = isObj(disks.data) && typeof disks.data.mount === 'string' ? disks.data.mount : '/data';
+    if (disks.data === 'none' || disks.data === false) out.push({ path: ['base', 'state', i], message: `state directory ${p} lives on the data disk, but disks.data is 'none'; add a data disk or remove it` });
+    else if (p === '/' || ['/proc', '/sys', '/dev', '/run', '/tmp'].some((d) => p === d || p.startsWith(`${d}/`))) out.push({ path: ['base', 'state', i], message: `${p} cannot be kept on the data disk; name a package's state directory, like /var/lib/postgresql` });
+    else if (p === mount || p.startsWith(`${mount}/`)) out.push({ path: ['base', 'state', i], message: `${p} is on the data disk already (${mount}); list directories of the image, like /var/lib/postgresql` });
+  });
+
   // paths inside the folder
   const kernel = obj(data.base).kernel;
   if (typeof kernel === 'string' && kernel !== 'auto') {

@@ -6,6 +6,11 @@ import type { HardwareFamily } from '../vm/hardware';
 import type { OutputFormat } from '../build/formats';
 export type { OutputFormat } from '../build/formats';
 
+export type Userland = 'busybox' | 'debian';
+export const USERLANDS = ['busybox', 'debian'] as const;
+export type DebianRelease = 'bookworm';
+export const DEBIAN_RELEASES = ['bookworm'] as const;
+
 export type { CheckKindName as CheckKind } from '../checks/kinds';
 
 /** A check as every part of Yoke reads it: the common fields, and its kind's typed part (see checks/kinds/). */
@@ -18,7 +23,11 @@ export interface ApplianceSpec {
   version: string;
   description?: string;
   /** kernel: 'auto' or an absolute path inside dir */
-  base: { kernel: 'auto' | string; userland: 'busybox' };
+  /**
+   * release, packages and state matter with userland debian only. state: guest directories kept on
+   * the data disk (seeded from the image on first boot).
+   */
+  base: { kernel: 'auto' | string; userland: Userland; release: DebianRelease; packages: string[]; state: string[] };
   /** overlay: absolute directory, or null when the spec has no `rootfs:` key */
   rootfs: { overlay: string | null; exclude: string[] };
   /** watch: guest paths whose changes restart the service in `yoke dev` */

@@ -20,6 +20,12 @@ export interface ToolCall {
   signal?: AbortSignal;
   /** Exit codes that count as success (default [0]). */
   okExitCodes?: number[];
+  /**
+   * The tool forks helpers of its own (mmdebstrap: apt, dpkg, its own perl children) that would
+   * outlive it and hold its output open: run it in a process group of its own and, on cancel,
+   * end the whole group (SIGTERM, then SIGKILL after `graceMs`), returning only once it is gone.
+   */
+  group?: { graceMs: number };
 }
 
 export interface ToolResult {
@@ -41,6 +47,8 @@ export class ToolFailedError extends Error {
     readonly exitCode: number | undefined,
     readonly stderrTail: string,
     reason: string,
+    /** Everything the tool printed on stderr (else stdout), for callers that explain failures. */
+    readonly output = stderrTail,
   ) {
     super(`${reason}: ${commandLine}${stderrTail ? `\n${stderrTail}` : ''}`);
     this.name = 'ToolFailedError';
@@ -85,6 +93,44 @@ export function tail(text: string, lines = 12): string {
   return all.slice(-lines).join('\n');
 }
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** On abort: SIGTERM to the group, SIGKILL to what is left after `graceMs`; settle() waits until it is gone. */
+function endGroupOnAbort(pgid: number, graceMs: number, signal?: AbortSignal): { settle(): Promise<void> } {
+  let ending: Promise<void> | undefined;
+  const end = () => {
+    ending ??= (async () => {
+      const kill = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-pgid, sig);
+        } catch {
+          // already gone
+        }
+      };
+      kill('SIGTERM');
+      const until = Date.now() + graceMs;
+      while (groupAlive(pgid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      kill('SIGKILL');
+      for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
+    })();
+    return ending;
+  };
+  signal?.addEventListener('abort', end, { once: true });
+  return {
+    async settle() {
+      signal?.removeEventListener('abort', end);
+      if (signal?.aborted) await end();
+    },
+  };
+}
+
 let setprivMemo: string | null | undefined;
 function setprivPath(): string | null {
   if (setprivMemo === undefined) setprivMemo = findSetpriv();
@@ -104,17 +150,22 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
   // (Through setpriv a missing tool is setpriv's exit 127, not ENOENT: look first.)
   if (setpriv && (!file.includes('/') || !fs.existsSync(file))) throw new ToolMissingError(call.tool, call.aptPackage ?? aptPackageOf(call.tool));
   const [runFile, runArgv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', file, ...call.argv]] : [file, call.argv];
-  const result = await execa(runFile, runArgv, {
+  const child = execa(runFile, runArgv, {
     cwd: call.cwd,
     env: { LC_ALL: 'C', ...call.env },
     input: call.input,
     timeout: call.timeoutMs,
-    cancelSignal: call.signal,
+    ...(call.group ? { detached: true } : { cancelSignal: call.signal }),
     reject: false,
     stripFinalNewline: false,
     encoding: 'utf8',
     stdin: call.input === undefined ? 'ignore' : 'pipe',
-  }).finally(done);
+  });
+  const stopGroup = call.group && child.pid ? endGroupOnAbort(child.pid, call.group.graceMs, call.signal) : undefined;
+  const result = await child.finally(async () => {
+    await stopGroup?.settle();
+    done();
+  });
   toolFinished(call.tool, performance.now() - t0);
   const stderr = String(result.stderr ?? '');
   const stdout = String(result.stdout ?? '');
@@ -134,7 +185,7 @@ export async function runTool(call: ToolCall): Promise<ToolResult> {
       : /No space left on device|disk full/i.test(full) || filesystemFull(call.argv)
         ? 'Ran out of disk space (free some space and build again)'
         : `Failed with exit code ${result.exitCode}`;
-    throw new ToolFailedError(commandLine, result.exitCode, tail(full), why);
+    throw new ToolFailedError(commandLine, result.exitCode, tail(full), why, full);
   }
   return { stdout, stderr, exitCode: result.exitCode };
 }

@@ -7,11 +7,15 @@ export interface PartitionTable {
   startSector: number;
   /** 'c' = FAT32 LBA, 'e' = FAT16 LBA. */
   type?: 'c' | 'e';
+  /** The boot partition's size; unset, it runs to the end of the disk. */
+  sizeSectors?: number;
+  /** A second (Linux) partition: the Debian base's read-only root filesystem. */
+  root?: { startSector: number; sectors: number };
 }
 
 /** The sfdisk script for a DOS label with one bootable FAT32 partition. */
 export function sfdiskScript(t: PartitionTable): string {
-  return [`label: dos`, `label-id: 0x${t.diskId.toLowerCase()}`, `unit: sectors`, '', `start=${t.startSector}, type=${t.type ?? 'c'}, bootable`, ''].join('\n');
+  return [`label: dos`, `label-id: 0x${t.diskId.toLowerCase()}`, `unit: sectors`, '', `start=${t.startSector}, ${t.sizeSectors ? `size=${t.sizeSectors}, ` : ''}type=${t.type ?? 'c'}, bootable`, ...(t.root ? [`start=${t.root.startSector}, size=${t.root.sectors}, type=83`] : []), ''].join('\n');
 }
 
 export function sfdiskArgs(disk: string): string[] {

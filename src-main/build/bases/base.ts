@@ -15,6 +15,13 @@ export interface Base {
   /** The spec's `base.userland` value this base answers to. */
   readonly userland: string;
   /**
+   * The userland is too big for an initramfs: tree() is then only a small initramfs that mounts
+   * the real root, an erofs image on its own OS disk partition (the rootfs stage makes it).
+   */
+  readonly rootOnDisk?: boolean;
+  /** A folder of busybox applets for Yoke's init, put first on its PATH (when the userland lacks them). */
+  readonly toolPath?: string;
+  /**
    * What makes this base's bytes what they are, beyond the kernel and modules (program files,
    * generated scripts): hashed into the base stage's cache key, so a change rebuilds it.
    */

@@ -12,6 +12,7 @@ import { guestModulePath, namedModules } from '../modules';
 import { KERNEL_CMDLINE } from '../osdisk';
 import type { BuildContext } from '../context';
 import type { Stage } from '../runner';
+import { baseFor } from '../bases';
 import { resourcesDir } from '../../util/resources';
 import { zstdPatchFrom } from '../../tools/zstd';
 import { fileEntry, unpackPackage, writePackage, type PackageFile } from './package';
@@ -19,6 +20,8 @@ import { diffPackageName, fullPackageName } from './package-files';
 import { generateUpdater, GUEST_PATHS } from './updater-script';
 
 export type { UpdateBuildOptions } from './options';
+
+const rootOnDisk = (ctx: BuildContext) => Boolean(baseFor(ctx.spec.base.userland).rootOnDisk);
 
 export const FAT_MODULES = ['vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'];
 export const UPDATER_LAYER = 'updater.zst';
@@ -47,7 +50,7 @@ export const updaterStage: Stage<BuildContext> = {
   name: 'updater',
   after: ['inputs'],
   async run(ctx) {
-    if (!ctx.updates) return 'skipped';
+    if (!ctx.updates || rootOnDisk(ctx)) return 'skipped';
     const k = ctx.kernel!;
     if (!k.modulesDir) throw new Error(`The kernel ${k.path} has no modules folder; the updater needs its vfat module.`);
     const modules = namedModules(ctx.moduleIndex!, FAT_MODULES, 'the updater (it reads update packages from a FAT disk)');
@@ -80,6 +83,21 @@ export const packagesStage: Stage<BuildContext> = {
   async run(ctx) {
     const u = ctx.updates;
     if (!u) return 'skipped';
+    if (u.key.warning) {
+      ctx.warnings.push(u.key.warning);
+      ctx.log('warn', u.key.warning);
+    }
+    if (!u.key.privateKey) {
+      ctx.warnings.push(u.key.notice!);
+      ctx.log('warn', u.key.notice!);
+      return 'skipped';
+    }
+    const privateKey = u.key.privateKey;
+    if (rootOnDisk(ctx)) {
+      // The updater swaps FAT files; a root on its own partition needs A/B root slots (not yet).
+      ctx.log('info', 'no update packages: a Debian base is upgraded by replacing its OS disk (update packages for it are not made yet)');
+      return 'skipped';
+    }
     const { spec } = ctx;
     const files = osFiles(ctx);
     const initrds = files.slice(1).map((f) => f.name);
@@ -87,7 +105,7 @@ export const packagesStage: Stage<BuildContext> = {
     const signer = u.key.publicRaw.toString('hex');
     const fullName = fullPackageName(spec.name, spec.version);
     const [full, hitFull] = await cached(ctx, { stage: 'update-full', name: spec.name, version: spec.version, shas, cmdline: KERNEL_CMDLINE, signer }, async (tmp) => {
-      await writePackage(path.join(tmp, fullName), { appliance: spec.name, version: spec.version, type: 'full', initrds, cmdline: KERNEL_CMDLINE, files: files.map((f) => fileEntry(f.name, f.path)) }, u.key.privateKey, ctx.epoch);
+      await writePackage(path.join(tmp, fullName), { appliance: spec.name, version: spec.version, type: 'full', initrds, cmdline: KERNEL_CMDLINE, files: files.map((f) => fileEntry(f.name, f.path)) }, privateKey, ctx.epoch);
     });
     ctx.updatePackages = [{ kind: 'update-full', entry: full, name: fullName }];
     let hitDiff = true;
@@ -114,7 +132,7 @@ export const packagesStage: Stage<BuildContext> = {
               }
             }
           }
-          await writePackage(path.join(tmp, diffName), { appliance: spec.name, version: spec.version, type: 'diff', from: { version: d.version, buildId: d.buildId }, initrds, cmdline: KERNEL_CMDLINE, files: entries }, u.key.privateKey, ctx.epoch);
+          await writePackage(path.join(tmp, diffName), { appliance: spec.name, version: spec.version, type: 'diff', from: { version: d.version, buildId: d.buildId }, initrds, cmdline: KERNEL_CMDLINE, files: entries }, privateKey, ctx.epoch);
         } finally {
           fs.rmSync(old, { recursive: true, force: true });
         }

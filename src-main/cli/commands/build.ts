@@ -9,12 +9,13 @@ import { printable } from '../printable';
 export const buildCommand: CliCommand = {
   name: 'build',
   summary: 'build an appliance into bootable disks, exports and an OVA',
-  usage: `Usage: yoke build [DIR] [--flavour NAME] [--output LIST] [--no-cache] [--strict] [--verbose]
+  usage: `Usage: yoke build [DIR] [--flavour NAME] [--output LIST] [--no-cache] [--refresh] [--strict] [--verbose]
 
   DIR              appliance folder holding appliance.yaml (default: current folder)
   --flavour NAME   build only this flavour's data disk
   --output LIST    comma-separated outputs: ${OUTPUT_FORMATS.join(',')} (default: the spec's outputs)
   --no-cache       rebuild every stage (the cache is neither read nor written)
+  --refresh        a Debian base: resolve base.packages again and rewrite appliance.lock
   --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)
   --diff-from ID   make the diff update package against this older build (default: the previous build)
   --verbose        print every log line`,
@@ -22,6 +23,7 @@ export const buildCommand: CliCommand = {
     flavour: { type: 'string' },
     output: { type: 'string' },
     'no-cache': { type: 'boolean' },
+    refresh: { type: 'boolean' },
     strict: { type: 'boolean' },
     'diff-from': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
@@ -43,6 +45,7 @@ export const buildCommand: CliCommand = {
               flavour: args.values.flavour as string | undefined,
               outputs: args.values.output ? String(args.values.output).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
               noCache: Boolean(args.values['no-cache']),
+              ...(args.values.refresh ? { refresh: true } : {}),
               strict: Boolean(args.values.strict),
               ...(diffFrom !== undefined ? { diffFrom } : {}),
             });

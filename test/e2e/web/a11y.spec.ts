@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { axeViolations, countByImpact, type AxeViolation } from '../axe';
@@ -9,7 +10,9 @@ import { shoot } from '../shoot';
 // axe-core on every screen, light and dark: no critical or serious violation may remain.
 test.use({ homeLabel: 'a11y' });
 
-const SAMPLE = path.join(ROOT, 'resources/sample/hello-web');
+// A copy: the first build of a folder writes appliance.pub into it, never into the repository.
+const SAMPLE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-a11y-')), 'hello-web');
+fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), SAMPLE, { recursive: true });
 const REPORT = path.join(ROOT, 'test-results', 'axe.json');
 
 function cli(args: string[], home: string): void {

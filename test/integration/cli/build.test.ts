@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { makeTestHome, removeTestHomes } from '../build/helpers';
-import { rawOnly, sampleVariant, SAMPLE, yoke } from './cli-harness';
+import { rawOnly, sampleVariant, yoke } from './cli-harness';
 
 function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -12,8 +12,11 @@ function sha256(file: string): string {
 
 describe('yoke build (CLI)', () => {
   let home: string;
+  // A copy: the first build of a folder writes appliance.pub into it, never into the repository.
+  let SAMPLE: string;
   beforeAll(async () => {
     home = await makeTestHome('yoke-cli-build-');
+    SAMPLE = sampleVariant();
   });
   afterAll(removeTestHomes);
 

@@ -17,7 +17,7 @@ describe('the normalized spec', () => {
     expect(s.name).toBe('hello-web');
     expect(s.version).toBe('1.0.0');
     expect(s.description).toBe('A tiny web appliance');
-    expect(s.base).toEqual({ kernel: path.join(dir, 'kernel/bzImage'), userland: 'busybox' });
+    expect(s.base).toEqual({ kernel: path.join(dir, 'kernel/bzImage'), userland: 'busybox', release: 'bookworm', packages: [], state: [] });
     expect(s.rootfs).toEqual({ overlay: path.join(dir, 'rootfs'), exclude: ['**/.git'] });
     expect(s.services).toEqual([
       { name: 'web', run: 'httpd -f -p 80 -h /srv/www' },
@@ -45,7 +45,7 @@ describe('the normalized spec', () => {
 
   it('fills in every default for a spec of only name and version', () => {
     const s = loadSpec(fixture('minimal')).spec!;
-    expect(s.base).toEqual({ kernel: 'auto', userland: 'busybox' });
+    expect(s.base).toEqual({ kernel: 'auto', userland: 'busybox', release: 'bookworm', packages: [], state: [] });
     expect(s.rootfs).toEqual({ overlay: null, exclude: [] });
     expect(s.services).toEqual([]);
     expect(s.disks).toEqual({ os: { sizeBytes: 256 * M }, data: { sizeBytes: G, label: 'data', mount: '/data' } });

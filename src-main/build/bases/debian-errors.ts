@@ -1,0 +1,81 @@
+// What a failed package install means, in words: a package name Debian does not have (with the
+// nearest name from the archive's index), or a lock the cache cannot satisfy with no network.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../../api/errors';
+import { didYouMean } from '../../spec/describe';
+import type { ToolFailedError } from '../../tools/run';
+import type { LockedPackage } from './debian-lock';
+import { debianCacheDir } from './debian-mirror';
+import { xzCat } from '../../tools/xz';
+
+/** Every kept Packages.xz of `release` (its main suite and -updates/-security), newest mirror first. */
+function keptIndexes(home: string, release: string): string[] {
+  const root = path.join(debianCacheDir(home), 'mirrors');
+  let mirrors: string[] = [];
+  try {
+    mirrors = fs.readdirSync(root).filter((m) => !m.includes('.tmp-'));
+  } catch {
+    return [];
+  }
+  mirrors.sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
+  const ofRelease = new RegExp(`/dists/${release}(-[a-z]+)?/.*Packages\\.xz$`);
+  for (const m of mirrors) {
+    const found = fs
+      .readdirSync(path.join(root, m), { recursive: true })
+      .map((f) => `/${String(f).split(path.sep).join('/')}`)
+      .filter((f) => ofRelease.test(f));
+    if (found.length) return found.map((f) => path.join(root, m, f));
+  }
+  return [];
+}
+
+/** Package names the archive's index lists (from Yoke's kept indexes), or null when none is kept. */
+export async function knownPackageNames(home: string, release: string, signal?: AbortSignal): Promise<Set<string> | null> {
+  const files = keptIndexes(home, release);
+  if (!files.length) return null;
+  const names = new Set<string>();
+  for (const f of files) for (const m of (await xzCat(f, { signal })).matchAll(/^Package: (\S+)$/gm)) names.add(m[1]);
+  return names;
+}
+
+/** `file:line: ` of the package's name in appliance.yaml, when it can be found. */
+function where(specFile: string, name: string): string {
+  try {
+    const lines = fs.readFileSync(specFile, 'utf8').split('\n');
+    const i = lines.findIndex((l) => new RegExp(`(^|[\\s\\[,-])${name.replace(/[.+]/g, '\\$&')}([\\s\\],]|$)`).test(l));
+    return i >= 0 ? `${specFile}:${i + 1}: ` : `${specFile}: `;
+  } catch {
+    return `${specFile}: `;
+  }
+}
+
+export function unknownPackageError(specFile: string, release: string, name: string, known: Iterable<string>): EngineError {
+  const near = didYouMean(name, [...known]);
+  return new EngineError('spec', `${where(specFile, name)}base.packages names "${name}", which Debian ${release} does not have${near ? ` (did you mean "${near}"?)` : ''}. Fix the name in base.packages.`);
+}
+
+const OFFLINE = /Temporary failure resolving|Could not resolve|Failed to fetch|Network is unreachable|Unable to connect|Could not connect/i;
+
+export function explainInstallFailure(
+  e: ToolFailedError,
+  c: { release: string; packages: string[]; spec: string; home: string; missing: LockedPackage[]; known?: Iterable<string> },
+): Error {
+  const text = e.output;
+  const unknown = /Unable to locate package (\S+)|Package '?([^' ]+)'? has no installation candidate/.exec(text);
+  if (unknown) {
+    const name = (unknown[1] ?? unknown[2]).replace(/=.*$/, '');
+    return unknownPackageError(c.spec, c.release, name, c.known ?? []);
+  }
+  if (OFFLINE.test(text)) {
+    if (c.missing.length) {
+      const list = c.missing.slice(0, 6).map((p) => `${p.name} ${p.version}`).join(', ');
+      return new Error(
+        `appliance.lock names ${c.missing.length} package${c.missing.length === 1 ? '' : 's'} that Yoke's cache (${debianCacheDir(c.home)}) does not hold (${list}${c.missing.length > 6 ? ', …' : ''}), and Debian's archive could not be reached. Connect this machine to the network and build again (the packages are then kept for offline builds).`,
+      );
+    }
+    return new Error(`Debian's archive could not be reached to install ${c.packages.join(', ')}. Connect this machine to the network and build again; once built, the packages are kept and later builds need no network.`);
+  }
+  // Not one of the failures above: the tool's own last words, without its long command line.
+  return new Error(`mmdebstrap could not install ${c.packages.join(', ')} (Debian ${c.release}):\n${e.stderrTail}`);
+}
