@@ -11,7 +11,9 @@ export function stdoutMatches(want: string, stdout: string): boolean {
   const re = /^\/(.*)\/([a-z]*)$/s.exec(want);
   if (re) {
     try {
-      return new RegExp(re[1], re[2]).test(stdout);
+      // The line ending a command prints (and a serial line's CR) is not part of what it said:
+      // /^[1-9][0-9]*$/ must match "2\n".
+      return new RegExp(re[1], re[2]).test(stdout.replace(/\r/g, '').replace(/\n+$/, ''));
     } catch {
       return false;
     }

@@ -12,6 +12,10 @@ describe('command', () => {
     expect(stdoutMatches('/^v\\d+\\./', 'v2.1\n')).toBe(true);
     expect(stdoutMatches('/HELLO/i', 'hello')).toBe(true);
     expect(stdoutMatches('/[/', '[')).toBe(false);
+    // A command's own line ending is not part of its answer.
+    expect(stdoutMatches('/^[1-9][0-9]*$/', '2\n')).toBe(true);
+    expect(stdoutMatches('/^[1-9][0-9]*$/', '2\r\n')).toBe(true);
+    expect(stdoutMatches('/^[1-9][0-9]*$/', 'x2\n')).toBe(false);
   });
   it('says what it got when the exit code or output is wrong', () => {
     expect(readCommand(c, ok('', 2, 'grep: no such file\n')).detail).toBe('`grep -c processor /proc/cpuinfo` exited with 2, expected 0; stderr "grep: no such file", stdout ""');
