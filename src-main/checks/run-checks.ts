@@ -110,7 +110,9 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
         opts.onCheck?.({ ...base, status: 'waiting', message: `try ${n + 1}: ${last.detail}`, durationMs: Date.now() - started });
         const delay = backoffDelay(n, checkKind(check.kind)!.retry);
         if (Date.now() + delay >= deadline) {
-          return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}`);
+          // A service prints to the console: what it said last is usually why it will not stay up.
+          const said = check.kind === 'service' ? `. Last console lines:\n${lastLines()}` : '';
+          return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}${said}`);
         }
         await raceStop(new Promise((r) => setTimeout(r, delay)));
       }

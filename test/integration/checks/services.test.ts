@@ -58,6 +58,8 @@ it('runs every command of a run line, and a crash-looping service fails its chec
   expect(by['file /run/one'].status).toBe('passed');
   expect(by['service broken'].status).toBe('failed');
   expect(by['service broken'].message).toMatch(/exits so far: \d+, the last with status 127/);
+  // Its check fails with what the service itself last printed.
+  expect(by['service broken'].message).toMatch(/Last console lines:[\s\S]*nonexistent\/daemon: not found/);
   // The supervisor said so on the console too, and never about `multi`.
   expect(m.console.output).toMatch(/service broken exited with 127/);
   expect(m.console.output).not.toMatch(/service multi exited/);
