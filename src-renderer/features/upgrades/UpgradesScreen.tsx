@@ -17,10 +17,11 @@ import './upgrades.css';
 function MatrixPanel({ appliance }: { appliance: string }) {
   const matrix = useCommand('upgrades.matrix', { appliance });
   const { reload } = matrix;
-  const { candidateId, setCandidate, method, setMethod, selected, select, job, run, startError, matrixVersion } = useUpgrades();
+  const { candidateId, setCandidate, method, setMethod, hardware, setHardware, selected, select, job, run, startError, matrixVersion } = useUpgrades();
+  const profiles = useCommand('hardware.list', {});
   const [releaseError, setReleaseError] = useState<string | null>(null);
   const [releasing, setReleasing] = useState(false);
-  const ids = { candidate: useId(), method: useId() };
+  const ids = { candidate: useId(), method: useId(), hardware: useId() };
   useEffect(() => {
     if (matrixVersion > 0) reload();
   }, [matrixVersion, reload]);
@@ -96,6 +97,24 @@ function MatrixPanel({ appliance }: { appliance: string }) {
           <select id={ids.method} value={method} onChange={(e) => setMethod(e.target.value as UpgradeMethod)} title="Swap: boot the new OS disk with the old data disk. Package: the old build installs the new full update package itself.">
             <option value="swap">Swap OS disk</option>
             <option value="package">Update package</option>
+          </select>
+          <label htmlFor={ids.hardware}>Hardware</label>
+          <select
+            id={ids.hardware}
+            value={hardware}
+            onChange={(e) => {
+              setHardware(e.target.value);
+              // Another machine is another swap: the package method boots the build's own disks.
+              if (e.target.value) setMethod('swap');
+            }}
+            title="The machine both halves boot on, from the exported disks (VirtualBox and VMware profiles: swap only)"
+          >
+            <option value="">virtio (default)</option>
+            {(profiles.value ?? []).filter((p) => p.name !== 'virtio').map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.title}
+              </option>
+            ))}
           </select>
           <button
             type="button"

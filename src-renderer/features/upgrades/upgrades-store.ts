@@ -34,6 +34,9 @@ interface UpgradesState {
   appliance: string | null;
   candidateId: number | null;
   method: UpgradeMethod;
+  /** The machine both halves boot on: '' is the default (virtio, the build's own disks). */
+  hardware: string;
+  setHardware(h: string): void;
   selected: CellRef | null;
   job: UpgradeJob | null;
   startError: string | null;
@@ -51,6 +54,8 @@ export const useUpgrades = create<UpgradesState>((set, get) => ({
   appliance: null,
   candidateId: null,
   method: 'swap',
+  hardware: '',
+  setHardware: (hardware) => set({ hardware }),
   selected: null,
   job: null,
   startError: null,
@@ -63,7 +68,8 @@ export const useUpgrades = create<UpgradesState>((set, get) => ({
     startTracking();
     const method = get().method;
     set({ startError: null });
-    const r = await invoke('upgrades.run', { fromBuildIds, toBuildId, method });
+    const hardware = get().hardware;
+    const r = await invoke('upgrades.run', { fromBuildIds, toBuildId, method, ...(hardware ? { hardware } : {}) });
     if (!r.ok) {
       set({ startError: r.error.message });
       return;
