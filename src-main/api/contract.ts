@@ -40,6 +40,8 @@ export const ToolReport = z.object({
   purpose: z.string(),
   // Found but not usable, and why (e.g. a dynamically linked busybox).
   problem: z.string().optional(),
+  // Needed only for this (a Debian base): missing, it does not make the machine unready.
+  optional: z.string().optional(),
 });
 export const DoctorReport = z.object({
   ok: z.boolean(),

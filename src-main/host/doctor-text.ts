@@ -8,7 +8,7 @@ const ACCEL_WORDS: Record<DoctorReport['accel']['kvm'], string> = {
 
 /** `yoke doctor` for people: a table of tools, the kernel, the accelerator, what to install. */
 export function formatDoctorReport(r: DoctorReport): string {
-  const rows = r.tools.map((t) => [t.name, t.found ? 'found' : 'MISSING', t.version ?? '', t.path ?? (t.found ? '' : `(apt: ${t.aptPackage})`)]);
+  const rows = r.tools.map((t) => [t.name, t.found ? 'found' : t.optional ? 'missing' : 'MISSING', t.version ?? '', t.path ?? (t.found ? '' : `(apt: ${t.aptPackage}${t.optional ? `; only for ${t.optional}` : ''})`)]);
   const header = ['TOOL', 'STATUS', 'VERSION', 'PATH'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();

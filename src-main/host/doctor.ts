@@ -32,7 +32,7 @@ function staticProblem(file: string): string | undefined {
 }
 
 async function checkTool(t: ToolSpec, pathEnv: string | undefined): Promise<ToolReport> {
-  const base = { name: t.name, aptPackage: t.aptPackage, purpose: t.purpose };
+  const base = { name: t.name, aptPackage: t.aptPackage, purpose: t.purpose, ...(t.optional ? { optional: t.optional } : {}) };
   const file = locateTool(t, pathEnv);
   if (!file) return { ...base, found: false };
   const problem = t.mustBeStatic ? staticProblem(file) : undefined;
@@ -63,7 +63,9 @@ export async function runDoctor(home: string, opts: DoctorOptions = {}): Promise
     qemuPath: qemu?.found ? qemu.path! : null,
     qemuVersion: qemu?.version,
   });
-  const missingApt = missingPackages(tools);
+  // Tools only some appliances need (a Debian base) do not make the machine unready.
+  const optional = new Set((opts.catalogue ?? TOOL_CATALOGUE).filter((t) => t.optional).map((t) => t.name));
+  const missingApt = missingPackages(tools.filter((t) => !optional.has(t.name)));
   const aptCommand = aptInstallCommand(missingApt, opts.isRoot ?? runningAsRoot());
   return {
     ok: missingApt.length === 0,

@@ -71,10 +71,14 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
 export type BuildRequest = Req<'build.start'>;
 
 /** Newest change under a folder (the appliance): a build older than it may be stale. */
+/** Files a build itself writes into the appliance folder: they say nothing about the user's edits. */
+const WRITTEN_BY_BUILDS = new Set(['appliance.pub', 'appliance.lock']);
+
 function newestChange(dir: string): number {
   let newest = 0;
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (d === dir && WRITTEN_BY_BUILDS.has(e.name)) continue;
       const p = path.join(d, e.name);
       const st = fs.lstatSync(p);
       newest = Math.max(newest, st.mtimeMs, st.ctimeMs);

@@ -21,6 +21,8 @@ export interface ToolSpec {
   essential?: boolean;
   /** Its identity (path, size, mtime) is part of every build's cache key. */
   build?: boolean;
+  /** Needed only for this (a Debian base, say): the doctor lists it but a machine is ready without it. */
+  optional?: string;
 }
 
 export const TOOL_CATALOGUE: readonly ToolSpec[] = data.tools;

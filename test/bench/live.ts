@@ -25,7 +25,7 @@ function nextCycle(engine: Engine, jobId: string): Promise<EventPayload<'dev.cyc
 
 export async function benchLive(engine: Engine, rounds = 3): Promise<{ loopMs: number[]; wallMs: number[]; floorMs: number[] }> {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-bench-live-')), 'hello-web');
-  fs.cpSync(sampleApplianceDir(), dir, { recursive: true });
+  fs.cpSync(sampleApplianceDir(), dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   const first = (jobId: string) => nextCycle(engine, jobId);
   const { jobId } = await engine.request('dev.start', { dir });
   const c0 = await first(jobId);

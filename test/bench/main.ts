@@ -39,7 +39,7 @@ function median(xs: number[]): number {
 }
 
 function copyDir(src: string, dest: string): void {
-  fs.cpSync(src, dest, { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(src, dest, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true, verbatimSymlinks: true });
 }
 
 /** Peak resident memory of a real `yoke build` process (a cold build in a fresh data directory). */

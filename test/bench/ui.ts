@@ -55,7 +55,7 @@ async function timeToInteractive(page: Page, url: string): Promise<number> {
 
 async function logThroughput(page: Page, home: string): Promise<{ lines: number; seconds: number } | null> {
   const app = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-bench-log-'));
-  fs.cpSync(sampleApplianceDir(), app, { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(sampleApplianceDir(), app, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true, verbatimSymlinks: true });
   fs.mkdirSync(path.join(app, 'scripts'));
   fs.writeFileSync(path.join(app, 'scripts', 'spam.sh'), '#!/bin/sh\nseq 1 1000000 | sed "s/^/line /"\n', { mode: 0o755 });
   const spec = fs.readFileSync(path.join(app, 'appliance.yaml'), 'utf8').replace(/^outputs:.*$/m, 'outputs: [raw]');

@@ -12,7 +12,7 @@ test.use({ homeLabel: 'a11y' });
 
 // A copy: the first build of a folder writes appliance.pub into it, never into the repository.
 const SAMPLE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-a11y-')), 'hello-web');
-fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), SAMPLE, { recursive: true });
+fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), SAMPLE, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
 const REPORT = path.join(ROOT, 'test-results', 'axe.json');
 
 function cli(args: string[], home: string): void {

@@ -10,7 +10,7 @@ test.describe.configure({ mode: 'serial' });
 
 const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-e2e-compare-'));
 const dir = path.join(parent, 'hello-web');
-fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { recursive: true });
+fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
 test.afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
 
 async function build(app: Page): Promise<void> {

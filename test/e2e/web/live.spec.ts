@@ -11,7 +11,7 @@ test.use({ homeLabel: 'live' });
 test('Live keeps one VM up and syncs a saved page into it, naming the file and the restarted service', async ({ app }) => {
   test.setTimeout(300_000);
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-e2e-live-')), 'hello-web');
-  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Appliances' }).click();
   await app.getByRole('button', { name: 'Open appliance…' }).click();
   await app.getByRole('textbox').first().fill(dir);

@@ -17,7 +17,7 @@ test.afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
 /** The sample as version 9.9.0 with one more check that cannot pass, and that check's line. */
 function failingAppliance(): { dir: string; line: number } {
   const dir = path.join(parent, 'hello-web-failing');
-  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   const spec = path.join(dir, 'appliance.yaml');
   const lines = fs.readFileSync(spec, 'utf8').replace(/^version: .*$/m, 'version: 9.9.0').split('\n');
   const at = lines.findIndex((l) => l.startsWith('checks:')) + 1;

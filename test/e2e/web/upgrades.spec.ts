@@ -15,7 +15,7 @@ test.afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
 
 function copySample(version: string): string {
   const dir = path.join(parent, version, 'hello-web');
-  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'resources/sample/hello-web'), dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   const spec = path.join(dir, 'appliance.yaml');
   fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace(/^version: .*$/m, `version: ${version}`));
   return dir;

@@ -11,7 +11,7 @@ const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-web');
 
 function copySample(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-sample-'));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
+  fs.cpSync(SAMPLE, dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   return dir;
 }
 

@@ -11,7 +11,7 @@ const PATH = process.env.PATH;
 
 function copySample(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-fault-'));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
+  fs.cpSync(SAMPLE, dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   return dir;
 }
 

@@ -35,7 +35,7 @@ export function yoke(args: string[], opts: { home: string; env?: NodeJS.ProcessE
 /** A copy of the sample appliance with its appliance.yaml passed through `edit`. */
 export function sampleVariant(edit: (yaml: string) => string = (y) => y, name = 'app'): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-cli-app-')), name);
-  fs.cpSync(SAMPLE, dir, { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(SAMPLE, dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true, verbatimSymlinks: true });
   const file = path.join(dir, 'appliance.yaml');
   fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
   return dir;

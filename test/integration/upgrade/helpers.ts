@@ -10,7 +10,7 @@ export const SAMPLE = path.resolve(__dirname, '../../../resources/sample/hello-w
  */
 export function makeAppliance(root: string, folder: string, version: string, edit?: (yaml: string, dir: string) => string): string {
   const dir = path.join(root, folder);
-  fs.cpSync(SAMPLE, dir, { recursive: true });
+  fs.cpSync(SAMPLE, dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   let yaml = fs.readFileSync(path.join(dir, 'appliance.yaml'), 'utf8');
   yaml = yaml.replace(/^version: .*$/m, `version: ${version}`);
   yaml = yaml.replace(/^flavours:\n(  .*\n)+/m, '');

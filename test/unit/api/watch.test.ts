@@ -15,7 +15,7 @@ afterEach(async () => {
 function setup(): { engine: Engine; dir: string; changes: EventPayload<'appliance.changed'>[] } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-watch-home-'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-watch-app-'));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
+  fs.cpSync(SAMPLE, dir, { filter: (f) => !f.endsWith('appliance.pub'), recursive: true });
   const engine = new Engine({ home, face: 'cli' });
   const changes: EventPayload<'appliance.changed'>[] = [];
   engine.on((event, payload) => {
