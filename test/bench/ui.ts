@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { openStore } from '../../src-main/store/store';
 import { sampleApplianceDir } from '../../src-main/util/resources';
 import { makeTestHome } from '../integration/build/helpers';
@@ -120,18 +120,27 @@ export async function benchUi(): Promise<Row[]> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const ttis: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    // The printed URL's token works once: the first page signs in, the others bring its cookie.
+    const base = url.replace(/\?token=.*$/, '');
+    let cookies: Awaited<ReturnType<BrowserContext['cookies']>> | null = null;
+    const newContext = async () => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      if (cookies) await ctx.addCookies(cookies);
+      return ctx;
+    };
+    for (let i = 0; i < 3; i++) {
+      const ctx = await newContext();
       const page = await ctx.newPage();
-      ttis.push(await timeToInteractive(page, url));
+      ttis.push(await timeToInteractive(page, cookies ? base : url));
+      cookies ??= await ctx.cookies();
       await ctx.close();
     }
     rows.push({ figure: 'UI time to interactive (median of 3)', yoke: `${median(ttis).toFixed(0)} ms`, floor: '', ratio: '', target: '≤ 1 s' });
     rows.push({ figure: 'history of 10,000 builds: first-page query, 200 rows (median of 7)', yoke: `${median(firstPage).toFixed(1)} ms`, floor: '', ratio: '', target: '≤ 10 ms' });
     rows.push({ figure: 'history of 10,000 builds: whole-list query (median of 7)', yoke: `${median(queries).toFixed(1)} ms`, floor: '', ratio: '', target: '' });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const ctx = await newContext();
     const page = await ctx.newPage();
-    await timeToInteractive(page, url);
+    await timeToInteractive(page, base);
     // Measured inside the page (click to rows on screen), without Playwright's round trips.
     const renderMs = await page.evaluate(
       () =>
