@@ -154,7 +154,9 @@ class DevLoop {
       if (event === 'job.started') kinds.set((payload as EventPayload<'job.started'>).jobId, (payload as EventPayload<'job.started'>).kind);
       if (event !== 'job.finished') return;
       const p = payload as EventPayload<'job.finished'>;
-      if (kinds.get(p.jobId) !== 'test' || p.status !== 'succeeded' || p.buildId === undefined) return;
+      const kind = kinds.get(p.jobId);
+      kinds.delete(p.jobId);
+      if (kind !== 'test' || p.status !== 'succeeded' || p.buildId === undefined) return;
       const b = this.ctx.store().getBuildRecord(p.buildId);
       if (b && b.dir === this.spec.dir && Date.parse(b.createdAt) >= this.lastChangeAt && this.diverged) {
         this.diverged = false;

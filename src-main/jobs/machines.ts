@@ -239,7 +239,7 @@ export class Machines {
     const out = [...own].map(([id, live]) => summary(id, live));
     for (const v of this.host.store().listVms({ status: 'running' })) {
       if (own.has(v.id)) continue;
-      if (processAlive(v.pid, v.id)) out.push(v);
+      if (qemuAlive(v.pid, v.id)) out.push(v);
     }
     return out;
   }
@@ -269,7 +269,7 @@ export class Machines {
     }
     const rec = this.host.store().listVms({ status: 'running' }).find((v) => v.id === id);
     if (!rec) throw new EngineError('not-found', `no running VM ${id}`);
-    if (processAlive(rec.pid, id)) {
+    if (qemuAlive(rec.pid, id)) {
       // Another process owns it: signal its qemu directly (powering down needs that owner's QMP).
       process.kill(rec.pid!, force ? 'SIGKILL' : 'SIGTERM');
     }
@@ -349,7 +349,7 @@ export class Machines {
     const format = ext === 'img' ? formatOf('raw') : isDiskFormat(ext) ? formatOf(ext) : undefined;
     if (!format?.qemuImg) throw new EngineError('invalid-request', `${file}: name the format by its extension: .raw, .img, ${DISK_FORMATS.filter((f) => f !== 'raw').map((f) => `.${f}`).join(', ')}.`);
     const rec = live ? null : this.host.store().listVms({ status: 'running' }).find((v) => v.id === id);
-    if (!live && (!rec || !processAlive(rec.pid, id))) throw new EngineError('not-found', `There is no running VM ${id}. List them with the VMs screen.`);
+    if (!live && (!rec || !qemuAlive(rec.pid, id))) throw new EngineError('not-found', `There is no running VM ${id}. List them with the VMs screen.`);
     const stateDir = live?.machine.vmInfo?.stateDir ?? rec!.stateDir ?? path.dirname(file);
     const raw = path.join(stateDir, `data-save-${Date.now()}.raw`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -403,4 +403,3 @@ function summary(vmid: string, live: LiveVm): VmSummary {
   };
 }
 
-const processAlive = qemuAlive;

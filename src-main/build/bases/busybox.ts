@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CpioTree } from '../cpio';
 import { generateShutdown, generateUdhcpcScript } from '../init';
-import { guestModulePath, type KernelModule } from '../modules';
+import type { KernelModule } from '../modules';
 import { busyboxApplets, findStaticBusybox } from '../../tools/busybox';
 import type { Base } from './base';
 import { fileIdentity } from '../tool-ids';
