@@ -1,12 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, ROOT, screenshot, test } from '../fixtures';
+import type { Page } from '@playwright/test';
+import { axeViolations } from '../axe';
+import { expect, ROOT, test } from '../fixtures';
+import { shoot } from '../shoot';
 
 // The Live switch: the same loop as `yoke dev`, in the app. An edit saved on disk shows up as a
 // cycle naming the synced file and the restarted service, with the checks green, and the page
 // served by the same VM changes.
 test.use({ homeLabel: 'live' });
+
+/** axe in light and dark on what is on screen now: no critical or serious violation. */
+async function accessible(app: Page): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme: scheme });
+    const bad = (await axeViolations(app)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
+    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
+  }
+  await app.emulateMedia({ colorScheme: 'light' });
+}
+
 
 test('Live keeps one VM up and syncs a saved page into it, naming the file and the restarted service', async ({ app }) => {
   test.setTimeout(300_000);
@@ -31,13 +45,19 @@ test('Live keeps one VM up and syncs a saved page into it, naming the file and t
   await expect(panel).toContainText('Last change: passed');
   await expect(panel).toContainText('diverged from a clean build');
   expect(await (await fetch(url!)).text()).toContain('hello from the live loop');
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
-    await app.setViewportSize(viewport);
-    await screenshot(app, 'live');
-  }
-  await app.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(app, 'live-dark');
-  await app.emulateMedia({ colorScheme: 'light' });
+  await shoot(app, 'live', panel);
+  await accessible(app);
+
+  // The dev VM in the VMs list: its data disk can be saved from there.
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'VMs' }).click();
+  await app.getByRole('button', { name: 'Save data…' }).first().click();
+  const form = app.getByRole('form', { name: 'Save data disk' });
+  await expect(form.getByLabel(/Save the data disk of hello-web/)).toHaveValue(/\.qcow2$/);
+  await shoot(app, 'vms-save-data', form);
+  await accessible(app);
+  await form.getByRole('button', { name: 'Close' }).click();
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Appliances' }).click();
+  await app.getByRole('tab', { name: 'Live' }).click();
 
   await app.getByRole('checkbox', { name: 'Live' }).uncheck();
   await expect(panel.getByRole('status')).toHaveText('Live: Off', { timeout: 60_000 });
