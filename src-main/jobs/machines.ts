@@ -64,6 +64,8 @@ export interface LaunchOptions {
   hostPorts?: { guest: number; host: number }[];
   /** Use this data disk instead of a fresh copy of the build's (upgrade tests keep OLD's). */
   dataDisk?: string;
+  /** Boot with no data disk at all (a customer's VM that lost it). */
+  withoutDataDisk?: boolean;
   /**
    * A customer's data disk (any format a hypervisor exports, or a tar of the data): the VM gets a
    * converted copy; the file itself is never written.
@@ -159,7 +161,7 @@ export class Machines {
       const imported = await importDataDisk(o.dataFrom, dataDisk, { label: spec.disks.data?.label ?? 'data', sizeBytes: spec.disks.data?.sizeBytes ?? 64 * 1048576 });
       o.log?.('info', `data disk: a copy of ${o.dataFrom} (${imported.format})`);
       if (test) scratch.push(dataDisk);
-    } else if (!dataDisk && files.dataDisk) {
+    } else if (!dataDisk && files.dataDisk && !o.withoutDataDisk) {
       if (o.snapshot) dataDisk = files.dataDisk;
       else {
         // A fresh data disk per VM: the build's own stays pristine for the next boot.

@@ -20,7 +20,8 @@ it('installs 1.1.0 inside a running 1.0.0 from its full update package, keeping 
   const r = await cli(home, 'upgrade-test', '--to', String(b2.json.build.id), '--from', String(b1), '--method', 'package', '--json');
   const pair = r.json?.pairs?.[0];
   expect(r.code, `${r.err}\n${pair ? fs.readFileSync(pair.consoleLogs.old, 'utf8').slice(-3000) + fs.readFileSync(pair.consoleLogs.new, 'utf8').slice(-3000) : ''}`).toBe(0);
-  expect(pair).toMatchObject({ method: 'package', status: 'passed' });
+  expect(pair).toMatchObject({ method: 'package', status: 'passed', after: { version: '1.1.0', rolledBack: false } });
+  expect(pair.checks.find((c: { name: string }) => c.name === 'commit update')).toMatchObject({ status: 'passed', phase: 'upgraded' });
   expect(pair.checks.find((c: { name: string }) => c.name === 'apply update package')).toMatchObject({ status: 'passed' });
   const oldLog = fs.readFileSync(pair.consoleLogs.old, 'utf8');
   const newLog = fs.readFileSync(pair.consoleLogs.new, 'utf8');
