@@ -15,12 +15,15 @@ const PHASES: ReadonlyArray<{ id: string; title: string; hint: string }> = [
   { id: 'seed', title: 'Seed', hint: 'data written into the old build before the upgrade' },
   { id: 'upgraded', title: 'Upgraded', hint: 'the new build on the old data disk, with its checks' },
   { id: 'verify', title: 'Verify', hint: 'the seeded data survived the upgrade' },
+  { id: 'rolledback', title: 'Rolled back', hint: 'the update failed on the appliance; it went back to the old build by itself, whose checks ran again' },
 ];
 
 /** Check results grouped by the phase of the upgrade they ran in, in the order the phases run. */
 export function PhaseChecks({ checks, live = false }: { checks: readonly PhaseCheck[]; live?: boolean }) {
   const known = new Set(PHASES.map((p) => p.id));
-  const groups = [...PHASES, ...[...new Set(checks.map((c) => c.phase ?? 'other'))].filter((p) => !known.has(p)).map((id) => ({ id, title: id, hint: '' }))];
+  // Rolled back is a phase only some runs have: shown when one of its checks is there.
+  const phases = PHASES.filter((p) => p.id !== 'rolledback' || checks.some((c) => c.phase === 'rolledback'));
+  const groups = [...phases, ...[...new Set(checks.map((c) => c.phase ?? 'other'))].filter((p) => !known.has(p)).map((id) => ({ id, title: id, hint: '' }))];
   return (
     <div className="phases">
       {groups.map((g) => {

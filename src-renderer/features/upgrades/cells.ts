@@ -2,7 +2,8 @@ import type { BuildSummary, Res } from '../../../src-main/api/contract';
 import type { UpgradeJob } from './upgrades-store';
 
 export type Matrix = Res<'upgrades.matrix'>;
-export type CellState = 'passed' | 'failed' | 'not-run' | 'running' | 'queued' | 'same' | 'newer';
+/** rolled-back: the update failed on the appliance, which went back to OLD by itself (still a failed upgrade). */
+export type CellState = 'passed' | 'failed' | 'rolled-back' | 'not-run' | 'running' | 'queued' | 'same' | 'newer';
 
 export interface CellView {
   from: BuildSummary;
@@ -16,6 +17,7 @@ export interface CellView {
 export const STATE_TEXT: Record<CellState, string> = {
   passed: 'passed',
   failed: 'failed',
+  'rolled-back': 'rolled back',
   'not-run': 'not run',
   running: 'running',
   queued: 'queued',
@@ -38,7 +40,7 @@ export function cellView(m: Matrix, from: BuildSummary, to: BuildSummary, job: U
   if (from.id === to.id) return { from, to, state: 'same', runnable: false };
   if (from.id > to.id) return { from, to, state: 'newer', runnable: false };
   const stored = m.cells.find((c) => c.fromBuildId === from.id && c.toBuildId === to.id);
-  const base: CellView = { from, to, state: stored?.status ?? 'not-run', runId: stored?.runId, runnable: true };
+  const base: CellView = { from, to, state: stored?.rolledBack ? 'rolled-back' : (stored?.status ?? 'not-run'), runId: stored?.runId, runnable: true };
   if (job && job.status === 'running' && job.toBuildId === to.id) {
     const idx = job.fromBuildIds.indexOf(from.id);
     const current = job.currentFrom === null ? -1 : job.fromBuildIds.indexOf(job.currentFrom);

@@ -153,3 +153,37 @@ test('release 1.0.0, run the missing cell against 1.1.0, and read its phases and
   await app.getByRole('button', { name: 'Unrelease', exact: true }).click();
   await expect(app.getByText('No released builds of hello-web')).toBeVisible();
 });
+
+test('a package update that fails on the appliance shows as rolled back, with the old checks run again', async ({ app, served }) => {
+  test.setTimeout(420_000);
+  // 2.0.0 looks for its data disk by a new label: on an old appliance it cannot mount /data.
+  const dir = copySample('2.0.0');
+  fs.mkdirSync(path.join(dir, 'rootfs', 'etc'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'rootfs', 'etc', 'fstab'), 'LABEL=appdata\t/data\text4\tdefaults\t0\t2\n');
+  const spec = path.join(dir, 'appliance.yaml');
+  fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('label: data', 'label: appdata'));
+  buildWithCli(dir, served.home);
+  const yoke = (...args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin/yoke.js'), ...args, '--home', served.home], { cwd: ROOT, stdio: 'pipe', timeout: 360_000 });
+  yoke('release', '1');
+  // The run itself from the CLI (exit 1: the upgrade failed); the screen reads what it stored.
+  expect(() => yoke('upgrade-test', '--to', '3', '--from', '1', '--method', 'package')).toThrow();
+  await app.reload();
+  await openUpgrades(app);
+  await app.getByRole('combobox', { name: 'Candidate' }).selectOption({ label: '#3 2.0.0' });
+  const matrix = app.getByRole('table', { name: 'Upgrade matrix' });
+  const cell = matrix.getByRole('button', { name: '#1 1.0.0 → #3 2.0.0: rolled back' });
+  await expect(cell).toHaveText('rolled back');
+  await cell.click();
+  const details = app.getByRole('region', { name: 'Upgrade #1 1.0.0 → #3 2.0.0' });
+  const back = details.getByRole('list', { name: 'Rolled back checks' });
+  await expect(back).toContainText('roll back');
+  for (const item of await back.getByRole('listitem').all()) await expect(item).toContainText('passed');
+  await expect(details.getByRole('list', { name: 'Upgraded checks' })).toContainText('LABEL=appdata is not mounted on /data');
+  await shoot(app, 'upgrades-rolled-back', back);
+  for (const scheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme: scheme });
+    const bad = (await axeViolations(app)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
+    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
+  }
+  await app.emulateMedia({ colorScheme: 'light' });
+});

@@ -53,15 +53,15 @@ describe('yoke doctor on this machine', () => {
     homes.push(empty);
     const r = await runDoctor(home(), { pathEnv: empty, isRoot: false });
     const missing = r.tools.filter((t) => !t.found).map((t) => t.name);
-    expect(missing).toEqual(expect.arrayContaining(['qemu-system-x86_64', 'qemu-img', 'mcopy', 'mformat', 'syslinux', 'zstd', 'cpio']));
+    expect(missing).toEqual(expect.arrayContaining(['qemu-system-x86_64', 'qemu-img', 'mcopy', 'mformat', 'grub-mkimage', 'zstd', 'cpio']));
     expect(r.ok).toBe(false);
     // sbin programs are still found: Debian keeps them off a normal user's PATH, so the doctor looks there too.
     expect(r.tools.find((t) => t.name === 'mke2fs')?.found).toBe(true);
-    expect(r.missingApt).toEqual(['qemu-system-x86', 'qemu-utils', 'mtools', 'syslinux', 'zstd', 'cpio', 'libxml2-utils']);
+    expect(r.missingApt).toEqual(['qemu-system-x86', 'qemu-utils', 'mtools', 'grub-common', 'zstd', 'cpio', 'libxml2-utils']);
     // A Debian base's tools are listed, but a machine without them is ready for busybox appliances.
     expect(r.tools.find((t) => t.name === 'mmdebstrap')).toMatchObject({ found: false, optional: expect.stringMatching(/Debian base/) });
-    expect(r.aptCommand).toBe('sudo apt-get install -y qemu-system-x86 qemu-utils mtools syslinux zstd cpio libxml2-utils');
-    expect((await runDoctor(home(), { pathEnv: empty, isRoot: true })).aptCommand).toBe('apt-get install -y qemu-system-x86 qemu-utils mtools syslinux zstd cpio libxml2-utils');
+    expect(r.aptCommand).toBe('sudo apt-get install -y qemu-system-x86 qemu-utils mtools grub-common zstd cpio libxml2-utils');
+    expect((await runDoctor(home(), { pathEnv: empty, isRoot: true })).aptCommand).toBe('apt-get install -y qemu-system-x86 qemu-utils mtools grub-common zstd cpio libxml2-utils');
   });
 });
 
@@ -129,7 +129,7 @@ describe('the doctor command', () => {
       const r = await cli({}, home());
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/^qemu-img\s+MISSING/m);
-      expect(r.out).toMatch(/Install them with:\n {2}(sudo )?apt-get install -y qemu-system-x86 qemu-utils mtools syslinux zstd cpio libxml2-utils\n$/);
+      expect(r.out).toMatch(/Install them with:\n {2}(sudo )?apt-get install -y qemu-system-x86 qemu-utils mtools grub-common zstd cpio libxml2-utils\n$/);
     } finally {
       process.env.PATH = saved;
     }

@@ -17,13 +17,13 @@ let b2: number;
 beforeAll(async () => {
   home = await makeTestHome('yoke-rollback-');
   const v1 = makeAppliance(home, 'v1', '1.0.0');
+  b1 = await buildId(home, v1);
   const v2 = makeAppliance(home, 'v2', '2.0.0', (yaml, dir) => {
     fs.copyFileSync(path.join(v1, 'appliance.pub'), path.join(dir, 'appliance.pub'));
     fs.mkdirSync(path.join(dir, 'rootfs', 'etc'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'rootfs', 'etc', 'fstab'), 'LABEL=appdata\t/data\text4\tdefaults\t0\t2\n');
     return yaml.replace('label: data', 'label: appdata');
   });
-  b1 = await buildId(home, v1);
   b2 = await buildId(home, v2);
 }, 240_000);
 

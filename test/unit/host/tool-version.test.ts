@@ -9,7 +9,7 @@ const banners: [string, string, string][] = [
   ['debugfs', 'debugfs 1.47.0 (5-Feb-2023)\n\tUsing EXT2FS Library version 1.47.0', '1.47.0'],
   ['mcopy', 'mcopy (GNU mtools) 4.0.32\nconfigured with the following options: enable-xdf', '4.0.32'],
   ['mformat', 'mformat (GNU mtools) 4.0.32\n', '4.0.32'],
-  ['syslinux', '\nsyslinux 6.04  Copyright 1994-2015 H. Peter Anvin et al', '6.04'],
+  ['grub-mkimage', 'grub-mkimage (GRUB) 2.06-13+deb12u2\n', '2.06-13+deb12u2'],
   ['sfdisk', 'sfdisk from util-linux 2.38.1\n', '2.38.1'],
   ['mkfs.vfat', 'Usage: mkfs.vfat [OPTIONS] TARGET [BLOCKS]\n  --help          Show this help message and exit\nmkfs.fat 4.2 (2021-01-31)\n', '4.2'],
   ['zstd', '*** Zstandard CLI (64-bit) v1.5.4, by Yann Collet ***\n', '1.5.4'],

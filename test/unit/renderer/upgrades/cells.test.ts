@@ -21,6 +21,7 @@ const matrix: Matrix = {
     { fromBuildId: 2, toBuildId: 1, status: 'not-run' },
   ],
 };
+const rolled: Matrix = { ...matrix, cells: [{ fromBuildId: 1, toBuildId: 3, status: 'failed', runId: 9, rolledBack: true }, ...matrix.cells.slice(1)] };
 
 function job(patch: Partial<UpgradeJob>): UpgradeJob {
   return { jobId: 'j', toBuildId: 3, fromBuildIds: [1, 2], method: 'swap', status: 'running', stage: 'old', message: '', fraction: 0, currentFrom: null, done: 0, checks: [], ...patch };
@@ -32,6 +33,11 @@ describe('upgrade matrix cells', () => {
     expect(cellView(matrix, b2, b3, null)).toMatchObject({ state: 'not-run', runnable: true });
     expect(cellView(matrix, b2, b2, null)).toMatchObject({ state: 'same', runnable: false });
     expect(cellView(matrix, b2, b1, null)).toMatchObject({ state: 'newer', runnable: false });
+  });
+
+  it('a pair whose update rolled itself back is its own state, not a plain failure', () => {
+    expect(cellView(rolled, b1, b3, null)).toMatchObject({ state: 'rolled-back', runId: 9, runnable: true });
+    expect(cellView(matrix, b1, b2, null)).toMatchObject({ state: 'failed' });
   });
 
   it('marks the pair the job is on as running and the ones after it as queued', () => {
