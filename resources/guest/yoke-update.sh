@@ -189,36 +189,42 @@ verify_files() {
   done <$WORK/manifest
 }
 
-apply_one() {
-  pkg=$1
-  rm -rf $WORK; mkdir -p $WORK
-  tar -xf "$pkg" -C $WORK manifest manifest.sig 2>/dev/null || { refuse "$pkg" "not a Yoke update package (no manifest)"; return; }
+# Checks the signed package $1 (its manifest goes to $WORK/manifest) and that its version is newer
+# than $2. On refusal: returns 1 with the reason in $why ($old set when it is simply not newer).
+check_package() {
+  why=; old=
+  rm -f $WORK/manifest $WORK/manifest.sig
+  tar -xf "$1" -C $WORK manifest manifest.sig 2>/dev/null || { why="not a Yoke update package (no manifest)"; return 1; }
   # The verifier reads at most 1 MiB of manifest (resources/guest/src/yoke-verify.c); a bigger one
   # is refused as what it is, not as a bad signature.
   msz=$(wc -c <$WORK/manifest)
-  [ "$msz" -le 1048576 ] || { refuse "$pkg" "its manifest is $msz bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build"; return; }
-  $VERIFY $PUB $WORK/manifest.sig $WORK/manifest 2>/dev/null || { refuse "$pkg" "bad signature: not signed with $NAME's update key (tampered, or made for another appliance)"; return; }
-  [ "$(field yoke-update)" = 1 ] || { refuse "$pkg" "unknown package format $(field yoke-update)"; return; }
-  [ "$(field appliance)" = "$NAME" ] || { refuse "$pkg" "made for $(field appliance), this is $NAME"; return; }
+  [ "$msz" -le 1048576 ] || { why="its manifest is $msz bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build"; return 1; }
+  $VERIFY $PUB $WORK/manifest.sig $WORK/manifest 2>/dev/null || { why="bad signature: not signed with $NAME's update key (tampered, or made for another appliance)"; return 1; }
+  [ "$(field yoke-update)" = 1 ] || { why="unknown package format $(field yoke-update)"; return 1; }
+  [ "$(field appliance)" = "$NAME" ] || { why="made for $(field appliance), this is $NAME"; return 1; }
   new=$(field version)
-  if [ "$(vercmp "$new" "$VERSION")" != 1 ]; then
-    # A medium stays attached after its update is installed: its package is simply not news.
-    case "$pkg" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac
-    refuse "$pkg" "version $new is not newer than the running $VERSION (no downgrades)"; return
-  fi
-  grep -q "^file slot.cfg.in \|^same slot.cfg.in \|^patch slot.cfg.in " $WORK/manifest || { refuse "$pkg" "it carries no slot.cfg.in (made for an older Yoke's single-slot disk)"; return; }
+  [ "$(vercmp "$new" "$2")" = 1 ] || { old=1; why="version $new is not newer than the running $2 (no downgrades)"; return 1; }
+  grep -q "^file slot.cfg.in \|^same slot.cfg.in \|^patch slot.cfg.in " $WORK/manifest || { why="it carries no slot.cfg.in (made for an older Yoke's single-slot disk)"; return 1; }
+}
+
+# Copies the files of $1 (a finished tree) into the other slot, reads them back, writes the slot's
+# entry, names it the trial and reboots. $2 is the package or bundle the files came from.
+install_slot() {
   dest=$BOOT/$(other "$SLOT")
-  say "installing $NAME $new from ${pkg##*/} into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
-  # The other slot is emptied first: its slot.cfg goes last, so a half-written slot is never bootable.
-  rm -rf "$dest"; mkdir -p "$dest"
-  if ! install_files "$pkg" "$BOOT/$SLOT" "$dest" || ! verify_files "$dest"; then
+  # The other slot is emptied first (apply_one wrote straight into it): its slot.cfg goes last,
+  # so a half-written slot is never bootable.
+  if [ "$1" != "$dest" ]; then
     rm -rf "$dest"; mkdir -p "$dest"
-    refuse "$pkg" "its files could not be installed (a file is corrupt or does not match its checksum)"; return
+    cp "$1"/* "$dest/" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$2" "the boot partition has no room for it"; return; }
   fi
-  sed "s/$SLOT_MARK/$(other "$SLOT")/g" "$dest/slot.cfg.in" >"$dest/slot.cfg.new" && sync && mv "$dest/slot.cfg.new" "$dest/slot.cfg" && sync || { refuse "$pkg" "cannot write its boot entry"; return; }
+  if ! verify_files "$dest"; then
+    rm -rf "$dest"; mkdir -p "$dest"
+    refuse "$2" "its files could not be installed (a file is corrupt or does not match its checksum)"; return
+  fi
+  sed "s/$SLOT_MARK/$(other "$SLOT")/g" "$dest/slot.cfg.in" >"$dest/slot.cfg.new" && sync && mv "$dest/slot.cfg.new" "$dest/slot.cfg" && sync || { refuse "$2" "cannot write its boot entry"; return; }
   # The package moves before the boot state names the trial: a power cut in between leaves a
   # package in trial/ with no trial pending, which the next boot puts back to be installed again.
-  case "$pkg" in "$MEDIUM"/*) ;; *) mkdir -p "$UPDATES/trial" && mv "$pkg" "$UPDATES/trial/" && sync ;; esac
+  case "$2" in "$MEDIUM"/*) ;; *) mkdir -p "$UPDATES/trial" && mv "$2" "$UPDATES/trial/" && sync ;; esac
   rm -f $BOOT/yoke/trial.why
   say "writing the boot state: slot $(other "$SLOT") on trial"
   write_state "$SLOT" "$(other "$SLOT")" "$TRIES" "" || { say "could not write the boot state; staying on $VERSION"; return 1; }
@@ -227,6 +233,53 @@ apply_one() {
   stop_disks
   reboot -f
   sleep 60
+}
+
+apply_one() {
+  pkg=$1
+  rm -rf $WORK; mkdir -p $WORK
+  if tar -xf "$pkg" -C $WORK bundle 2>/dev/null; then apply_bundle "$pkg"; return; fi
+  if ! check_package "$pkg" "$VERSION"; then
+    # A medium stays attached after its update is installed: its package is simply not news.
+    case "$pkg" in "$MEDIUM"/*) [ -n "$old" ] && { rm -rf $WORK; return 1; } ;; esac
+    refuse "$pkg" "$why"; return
+  fi
+  dest=$BOOT/$(other "$SLOT")
+  say "installing $NAME $new from ${pkg##*/} into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
+  rm -rf "$dest"; mkdir -p "$dest"
+  install_files "$pkg" "$BOOT/$SLOT" "$dest" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$pkg" "its files could not be installed (a file is corrupt or does not match its checksum)"; return; }
+  install_slot "$dest" "$pkg"
+}
+
+# A bundle: its steps applied one after the other in memory (each from the tree the step before
+# made, the first from the running slot), steps the appliance already runs skipped; the last
+# tree goes into the other slot like a package's files.
+apply_bundle() {
+  pkg=$1
+  b=$WORK/bundle
+  [ "$(awk '$1 == "yoke-bundle" { print $2 }' $b)" = 1 ] || { refuse "$pkg" "unknown bundle format"; return; }
+  [ "$(awk '$1 == "appliance" { print $2 }' $b)" = "$NAME" ] || { refuse "$pkg" "a bundle for $(awk '$1 == "appliance" { print $2 }' $b), this is $NAME"; return; }
+  base=$BOOT/$SLOT; cur=$VERSION; n=0; done=0
+  for s in $(awk '$1 == "step" { print $2 }' $b); do
+    n=$((n + 1))
+    case "$s" in */*|.*|"") refuse "$pkg" "step $n has a bad file name"; return ;; esac
+    tar -xf "$pkg" -C $WORK "$s" 2>/dev/null || { refuse "$pkg" "step $n ($s) is missing from the bundle"; return; }
+    if ! check_package "$WORK/$s" "$cur"; then
+      rm -f "$WORK/$s"
+      # Steps up to the running version are already installed here.
+      [ -n "$old" ] && [ "$done" = 0 ] && continue
+      refuse "$pkg" "step $n ($s): $why"; return
+    fi
+    say "bundle step $n: $NAME $new from $s"
+    out=$WORK/step$n; mkdir -p $out
+    install_files "$WORK/$s" "$base" "$out" || { refuse "$pkg" "step $n ($s) could not be applied to $cur"; return; }
+    rm -f "$WORK/$s"
+    [ "$base" = "$BOOT/$SLOT" ] || rm -rf "$base"
+    base=$out; cur=$new; done=$((done + 1))
+  done
+  [ "$done" -gt 0 ] || { case "$pkg" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac; refuse "$pkg" "every step is a version this appliance already runs or is newer than (no downgrades)"; return; }
+  say "installing $NAME $cur from ${pkg##*/} ($done steps) into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
+  install_slot "$base" "$pkg"
 }
 
 # Writes a rollback that the trial step found into <data>/updates/failed/.

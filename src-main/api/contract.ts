@@ -348,6 +348,8 @@ export const commands = {
         data: z.string().min(1).optional(),
         // Boot on this hardware from the exported disks: a variant (virtualbox-sata), a family (vmware) or "all" the spec declares.
         hardware: z.string().optional(),
+        // bios (default) or uefi: OVMF, as a VirtualBox or VMware VM set to EFI.
+        firmware: Firmware.optional(),
       })
       .strict(),
     response: JobRef,
@@ -437,6 +439,16 @@ export const commands = {
     // Flow control: the screen has drawn `chars` more characters (VS Code style acknowledgement).
     request: z.object({ id: z.string(), chars: z.number().int().nonnegative() }).strict(),
     response: z.object({}),
+  },
+  'updates.bundle': {
+    // One file that updates an appliance at fromBuildId's version to toBuildId's in one install:
+    // the signed packages of every version in between, diffs where the builds made them.
+    request: z.object({ fromBuildId: z.number().int(), toBuildId: z.number().int(), out: z.string().min(1).optional() }).strict(),
+    response: z.object({
+      path: z.string(),
+      bytes: z.number(),
+      steps: z.array(z.object({ buildId: z.number().int(), version: z.string(), kind: z.enum(['diff', 'full']), file: z.string(), bytes: z.number() })),
+    }),
   },
   'builds.release': {
     request: z.object({ id: z.number().int(), released: z.boolean() }).strict(),

@@ -23,6 +23,7 @@ import { formatLabels } from '../build/formats';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
 import { getUpgradeRun } from './upgrade-run';
+import { makeBundle } from './bundle';
 import { iso, isoOrNull } from '../store/time';
 
 const VERSION = '0.1.0';
@@ -118,6 +119,7 @@ export function createHandlers(engine: ApiContext): Handlers {
     'vms.input': (req) => engine.machines.input(req.id, req.data),
     'vms.resize': (req) => engine.machines.resize(req.id, req.rows, req.cols),
     'vms.ack': (req) => engine.machines.ack(req.id, req.chars),
+    'updates.bundle': (req) => makeBundle(engine, req),
     'builds.release': (req) => {
       const store = engine.store();
       setRelease(store, req.id, req.released);

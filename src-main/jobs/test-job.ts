@@ -13,6 +13,7 @@ import { runChecks } from '../checks/run-checks';
 import { waitUntilReady } from '../vm/ready';
 import { clean } from '../vm/console';
 import { selectVariants, type HardwareVariant } from '../vm/hardware';
+import type { Firmware } from '../api/contract';
 import { specOfBuild } from './build-files';
 
 /** How long a test VM may take to boot before its checks run (TCG on a busy machine is slow). */
@@ -29,6 +30,8 @@ export interface TestOptions {
   hardware?: string;
   /** The one variant this run boots on (set per run when `hardware` is given). */
   variant?: HardwareVariant;
+  /** bios (default) or uefi (OVMF). */
+  firmware?: Firmware;
 }
 
 export interface TestRunReport {
@@ -69,7 +72,7 @@ export async function runTest(engine: JobContext, o: TestOptions, job: JobHandle
   const consoleLog = path.join(runDir, 'console.log');
   try {
     job.progress('boot', 0.5, `booting build #${buildId}`);
-    live = await engine.machines.launch({ buildId, purpose: 'test', dataFrom: o.dataFrom, hardware: o.variant, log: (level, text) => job.log(level, text) });
+    live = await engine.machines.launch({ buildId, purpose: 'test', dataFrom: o.dataFrom, hardware: o.variant, firmware: o.firmware, log: (level, text) => job.log(level, text) });
     const vm = live.machine;
     job.log('info', `VM ${vm.vmid} (${vm.vmInfo?.accel ?? 'tcg'}) forwards ${vm.forwards.map((f) => `127.0.0.1:${f.host}->${f.guest}`).join(', ') || 'nothing'}`);
     // The console arrives in arbitrary chunks (often a character at a time): log whole lines.
@@ -172,5 +175,5 @@ export function startTestJob(engine: JobContext, req: Req<'test.start'>): Res<'t
       throw new EngineError('invalid-request', (e as Error).message);
     }
   }
-  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning, dataFrom: req.data, hardware: req.hardware }).jobId };
+  return { jobId: startTest(engine, { dir: req.dir, buildId: req.buildId, keepRunning: req.keepRunning, dataFrom: req.data, hardware: req.hardware, firmware: req.firmware }).jobId };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import { junitXml } from '../../checks/junit';
 import { formatMs } from '../progress';
@@ -14,7 +14,7 @@ export { parseBuildId } from '../shared';
 export const testCommand: CliCommand = {
   name: 'test',
   summary: "boot a build and run the appliance's checks",
-  usage: `Usage: yoke test [DIR] [--build ID] [--data FILE] [--hardware NAME|all] [--junit FILE] [--keep-running] [--verbose]
+  usage: `Usage: yoke test [DIR] [--build ID] [--data FILE] [--hardware NAME|all] [--firmware bios|uefi] [--junit FILE] [--keep-running] [--verbose]
 
   DIR             appliance folder (default: current folder); built first when it changed
   --build ID      test this build instead
@@ -22,6 +22,7 @@ export const testCommand: CliCommand = {
   --hardware H    boot the exported disks on that hardware: virtio, virtualbox-ide,
                   virtualbox-sata, vmware-ide, vmware-pvscsi, a family (virtualbox, vmware),
                   or all (every variant of the families the spec declares); one run each
+  --firmware F    bios (default) or uefi: start the VM with OVMF, as a hypervisor set to EFI
   --junit FILE    also write the results as JUnit XML
   --keep-running  leave the VM running after the checks, until Ctrl-C
   --verbose       print every log line, including the VM's console`,
@@ -29,6 +30,7 @@ export const testCommand: CliCommand = {
     build: { type: 'string' },
     data: { type: 'string' },
     hardware: { type: 'string' },
+    firmware: { type: 'string' },
     junit: { type: 'string' },
     'keep-running': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
@@ -37,6 +39,8 @@ export const testCommand: CliCommand = {
     const buildId = parseBuildId(args.values.build);
     const dir = buildId === undefined ? appliancePositional(args) : undefined;
     const keepRunning = Boolean(args.values['keep-running']);
+    const firmware = String(args.values.firmware ?? 'bios');
+    if (firmware !== 'bios' && firmware !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got '${firmware}'`);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
       let outcome;
@@ -45,7 +49,7 @@ export const testCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('test.start', { dir, buildId, keepRunning, ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(hardware !== undefined ? { hardware } : {}) }),
+          () => engine.request('test.start', { dir, buildId, keepRunning, ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(hardware !== undefined ? { hardware } : {}), ...(firmware === 'uefi' ? { firmware } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {

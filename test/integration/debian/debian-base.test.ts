@@ -37,6 +37,15 @@ describe('Debian base (CLI, real mmdebstrap and qemu)', () => {
     for (const c of doc.checks) expect(c.status, `${c.name}: ${c.message}`).toBe('passed');
   }, 25 * MIN);
 
+  it('boots its own OS disk (GRUB, slot a, root partition a) under BIOS and UEFI, and passes its checks', async () => {
+    for (const firmware of ['bios', 'uefi']) {
+      const t = await yokeAs(['test', app, '--hardware', 'virtio', '--firmware', firmware, '--json'], home);
+      expect(t.code, `${firmware}: ${t.stderr}`).toBe(0);
+      const doc = JSON.parse(t.stdout) as { runs: { checks: { name: string; status: string }[] }[] };
+      for (const c of doc.runs[0].checks) expect(c.status, `${firmware}: ${c.name}`).toBe('passed');
+    }
+  }, 15 * MIN);
+
   it('rebuilds one overlay file without installing packages again', async () => {
     const page = path.join(app, 'rootfs', 'usr', 'local', 'bin', 'notes-page');
     fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('<h1>Notes</h1>', '<h1>Notes!</h1>'));

@@ -26,6 +26,8 @@ interface Built {
   id: number;
   dir: string;
   full: string;
+  /** The diff package against the build before it, when there is one. */
+  diff?: string;
 }
 
 interface Disks {
@@ -48,6 +50,7 @@ export function defineSlotFaults(firmware: Firmware): void {
     const dirs = {
       v1: makeAppliance(home, 'v1', '1.0.0'),
       v2: makeAppliance(home, 'v2', '1.1.0'),
+      v3: makeAppliance(home, 'v3', '1.2.0'),
       other: makeAppliance(home, 'other', '1.2.0', (y) => y.replace('name: hello-web', 'name: other-web')),
       // A release that cannot be ready in time: it must commit within 2 s of its trial boot, and
       // committing takes the settle time (3 s) after ready, so its readiness timer always fires first.
@@ -59,7 +62,7 @@ export function defineSlotFaults(firmware: Firmware): void {
       const r = await cli(home, 'build', dir, '--json');
       if (r.code !== 0) throw new Error(r.err);
       const arts = r.json.build.artifacts as { path: string }[];
-      builds[k] = { id: r.json.build.id, dir: path.dirname(arts.find((a) => a.path.endsWith('os.raw'))!.path), full: arts.find((a) => a.path.endsWith('.full.yup'))!.path };
+      builds[k] = { id: r.json.build.id, dir: path.dirname(arts.find((a) => a.path.endsWith('os.raw'))!.path), full: arts.find((a) => a.path.endsWith('.full.yup'))!.path, diff: arts.find((a) => a.path.endsWith('.diff.yup'))?.path };
     }
     const key = applianceKey(home, 'hello-web').privateKey;
     // 1.1.0 re-signed with one change each: a kernel that panics before init, and a kernel file that is not a kernel.
@@ -217,6 +220,37 @@ export function defineSlotFaults(firmware: Firmware): void {
       await dataIsIntact(d);
     }, 300_000);
   });
+
+  it(`a diff package (a delta against 1.0.0) rebuilds 1.1.0 from the running slot, boots it on trial and commits (${firmware})`, async () => {
+    expect(path.basename(builds.v2.diff ?? '')).toBe('hello-web-1.0.0-b1-to-1.1.0.diff.yup');
+    expect(fs.statSync(builds.v2.diff!).size).toBeLessThan(fs.statSync(builds.v2.full).size / 10);
+    const d = await disks('diff', builds.v2.diff);
+    const out = await applied(d);
+    expect(out).toContain('from hello-web-1.0.0-b1-to-1.1.0.diff.yup into slot b');
+    const r = await untilReady(d);
+    expect(r.version).toBe('1.1.0');
+    await r.m.waitForConsoleText(/yoke-update: committed hello-web 1\.1\.0 in slot b/, 60_000);
+    await stop(r.m);
+    await dataIsIntact(d);
+    expect(await debugfsLs(d.data, '/updates/applied')).toContain('hello-web-1.0.0-b1-to-1.1.0.diff.yup');
+    expect(await bootState(d)).toEqual([expect.objectContaining({ yoke_good: 'b', yoke_trial: '' }), expect.objectContaining({ yoke_good: 'b', yoke_trial: '' })]);
+  }, 300_000);
+
+  it(`a bundle brings 1.0.0 to 1.2.0 in one install: two diff steps applied one after the other (${firmware})`, async () => {
+    const b = await cli(home, 'bundle', '--from', String(builds.v1.id), '--to', String(builds.v3.id), '--json');
+    expect(b.code, b.err).toBe(0);
+    expect(b.json.steps.map((x: { version: string; kind: string }) => `${x.version} ${x.kind}`)).toEqual(['1.1.0 diff', '1.2.0 diff']);
+    expect(b.json.bytes).toBeLessThan(fs.statSync(builds.v3.full).size / 5);
+    const d = await disks('bundle', b.json.path);
+    const out = await applied(d);
+    expect(out).toMatch(/bundle step 1: hello-web 1\.1\.0[\s\S]*bundle step 2: hello-web 1\.2\.0/);
+    const r = await untilReady(d);
+    expect(r.version).toBe('1.2.0');
+    await r.m.waitForConsoleText(/yoke-update: committed hello-web 1\.2\.0/, 60_000);
+    await stop(r.m);
+    await dataIsIntact(d);
+    expect(await debugfsLs(d.data, '/updates/applied')).toContain(path.basename(b.json.path));
+  }, 300_000);
 
   describe(`a failed trial comes back to the old version by itself (${firmware})`, () => {
     it('a trial kernel that panics: three tries, then 1.0.0', async () => {
