@@ -109,14 +109,14 @@ describe('the guest updater script', () => {
 
   // Issue 15 item 14: an oversized manifest was refused as "bad signature".
   it('refuses a manifest over the verifier\'s 1 MiB as too big, before checking its signature', () => {
-    const fn = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
-    expect(fn).toContain('[ "$msz" -le 1048576 ] || { refuse "$pkg" "its manifest is $msz bytes, over the 1 MiB');
+    const fn = /^check_package\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(fn).toContain('[ "$msz" -le 1048576 ] || { why="its manifest is $msz bytes, over the 1 MiB');
     expect(fn.indexOf('-le 1048576')).toBeLessThan(fn.indexOf('$VERIFY'));
     // run the size check for real with busybox
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'manifest'), Buffer.alloc(1048577, 'a'));
     const line = fn.split('\n').find((l) => l.includes('-le 1048576'))!;
-    const out = execFileSync('busybox', ['sh', '-c', `refuse() { echo "REFUSED: $2"; }\nf() {\nmsz=$(wc -c <${dir}/manifest)\n${line}\necho verified\n}\nf`]).toString();
+    const out = execFileSync('busybox', ['sh', '-c', `f() {\nmsz=$(wc -c <${dir}/manifest)\n${line}\necho verified\n}\nf || echo "REFUSED: $why"`]).toString();
     expect(out).toBe('REFUSED: its manifest is 1048577 bytes, over the 1 MiB an update package may carry (the signature was not even checked); make the package again with yoke build\n');
     fs.rmSync(dir, { recursive: true });
   });
