@@ -76,7 +76,10 @@ export function createHandlers(engine: ApiContext): Handlers {
     'builds.get': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
-      return withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
+      const detail = withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
+      // A build made before used bytes were kept: measured now, so History shows it from here on.
+      if (b.usedBytes == null && b.status === 'succeeded' && detail.usedBytes) engine.store().setUsedBytes(b.id, detail.usedBytes);
+      return detail;
     },
     'builds.links': (req) => buildLinks(engine.store(), req.id),
     'runs.get': (req) => runDetail(engine, req.id),
