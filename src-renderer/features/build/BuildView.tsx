@@ -119,7 +119,11 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
       <div className="buildview-bar">
         <div className="buildview-progress">
           <span className={`run-status run-${forThis ? run.status : 'idle'}`} role="status">
-            {forThis ? `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}` : STATUS_TEXT.idle}
+            {!forThis
+              ? STATUS_TEXT.idle
+              : run.unchangedSince !== null
+                ? `Build: No changes since #${run.unchangedSince}`
+                : `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}`}
             {live && run.stage ? <span className="muted"> — {run.stage}</span> : null}
           </span>
           {pct === null ? (
@@ -144,7 +148,22 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
         </div>
       </div>
 
-      {forThis && run.status === 'cancelled' ? (
+      {forThis && run.unchangedSince !== null ? (
+        // Reusing is the good outcome of a Build with nothing to do; a rebuild stays one click away.
+        <p className="notice notice-quiet notice-actions">
+          <span>
+            Nothing in this folder changed since build #{run.unchangedSince}, so it was reused instead of adding an identical build to the history.
+          </span>
+          <button
+            type="button"
+            className="button small"
+            title="Make a new build of the same inputs (unchanged stages still come from the cache)"
+            onClick={() => void run.start('build', summary.dir, summary.name ?? summary.dir, undefined, { rebuild: true })}
+          >
+            Rebuild anyway
+          </button>
+        </p>
+      ) : forThis && run.status === 'cancelled' ? (
         // Cancelling is what the person asked for: a quiet note, not a failure.
         <p className="notice notice-quiet" role="status">
           Cancelled. Nothing from this {run.kind === 'test' ? 'test' : 'build'} was kept as a result.

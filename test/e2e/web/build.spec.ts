@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, ROOT, screenshot, test } from '../fixtures';
 import type { Page } from '@playwright/test';
+import { shoot } from '../shoot';
 
 const SAMPLE = path.join(ROOT, 'resources/sample/hello-web');
 const sample = parse(fs.readFileSync(path.join(SAMPLE, 'appliance.yaml'), 'utf8')) as { name: string; version: string; checks: unknown[] };
@@ -167,10 +168,25 @@ test('Boot a build: its serial console streams into Terminal, keystrokes reach i
   await stopAll(app);
 });
 
-test('A rebuild with nothing changed is served from the cache; Delete asks first, then removes it', async ({ app }) => {
+test('Build with nothing changed reuses the last build; Rebuild anyway is served from the cache; Delete asks first, then removes it', async ({ app }) => {
   test.setTimeout(180_000);
   await openSample(app);
+  const history = app.getByRole('table', { name: 'Builds' }).getByRole('button', { name: /^Open build \d+$/ });
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Builds' }).click();
+  const before = await history.count();
+  const newest = Number((await history.first().getAttribute('aria-label'))!.replace('Open build ', ''));
+  await openSample(app);
+  await app.getByRole('tab', { name: 'Build & test' }).click();
   await app.getByRole('button', { name: 'Build', exact: true }).click();
+  // Nothing changed since the newest build: it is reused, said so here and in the status bar.
+  await expect(app.getByRole('status').filter({ hasText: `Build: No changes since #${newest}` })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByRole('contentinfo', { name: 'Status' })).toContainText(`No changes since #${newest}`);
+  await shoot(app, 'build-no-changes');
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Builds' }).click();
+  await expect(history).toHaveCount(before);
+  await openSample(app);
+  await app.getByRole('tab', { name: 'Build & test' }).click();
+  await app.getByRole('button', { name: 'Rebuild anyway' }).click();
   await expect(app.getByRole('status').filter({ hasText: 'Build: Succeeded' })).toBeVisible({ timeout: 120_000 });
   await expect(app.getByRole('list', { name: 'Stages' }).getByText('cached').first()).toBeVisible();
 
