@@ -318,6 +318,21 @@ export const commands = {
     request: Empty,
     response: z.object({ dir: z.string().nullable() }),
   },
+  'appliance.openSpec': {
+    // A check's "appliance.yaml:12" link. The desktop app opens the folder's appliance.yaml (only
+    // that file) at the line in the user's editor ($VISUAL, $EDITOR, VS Code), else shows it in
+    // its folder ('folder'); other faces answer 'none' and the UI shows the line itself.
+    request: z.object({ dir: z.string().min(1), line: z.number().int().min(1).max(10_000_000) }).strict(),
+    response: z.object({
+      opened: z.enum(['editor', 'folder', 'none']),
+      /** The editor that opened it ("code", "vim in a terminal"). */
+      editor: z.string().optional(),
+      /** The editor was told the line (an editor Yoke does not know opens the file only). */
+      atLine: z.boolean(),
+      /** Why no editor opened it, when one was tried. */
+      problem: z.string().optional(),
+    }),
+  },
   'appliance.recent': {
     request: Empty,
     response: z.array(z.object({ name: z.string(), dir: z.string(), lastOpened: z.string() })),

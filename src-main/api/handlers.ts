@@ -68,6 +68,12 @@ export function createHandlers(engine: ApiContext): Handlers {
     },
     'appliance.validate': (req) => summarizeSpec(loadSpec(path.resolve(req.dir))),
     'appliance.pickFolder': async () => ({ dir: engine.pickFolder ? await engine.pickFolder() : null }),
+    'appliance.openSpec': async (req) => {
+      // Always the folder's appliance.yaml: the page names a folder and a line, never a file to open.
+      const file = path.join(path.resolve(req.dir), 'appliance.yaml');
+      if (!fs.existsSync(file)) throw new EngineError('not-found', `no appliance.yaml in ${path.resolve(req.dir)}`);
+      return engine.openFileAt ? engine.openFileAt(file, req.line) : { opened: 'none' as const, atLine: false };
+    },
     'appliance.recent': () => engine.store().recentAppliances(),
     'build.start': (req) => startBuildJob(engine, req),
     'test.start': (req) => startTestJob(engine, req),

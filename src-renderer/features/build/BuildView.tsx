@@ -13,6 +13,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useRun } from '../../stores/run';
 import { useBuildsSelection } from '../../stores/builds-selection';
 import { checkAnchor, ChecksList } from './ChecksList';
+import { SpecLine } from './SpecLine';
 import { StageTimeline } from './StageTimeline';
 
 // Shown when the run in the store belongs to another appliance.
@@ -187,7 +188,12 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
                   >
                     {c.name}
                   </a>
-                  {c.line ? <span className="muted mono small"> appliance.yaml:{c.line}</span> : null}
+                  {c.line ? (
+                    <>
+                      {' '}
+                      <SpecLine dir={summary.dir} line={c.line} specFile={summary.specFile} className="muted mono small" />
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -203,7 +209,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
             <>
               <h2 className="panel-title checks-title">Checks</h2>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
-              <ChecksList checks={run.checks} live={live} anchors={forThis} specFile={summary.specFile} />
+              <ChecksList checks={run.checks} live={live} anchors={forThis} dir={summary.dir} specFile={summary.specFile} />
               {testedBuild !== null ? (
                 <VmScreen load={() => invoke('builds.screenshot', { id: testedBuild })} stamp={`${testedBuild}:${run.finishedAt}`} label="The VM's screen at the end of the test" title="Screen" />
               ) : null}

@@ -207,7 +207,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
             // The build's own latest test run only: upgrade runs that used it show in Upgrades.
             <div className="check-run" role="group" aria-label="Latest test run">
               <p className="muted small check-run-label">Latest test run: {testLabel}</p>
-              <ChecksList checks={checks} live={false} />
+              <ChecksList checks={checks} live={false} dir={b.dir} />
             </div>
           )}
         </section>
