@@ -72,8 +72,10 @@ test('Build from the UI streams stages and log lines, then the build is in the h
   await expect(artifacts).toContainText('ova');
   await expect(artifacts.getByText(/^[0-9a-f]{64}$/).first()).toBeVisible();
   await expect(artifacts.getByRole('button', { name: /^Copy SHA-256 of / }).first()).toBeVisible();
-  await expect(app.getByRole('log', { name: /^Log of build \d+$/ })).toContainText('stage ');
   await screenshot(app, 'build-details');
+  await app.getByRole('region', { name: /^Build \d+$/ }).getByRole('tab', { name: 'Log' }).click();
+  await expect(app.getByRole('log', { name: /^Log of build \d+$/ })).toContainText('stage ');
+  await app.getByRole('region', { name: /^Build \d+$/ }).getByRole('tab', { name: 'Summary' }).click();
 
   await app.getByRole('button', { name: 'Release', exact: true }).click();
   await expect(app.getByRole('button', { name: 'Unrelease', exact: true })).toBeVisible();
