@@ -174,19 +174,21 @@ test('Build with nothing changed reuses the last build; Rebuild anyway is served
   test.setTimeout(180_000);
   await openSample(app);
   const history = app.getByRole('table', { name: 'Builds' }).getByRole('button', { name: /^Open build \d+$/ });
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Builds' }).click();
+  const nav = app.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Builds' }).click();
+  await expect(history.first()).toBeVisible();
   const before = await history.count();
   const newest = Number((await history.first().getAttribute('aria-label'))!.replace('Open build ', ''));
-  await openSample(app);
-  await app.getByRole('tab', { name: 'Build & test' }).click();
+  await nav.getByRole('button', { name: 'Appliances' }).click();
   await app.getByRole('button', { name: 'Build', exact: true }).click();
   // Nothing changed since the newest build: it is reused, said so here and in the status bar.
   await expect(app.getByRole('status').filter({ hasText: `Build: No changes since #${newest}` })).toBeVisible({ timeout: 30_000 });
   await expect(app.getByRole('contentinfo', { name: 'Status' })).toContainText(`No changes since #${newest}`);
   await shoot(app, 'build-no-changes');
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Builds' }).click();
+  await nav.getByRole('button', { name: 'Builds' }).click();
+  await expect(history.first()).toBeVisible();
   await expect(history).toHaveCount(before);
-  await openSample(app);
+  await nav.getByRole('button', { name: 'Appliances' }).click();
   await app.getByRole('tab', { name: 'Build & test' }).click();
   await app.getByRole('button', { name: 'Rebuild anyway' }).click();
   await expect(app.getByRole('status').filter({ hasText: 'Build: Succeeded' })).toBeVisible({ timeout: 120_000 });
