@@ -183,7 +183,8 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
   if (detail.stages.length > 0) {
     patch.stages = detail.stages.map((x) => ({ name: x.name, status: x.status, cached: x.cacheHit, durationMs: x.durationMs, startedAt: 0 }));
   }
-  if (detail.checks.length > 0) {
+  // A build's own run has no checks; a reused build's stored ones belong to an earlier test.
+  if (detail.checks.length > 0 && s.kind === 'test') {
     patch.checks = detail.checks.map((c) => ({ ...c, seenAt: finishedAt }));
   }
   useRun.setState(patch);
