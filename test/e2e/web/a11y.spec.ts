@@ -34,6 +34,8 @@ const VISITS: Visit[] = [
     async (app) => {
       await screen('Appliances')(app);
       await app.getByRole('button', { name: 'Open appliance…' }).click();
+      // The copy the CLI built, so Build has nothing to do (see build-no-changes).
+      await app.getByRole('textbox', { name: 'Appliance folder' }).fill(SAMPLE);
       await app.getByRole('button', { name: 'Open', exact: true }).click();
       await expect(app.getByRole('article', { name: /^Appliance / })).toBeVisible();
     },
