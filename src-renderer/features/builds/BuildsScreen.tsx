@@ -94,7 +94,7 @@ export function BuildsScreen() {
         <input id={ids.text} type="search" placeholder="Search version, #id, error…" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
         <span className="muted small">{rows.length === total ? `${total.toLocaleString()} ${total === 1 ? 'build' : 'builds'}` : `${rows.length.toLocaleString()} of ${total.toLocaleString()}`}</span>
       </div>
-      <section className={selected !== null ? 'panel flush builds-table compact' : 'panel flush builds-table fill'}>
+      <section className={selected !== null ? 'panel flush builds-table compact' : 'panel flush builds-table'}>
         <BuildsTable
           rows={rows}
           sort={sort}

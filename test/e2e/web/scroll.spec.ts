@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { openStore } from '../../../src-main/store/store';
 import { expect, ROOT, test } from '../fixtures';
 import { shoot } from '../shoot';
 
@@ -126,6 +127,34 @@ test('every pane has exactly one scroll area, on every screen, at 1280×800 and 
   await vms.getByRole('button', { name: 'Stop', exact: true }).first().click();
   await expect(app.getByText('No VMs running')).toBeVisible({ timeout: 60_000 });
   await expectOneScrollAreaPerPane(app, 'VMs', failures);
+
+  // A long history: the table's rows scroll in their own pane, with or without a build open.
+  const store = openStore(served.home);
+  store.transaction(() => {
+    for (let i = 0; i < 80; i++) {
+      const id = store.createBuild({ appliance: 'history', dir: '/tmp/history', version: `0.${i}.0`, createdAt: Date.UTC(2025, 0, 1) + i * 60_000 });
+      store.finishBuild(id, { status: 'succeeded', durationMs: 3000, bytes: 30_000_000, usedBytes: 9_000_000 });
+    }
+  });
+  store.close();
+  // A reload forgets which build was open: first the table alone, then with a build's details.
+  await app.reload();
+  await nav(app).getByRole('button', { name: 'Builds' }).click();
+  await expect(app.getByText('82 builds')).toBeVisible();
+  for (const [what, shot] of [
+    ['Builds (long history)', 'scroll-builds-history'],
+    ['Builds (long history, a build open)', 'scroll-builds-history-open'],
+  ] as const) {
+    if (shot === 'scroll-builds-history-open') {
+      await app.getByRole('button', { name: /^Open build \d+$/ }).first().click();
+      await expect(app.getByRole('region', { name: /^Build \d+$/ })).toBeVisible();
+    }
+    for (const found of await expectOneScrollAreaPerPane(app, what, failures)) {
+      expect(found.map((s) => s.what).join('\n')).toMatch(/table-scroller/);
+      expect(found.map((s) => s.what).join('\n')).not.toMatch(/^main/m);
+    }
+    await shoot(app, shot);
+  }
 
   for (const [name, ready] of [
     ['Upgrades', /Upgrades/],
