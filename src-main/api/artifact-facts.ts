@@ -25,5 +25,6 @@ export function withArtifactFacts(detail: BuildDetail, buildDir: string | null):
     const flavour = flavours.get(a.path);
     return { ...a, ...(usedBytes !== undefined ? { usedBytes } : {}), ...(flavour ? { flavour } : {}) };
   });
-  return { ...detail, artifacts, usedBytes: used };
+  // No artifact rows (a failed build, a record without files): keep what the build recorded.
+  return { ...detail, artifacts, ...(detail.artifacts.length > 0 ? { usedBytes: used } : {}) };
 }

@@ -10,6 +10,8 @@ export interface ApiContext extends JobContext {
   readonly face: Face;
   /** A native folder picker (Electron); other faces have none and the UI asks for a path. */
   readonly pickFolder?: () => Promise<string | null>;
+  /** Opens a file at a line for the person at the desktop (Electron); other faces have none. */
+  readonly openFileAt?: (file: string, line: number) => Promise<Res<'appliance.openSpec'>>;
 }
 
 export type Handler<C extends CommandName> = (

@@ -151,6 +151,8 @@ export const BuildSummary = z.object({
   createdAt: z.string(),
   durationMs: z.number().nullable(),
   bytes: z.number().nullable(),
+  /** What the files occupy on disk (sparse images: far less than bytes); null when not measured. */
+  usedBytes: z.number().nullable().optional(),
   released: z.boolean(),
   error: z.string().nullable().optional(),
   /** When a build that was running was found with its process gone. */
@@ -165,8 +167,7 @@ export const BuildDetail = BuildSummary.extend({
   stages: z.array(StageRow),
   artifacts: z.array(ArtifactRow),
   checks: z.array(CheckResult),
-  // The sum of the artifacts' used bytes (see ArtifactRow.usedBytes).
-  usedBytes: z.number().optional(),
+  // usedBytes (from BuildSummary): builds.get measures it from the artifacts (see ArtifactRow.usedBytes).
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
 
@@ -317,6 +318,21 @@ export const commands = {
     request: Empty,
     response: z.object({ dir: z.string().nullable() }),
   },
+  'appliance.openSpec': {
+    // A check's "appliance.yaml:12" link. The desktop app opens the folder's appliance.yaml (only
+    // that file) at the line in the user's editor ($VISUAL, $EDITOR, VS Code), else shows it in
+    // its folder ('folder'); other faces answer 'none' and the UI shows the line itself.
+    request: z.object({ dir: z.string().min(1), line: z.number().int().min(1).max(10_000_000) }).strict(),
+    response: z.object({
+      opened: z.enum(['editor', 'folder', 'none']),
+      /** The editor that opened it ("code", "vim in a terminal"). */
+      editor: z.string().optional(),
+      /** The editor was told the line (an editor Yoke does not know opens the file only). */
+      atLine: z.boolean(),
+      /** Why no editor opened it, when one was tried. */
+      problem: z.string().optional(),
+    }),
+  },
   'appliance.recent': {
     request: Empty,
     response: z.array(z.object({ name: z.string(), dir: z.string(), lastOpened: z.string() })),
@@ -333,9 +349,16 @@ export const commands = {
         strict: z.boolean().optional(),
         // Make the diff update package against this older build (default: the parent build).
         diffFrom: z.number().int().optional(),
+        /**
+         * Reuse the newest succeeded build when nothing in the folder changed since it was made
+         * (and no option above asks for something else): the job makes no build and finishes at
+         * once with that build (job.finished unchangedSince). Without it a build is always made.
+         */
+        reuse: z.boolean().optional(),
       })
       .strict(),
-    response: z.object({ jobId: z.string(), buildId: z.number().int() }),
+    // buildId: the new build, or the reused one (unchangedSince says so).
+    response: z.object({ jobId: z.string(), buildId: z.number().int(), unchangedSince: z.number().int().optional() }),
   },
   'test.start': {
     request: z
@@ -618,6 +641,8 @@ export const events = {
     hardware: z.array(z.string()).optional(),
     // A VM the job left running (test.start with keepRunning).
     vmId: z.string().optional(),
+    // build.start with reuse: nothing changed since this build (also buildId), so none was made.
+    unchangedSince: z.number().int().optional(),
   }),
   'vms.changed': z.object({}),
   // A watched appliance folder changed on disk (debounced); the spec re-validated.

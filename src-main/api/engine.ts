@@ -19,6 +19,8 @@ export interface EngineOptions {
   face: Face;
   /** A native folder picker (Electron); other faces have none and the UI asks for a path. */
   pickFolder?: () => Promise<string | null>;
+  /** Opens a file at a line in the user's editor, or shows it in its folder (Electron). */
+  openFileAt?: ApiContext['openFileAt'];
 }
 
 
@@ -53,6 +55,10 @@ export class Engine implements ApiContext {
 
   get pickFolder(): (() => Promise<string | null>) | undefined {
     return this.options.pickFolder;
+  }
+
+  get openFileAt(): ApiContext['openFileAt'] {
+    return this.options.openFileAt;
   }
 
   /**

@@ -69,6 +69,12 @@ export function createHandlers(engine: ApiContext): Handlers {
     },
     'appliance.validate': (req) => summarizeSpec(loadSpec(path.resolve(req.dir))),
     'appliance.pickFolder': async () => ({ dir: engine.pickFolder ? await engine.pickFolder() : null }),
+    'appliance.openSpec': async (req) => {
+      // Always the folder's appliance.yaml: the page names a folder and a line, never a file to open.
+      const file = path.join(path.resolve(req.dir), 'appliance.yaml');
+      if (!fs.existsSync(file)) throw new EngineError('not-found', `no appliance.yaml in ${path.resolve(req.dir)}`);
+      return engine.openFileAt ? engine.openFileAt(file, req.line) : { opened: 'none' as const, atLine: false };
+    },
     'appliance.recent': () => engine.store().recentAppliances(),
     'build.start': (req) => startBuildJob(engine, req),
     'test.start': (req) => startTestJob(engine, req),
@@ -77,7 +83,10 @@ export function createHandlers(engine: ApiContext): Handlers {
     'builds.get': (req) => {
       const b = engine.store().getBuild(req.id);
       if (!b) throw new EngineError('not-found', `no build #${req.id}`);
-      return withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
+      const detail = withArtifactFacts(b, engine.store().getBuildRecord(req.id)?.buildDir ?? null);
+      // A build made before used bytes were kept: measured now, so History shows it from here on.
+      if (b.usedBytes == null && b.status === 'succeeded' && detail.usedBytes) engine.store().setUsedBytes(b.id, detail.usedBytes);
+      return detail;
     },
     'builds.links': (req) => buildLinks(engine.store(), req.id),
     'runs.get': (req) => runDetail(engine, req.id),

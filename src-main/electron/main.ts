@@ -6,6 +6,8 @@ import { resourcesDir } from '../util/resources';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
+import { openFileAt } from './open-spec';
+import { editorCommand, launchEditor } from '../tools/open-editor';
 import { appOrigin } from './security';
 import { createMainWindow, hardenSession } from './window';
 
@@ -27,7 +29,13 @@ function start(): void {
   // Packaged, resources/ is copied beside the asar archive (electron-builder extraResources).
   if (app.isPackaged && !process.env.YOKE_RESOURCES) process.env.YOKE_RESOURCES = path.join(process.resourcesPath, 'resources');
   const home = resolveHome();
-  const engine = new Engine({ home, face: 'electron', pickFolder });
+  const engine = new Engine({
+    home,
+    face: 'electron',
+    pickFolder,
+    openFileAt: (file, line) =>
+      openFileAt(file, line, { choose: (f, l) => editorCommand({ file: f, line: l }), launch: launchEditor, reveal: (f) => shell.showItemInFolder(f) }),
+  });
   const origin = appOrigin(__dirname);
   const unregister = registerIpc(engine, origin);
   const unforward = forwardEvents(engine, () => mainWindow?.webContents ?? null);

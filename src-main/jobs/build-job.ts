@@ -4,6 +4,7 @@ import type { JobContext } from './context';
 import type { EventPayload, Req } from '../api/contract';
 import type { StageStatus } from '../api/contract';
 import { EngineError } from '../api/errors';
+import { diskUsage } from '../api/build-log';
 import { requireSpec } from '../spec/require';
 import { saveSpecSnapshot } from './build-files';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
@@ -147,14 +148,16 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
       for (const w of result.warnings) say('warn', w);
       saveSpecSnapshot(result.buildDir, spec);
       let bytes = 0;
+      let usedBytes = 0;
       for (const a of result.artifacts) {
         const kind = storeKind(a);
         if (!kind) continue;
         bytes += a.bytes;
+        usedBytes += diskUsage(a.path);
         store.addArtifact({ buildId, format: a.format, disk: a.disk ?? null, kind, path: a.path, bytes: a.bytes, sha256: a.sha256 });
       }
       await runPostBuildHooks(spec, buildId, result, job, (text) => say('info', text));
-      store.finishBuild(buildId, { status: 'succeeded', durationMs: Date.now() - started, bytes, inputsHash: result.inputsHash });
+      store.finishBuild(buildId, { status: 'succeeded', durationMs: Date.now() - started, bytes, usedBytes, inputsHash: result.inputsHash });
       say('info', `build #${buildId} succeeded in ${((Date.now() - started) / 1000).toFixed(2)} s`);
       return { buildId };
     } catch (e) {
@@ -200,7 +203,49 @@ export async function buildWithin(engine: JobContext, dir: string, job: JobHandl
   return b.buildId;
 }
 
-export function startBuildJob(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number } {
+/** A request for the spec's own build: only such a build can stand in for it (no flavour, no other outputs, no forced work). */
+function plainRequest(req: BuildRequest): boolean {
+  return !req.flavour && !req.outputs?.length && !req.noCache && !req.refresh && !req.strict && req.diffFrom === undefined;
+}
+
+/**
+ * The build a plain Build of `spec` may reuse: the newest succeeded one when nothing in the
+ * folder changed since, made the plain way (no flavour) with every output the spec asks for
+ * (a `yoke build --output raw` build is not a stand-in for the whole set), else null.
+ */
+export function reusableBuild(engine: JobContext, spec: ApplianceSpec): number | null {
+  const id = upToDateBuild(engine, spec);
+  if (id === null) return null;
+  const store = engine.store();
+  if (store.getBuildRecord(id)?.flavour) return null;
+  const formats = new Set(store.getBuild(id)?.artifacts.map((a) => a.format) ?? []);
+  return spec.outputs.every((f) => formats.has(f)) ? id : null;
+}
+
+/**
+ * A build job that makes no build: nothing changed since #`id`, so History keeps one build of
+ * these inputs. It is still a job (started, logged, finished), so every face hears the outcome.
+ */
+function reuseBuild(engine: JobContext, spec: ApplianceSpec, id: number): { jobId: string; buildId: number; unchangedSince: number } {
+  const { jobId } = engine.jobs.start(
+    'build',
+    `Build ${spec.name} ${spec.version}`,
+    async (job) => {
+      job.log('info', `No changes since build #${id}: nothing in ${spec.dir} changed since it was made, so it is reused (Rebuild anyway makes a new one).`);
+      job.progress('reuse', 1, `no changes since #${id}`);
+      return { buildId: id, unchangedSince: id };
+    },
+    { buildId: id },
+  );
+  return { jobId, buildId: id, unchangedSince: id };
+}
+
+export function startBuildJob(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number; unchangedSince?: number } {
+  if (req.reuse && plainRequest(req)) {
+    const spec = requireSpec(req.dir);
+    const id = reusableBuild(engine, spec);
+    if (id !== null) return reuseBuild(engine, spec, id);
+  }
   const { jobId, buildId } = startBuild(engine, req);
   return { jobId, buildId };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import tar from 'tar-stream';
 import type { BuildDetail, BuildSummary, CheckResult } from '../api/contract';
 import { EngineError } from '../api/errors';
+import { diskUsage } from '../api/build-log';
 import { writeTar } from '../build/tar';
 import { hashFileSync } from '../build/hash';
 import type { Store } from '../store/store';
@@ -158,6 +159,7 @@ export async function importBuild(home: string, store: Store, file: string): Pro
       fs.renameSync(path.join(staging, f.name.replace(/\//g, '_')), dest);
       if (f.artifact) store.addArtifact({ buildId: id, format: f.artifact.format, disk: f.artifact.disk ?? null, kind: f.artifact.kind as never, path: dest, bytes: f.bytes, sha256: f.sha256 });
     }
+    store.setUsedBytes(id, b.buildDirFiles.reduce((n, f) => n + (f.artifact ? diskUsage(path.join(buildDir, f.rel)) : 0), 0));
     let logPath: string | null = null;
     if (b.log) {
       logPath = path.join(home, 'logs', `build-${id}.log`);

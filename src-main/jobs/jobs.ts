@@ -34,6 +34,8 @@ export interface JobResult {
   vmId?: string;
   /** Set when the work finished but its verdict is a failure (checks failed). */
   failed?: string;
+  /** A build job that made no build: nothing changed since this one (also its buildId). */
+  unchangedSince?: number;
 }
 
 export type JobOutcome = Omit<EventPayload<'job.finished'>, 'jobId'>;
@@ -83,7 +85,7 @@ export class Jobs {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const r = (await work(handle)) ?? {};
         buildId = r.buildId ?? buildId;
-        const facts = { ...(buildId !== undefined ? { buildId } : {}), ...(r.runIds?.length ? { runIds: r.runIds } : {}), ...(r.hardware?.length ? { hardware: r.hardware } : {}), ...(r.vmId ? { vmId: r.vmId } : {}) };
+        const facts = { ...(buildId !== undefined ? { buildId } : {}), ...(r.runIds?.length ? { runIds: r.runIds } : {}), ...(r.hardware?.length ? { hardware: r.hardware } : {}), ...(r.vmId ? { vmId: r.vmId } : {}), ...(r.unchangedSince !== undefined ? { unchangedSince: r.unchangedSince } : {}) };
         outcome = r.failed ? { status: 'failed', error: r.failed, ...facts } : { status: 'succeeded', ...facts };
       } catch (e) {
         const facts = buildId !== undefined ? { buildId } : {};

@@ -26,6 +26,8 @@ export interface BuildFinish {
   /** Defaults to the time since the build was created. */
   durationMs?: number | null;
   bytes?: number | null;
+  /** Bytes the build's files occupy on disk (allocated blocks; sparse images hold less than their size). */
+  usedBytes?: number | null;
   error?: string | null;
   inputsHash?: string | null;
   finishedAt?: number;
@@ -67,6 +69,7 @@ export interface BuildRecord {
   buildDir: string | null;
   logPath: string | null;
   bytes: number | null;
+  usedBytes: number | null;
   error: string | null;
   released: boolean;
   parentId: number | null;
@@ -88,6 +91,8 @@ export interface BuildQueries {
   /** The newest build of an appliance with that status (default: succeeded). */
   latestBuild(appliance: string, status?: BuildStatus): BuildRecord | null;
   setReleased(id: number, released: boolean): boolean;
+  /** Records what a build's files occupy on disk (measured later for builds made before it was kept). */
+  setUsedBytes(id: number, usedBytes: number): void;
   /**
    * Deletes the build with its stages, artifacts and test runs, and returns the files and
    * folders it leaves unreferenced (the caller frees them; the database never touches files).
@@ -98,13 +103,13 @@ export interface BuildQueries {
 type BuildRow = {
   id: number; appliance_id: number; appliance: string; version: string; status: BuildStatus; created_at: number;
   finished_at: number | null; duration_ms: number | null; inputs_hash: string | null; dir: string | null;
-  build_dir: string | null; log_path: string | null; bytes: number | null; error: string | null; released: number;
+  build_dir: string | null; log_path: string | null; bytes: number | null; used_bytes: number | null; error: string | null; released: number;
   parent_id: number | null; flavour: string | null; owner_pid: number | null;
 };
-type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'released' | 'error' | 'finished_at'> & { test_status: string | null };
+type SummaryRow = Pick<BuildRow, 'id' | 'appliance' | 'version' | 'status' | 'created_at' | 'duration_ms' | 'bytes' | 'used_bytes' | 'released' | 'error' | 'finished_at'> & { test_status: string | null };
 
 // The history screen's rows as SQLite returns them in raw (array) mode.
-type RawListRow = [number, string, string, BuildStatus, number, number | null, number | null, number, string | null, string | null, number | null];
+type RawListRow = [number, string, string, BuildStatus, number, number | null, number | null, number, string | null, string | null, number | null, number | null];
 
 /** The newest test run (kind test) of a build; upgrade runs that used the build are not its test. */
 const TEST_STATUS_SQL = `(SELECT r.status FROM test_runs r WHERE r.build_id = b.id AND r.kind = 'test' ORDER BY r.started_at DESC, r.id DESC LIMIT 1)`;
@@ -116,7 +121,7 @@ export function testStatusOf(runStatus: string | null): TestStatus {
 function toSummary(r: SummaryRow): BuildSummary {
   return {
     id: r.id, appliance: r.appliance, version: r.version, status: r.status, testStatus: testStatusOf(r.test_status), createdAt: iso(r.created_at),
-    durationMs: r.duration_ms, bytes: r.bytes, released: r.released === 1, error: r.error,
+    durationMs: r.duration_ms, bytes: r.bytes, usedBytes: r.used_bytes, released: r.released === 1, error: r.error,
     ...(r.status === 'interrupted' ? { interruptedAt: isoOrNull(r.finished_at) } : {}),
   };
 }
@@ -125,7 +130,7 @@ function toRecord(r: BuildRow): BuildRecord {
   return {
     id: r.id, applianceId: r.appliance_id, appliance: r.appliance, version: r.version, status: r.status,
     createdAt: iso(r.created_at), finishedAt: isoOrNull(r.finished_at), durationMs: r.duration_ms,
-    inputsHash: r.inputs_hash, dir: r.dir, buildDir: r.build_dir, logPath: r.log_path, bytes: r.bytes,
+    inputsHash: r.inputs_hash, dir: r.dir, buildDir: r.build_dir, logPath: r.log_path, bytes: r.bytes, usedBytes: r.used_bytes,
     error: r.error, released: r.released === 1, parentId: r.parent_id, flavour: r.flavour,
   };
 }
@@ -143,7 +148,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
   const finish = db.prepare(
     `UPDATE builds SET status = @status, finished_at = @finishedAt,
        duration_ms = COALESCE(@durationMs, @finishedAt - created_at), bytes = COALESCE(@bytes, bytes),
-       error = @error, inputs_hash = COALESCE(@inputsHash, inputs_hash)
+       used_bytes = COALESCE(@usedBytes, used_bytes), error = @error, inputs_hash = COALESCE(@inputsHash, inputs_hash)
      WHERE id = @id`,
   );
   const setPaths = db.prepare(
@@ -158,7 +163,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     `INSERT INTO artifacts (build_id, format, disk, kind, path, bytes, sha256)
      VALUES (@buildId, @format, @disk, @kind, @path, @bytes, @sha256)`,
   );
-  const RAW_COLUMNS = `b.id, a.name, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error, ${TEST_STATUS_SQL}, b.finished_at`;
+  const RAW_COLUMNS = `b.id, a.name, b.version, b.status, b.created_at, b.duration_ms, b.bytes, b.released, b.error, ${TEST_STATUS_SQL}, b.finished_at, b.used_bytes`;
   const listAllRaw = db
     .prepare<[number]>(`SELECT ${RAW_COLUMNS} FROM builds b JOIN appliances a ON a.id = b.appliance_id ORDER BY b.created_at DESC, b.id DESC LIMIT ?`)
     .raw(true);
@@ -189,6 +194,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
      FROM builds b JOIN appliances a ON a.id = b.appliance_id WHERE b.id = ?`,
   );
   const release = db.prepare('UPDATE builds SET released = ? WHERE id = ?');
+  const setUsed = db.prepare('UPDATE builds SET used_bytes = ? WHERE id = ?');
   // Files of this build that no other build's artifact still points at (stage-cache files can be shared).
   const filesOf = db.prepare<{ id: number }, { path: string }>(
     `SELECT path FROM artifacts x WHERE build_id = @id
@@ -225,7 +231,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
     finishBuild(id, f) {
       const r = finish.run({
         id, status: f.status, finishedAt: f.finishedAt ?? Date.now(), durationMs: f.durationMs ?? null,
-        bytes: f.bytes ?? null, error: f.error ?? null, inputsHash: f.inputsHash ?? null,
+        bytes: f.bytes ?? null, usedBytes: f.usedBytes ?? null, error: f.error ?? null, inputsHash: f.inputsHash ?? null,
       });
       if (r.changes === 0) throw new Error(`finishBuild: no build #${id}`);
     },
@@ -244,7 +250,7 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
       const rows = (q.appliance === undefined ? listAllRaw.all(limit) : listOneRaw.all(q.appliance, limit)) as unknown as RawListRow[];
       return rows.map((r) => ({
         id: r[0], appliance: r[1], version: r[2], status: r[3], testStatus: testStatusOf(r[9]), createdAt: new Date(r[4]).toISOString(),
-        durationMs: r[5], bytes: r[6], released: r[7] === 1, error: r[8],
+        durationMs: r[5], bytes: r[6], usedBytes: r[11], released: r[7] === 1, error: r[8],
         ...(r[3] === 'interrupted' ? { interruptedAt: r[10] === null ? null : new Date(r[10]).toISOString() } : {}),
       }));
     },
@@ -274,6 +280,9 @@ export function prepareBuildQueries(db: Database.Database, ensureAppliance: (nam
       return r ? toRecord(r) : null;
     },
     setReleased: (id, released) => release.run(released ? 1 : 0, id).changes > 0,
+    setUsedBytes(id, usedBytes) {
+      setUsed.run(usedBytes, id);
+    },
     deleteBuild,
   };
 }

@@ -164,6 +164,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE test_runs DROP COLUMN after_version;
     `,
   },
+  {
+    version: 6,
+    // Bytes a build's files occupy on disk (allocated blocks): disk images are sparse, so History
+    // shows this beside the apparent size. NULL for builds made before it was measured.
+    up: `ALTER TABLE builds ADD COLUMN used_bytes INTEGER;`,
+    down: `ALTER TABLE builds DROP COLUMN used_bytes;`,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1].version;

@@ -19,6 +19,7 @@ function outcome(job: JobView): { text: string; tone: string } {
   const build = job.buildId !== undefined ? ` #${job.buildId}` : '';
   if (job.status === 'cancelled') return { text: 'Cancelled', tone: 'cancelled' };
   if (job.status === 'failed') return { text: `failed${job.error ? ` — ${job.error}` : ''}`, tone: 'failed' };
+  if (job.kind === 'build' && job.unchangedSince !== undefined) return { text: `No changes since #${job.unchangedSince}`, tone: 'built' };
   if (job.kind === 'build') return { text: `built${build} (not tested)`, tone: 'built' };
   if (job.kind === 'test') return { text: `passed${build ? ` (build${build})` : ''}`, tone: 'succeeded' };
   return { text: 'done', tone: 'succeeded' };

@@ -13,6 +13,8 @@ export interface JobView {
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   error?: string;
   buildId?: number;
+  /** A build job that made no build: nothing changed since this one. */
+  unchangedSince?: number;
   /** Client clock when it finished: the status bar shows the job that finished last. */
   finishedAt?: number;
 }
@@ -42,5 +44,5 @@ export function startJobTracking(): void {
   );
   subscribe('job.progress', (p) => update(p.jobId, { stage: p.phase, fraction: p.fraction, message: p.message }));
   subscribe('job.build', (p) => update(p.jobId, { buildId: p.buildId }));
-  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, ...(p.buildId !== undefined ? { buildId: p.buildId } : {}), ...(p.status === 'succeeded' ? { fraction: 1 } : {}), finishedAt: Date.now() }));
+  subscribe('job.finished', (p) => update(p.jobId, { status: p.status, error: p.error, ...(p.buildId !== undefined ? { buildId: p.buildId } : {}), ...(p.unchangedSince !== undefined ? { unchangedSince: p.unchangedSince } : {}), ...(p.status === 'succeeded' ? { fraction: 1 } : {}), finishedAt: Date.now() }));
 }

@@ -38,12 +38,17 @@ interface RunState {
   stages: StageView[];
   checks: CheckView[];
   buildId: number | null;
+  /** A Build that made no build: nothing changed since this one, which it reused. */
+  unchangedSince: number | null;
   detail: BuildDetail | null;
   /** The live log: a mutable buffer held by reference; logVersion changes when it grows. */
   log: LogBuffer;
   logVersion: number;
-  /** `hardware`: a test boots the exported disks on that hardware profile (test.start hardware). */
-  start(kind: 'build' | 'test', dir: string, appliance: string, hardware?: string): Promise<void>;
+  /**
+   * `hardware`: a test boots the exported disks on that hardware profile (test.start hardware).
+   * A build reuses the newest build when nothing changed since; `rebuild` makes one anyway.
+   */
+  start(kind: 'build' | 'test', dir: string, appliance: string, hardware?: string, opts?: { rebuild?: boolean }): Promise<void>;
   cancel(): Promise<void>;
 }
 
@@ -64,11 +69,12 @@ export const useRun = create<RunState>((set, get) => ({
   stages: [],
   checks: [],
   buildId: null,
+  unchangedSince: null,
   detail: null,
   log: new LogBuffer(),
   logVersion: 0,
 
-  async start(kind, dir, appliance, hardware) {
+  async start(kind, dir, appliance, hardware, opts = {}) {
     askNotificationPermission();
     const log = get().log;
     log.clear();
@@ -86,10 +92,11 @@ export const useRun = create<RunState>((set, get) => ({
       stages: [],
       checks: [],
       buildId: null,
+      unchangedSince: null,
       detail: null,
       logVersion: get().logVersion + 1,
     });
-    const r = kind === 'build' ? await invoke('build.start', { dir }) : await invoke('test.start', { dir, ...(hardware ? { hardware } : {}) });
+    const r = kind === 'build' ? await invoke('build.start', { dir, ...(opts.rebuild ? {} : { reuse: true }) }) : await invoke('test.start', { dir, ...(hardware ? { hardware } : {}) });
     if (!r.ok) {
       set({ status: 'failed', error: r.error.message, finishedAt: Date.now() });
       return;
@@ -157,7 +164,14 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
   if (!mine(p.jobId)) return;
   const s = useRun.getState();
   const finishedAt = Date.now();
-  useRun.setState({ status: p.status, error: p.error ?? null, finishedAt, buildId: p.buildId ?? s.buildId, fraction: p.status === 'succeeded' ? 1 : s.fraction });
+  useRun.setState({
+    status: p.status,
+    error: p.error ?? null,
+    finishedAt,
+    buildId: p.buildId ?? s.buildId,
+    unchangedSince: p.unchangedSince ?? null,
+    fraction: p.status === 'succeeded' ? 1 : s.fraction,
+  });
   if (finishedAt - s.startedAt > NOTIFY_AFTER_MS) {
     notify(`${s.title}: ${p.status}`, p.error ?? `Finished in ${Math.round((finishedAt - s.startedAt) / 1000)} s`);
   }
@@ -169,7 +183,8 @@ async function onFinished(p: EventPayload<'job.finished'>): Promise<void> {
   if (detail.stages.length > 0) {
     patch.stages = detail.stages.map((x) => ({ name: x.name, status: x.status, cached: x.cacheHit, durationMs: x.durationMs, startedAt: 0 }));
   }
-  if (detail.checks.length > 0) {
+  // A build's own run has no checks; a reused build's stored ones belong to an earlier test.
+  if (detail.checks.length > 0 && s.kind === 'test') {
     patch.checks = detail.checks.map((c) => ({ ...c, seenAt: finishedAt }));
   }
   useRun.setState(patch);

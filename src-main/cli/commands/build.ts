@@ -18,7 +18,10 @@ export const buildCommand: CliCommand = {
   --refresh        a Debian base: resolve base.packages again and rewrite appliance.lock
   --strict         fail when the hygiene scan finds leaks (shell history, keys, .git)
   --diff-from ID   make the diff update package against this older build (default: the previous build)
-  --verbose        print every log line`,
+  --verbose        print every log line
+
+Always makes a new build (stages whose inputs did not change come from the cache), so scripts
+get a fresh build id; the window's Build instead reuses the last build when nothing changed.`,
   options: {
     flavour: { type: 'string' },
     output: { type: 'string' },

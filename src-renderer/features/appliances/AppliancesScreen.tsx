@@ -50,8 +50,11 @@ export function AppliancesScreen() {
     await open(r.value.dir);
   };
 
+  // The Build & test view's panes (stages and checks, the log) scroll on their own: the screen
+  // fills the content area instead of scrolling it, so no scroll area sits inside another.
+  const fill = Boolean(summary?.valid && tab === 'build');
   return (
-    <div className="screen">
+    <div className={fill ? 'screen screen-fill' : 'screen'}>
       <ScreenHeader title="Appliances" subtitle="A folder with an appliance.yaml describes one appliance.">
         {summary?.valid ? <BuildActions summary={summary} onStart={() => showTab('build')} /> : null}
         {summary?.valid && summary.name ? (
@@ -135,7 +138,7 @@ export function AppliancesScreen() {
           <LivePanel summary={summary} />
         </div>
       ) : summary?.valid && tab === 'build' ? (
-        <div role="tabpanel" aria-label="Build and test" className="build-tabpanel">
+        <div role="tabpanel" aria-label="Build and test" className="build-tabpanel fill">
           <BuildView summary={summary} />
         </div>
       ) : (

@@ -13,6 +13,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useRun } from '../../stores/run';
 import { useBuildsSelection } from '../../stores/builds-selection';
 import { checkAnchor, ChecksList } from './ChecksList';
+import { SpecLine } from './SpecLine';
 import { StageTimeline } from './StageTimeline';
 
 // Shown when the run in the store belongs to another appliance.
@@ -119,7 +120,11 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
       <div className="buildview-bar">
         <div className="buildview-progress">
           <span className={`run-status run-${forThis ? run.status : 'idle'}`} role="status">
-            {forThis ? `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}` : STATUS_TEXT.idle}
+            {!forThis
+              ? STATUS_TEXT.idle
+              : run.unchangedSince !== null
+                ? `Build: No changes since #${run.unchangedSince}`
+                : `${run.kind === 'test' ? 'Test' : 'Build'}: ${STATUS_TEXT[run.status]}`}
             {live && run.stage ? <span className="muted"> — {run.stage}</span> : null}
           </span>
           {pct === null ? (
@@ -144,7 +149,22 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
         </div>
       </div>
 
-      {forThis && run.status === 'cancelled' ? (
+      {forThis && run.unchangedSince !== null ? (
+        // Reusing is the good outcome of a Build with nothing to do; a rebuild stays one click away.
+        <p className="notice notice-quiet notice-actions">
+          <span>
+            Nothing in this folder changed since build #{run.unchangedSince}, so it was reused instead of adding an identical build to the history.
+          </span>
+          <button
+            type="button"
+            className="button small"
+            title="Make a new build of the same inputs (unchanged stages still come from the cache)"
+            onClick={() => void run.start('build', summary.dir, summary.name ?? summary.dir, undefined, { rebuild: true })}
+          >
+            Rebuild anyway
+          </button>
+        </p>
+      ) : forThis && run.status === 'cancelled' ? (
         // Cancelling is what the person asked for: a quiet note, not a failure.
         <p className="notice notice-quiet" role="status">
           Cancelled. Nothing from this {run.kind === 'test' ? 'test' : 'build'} was kept as a result.
@@ -168,7 +188,12 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
                   >
                     {c.name}
                   </a>
-                  {c.line ? <span className="muted mono small"> appliance.yaml:{c.line}</span> : null}
+                  {c.line ? (
+                    <>
+                      {' '}
+                      <SpecLine dir={summary.dir} line={c.line} specFile={summary.specFile} className="muted mono small" />
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -184,7 +209,7 @@ export function BuildView({ summary }: { summary: ApplianceSummary }) {
             <>
               <h2 className="panel-title checks-title">Checks</h2>
               {run.checks.length === 0 ? <p className="muted small">Checks start once the VM has booted.</p> : null}
-              <ChecksList checks={run.checks} live={live} anchors={forThis} specFile={summary.specFile} />
+              <ChecksList checks={run.checks} live={live} anchors={forThis} dir={summary.dir} specFile={summary.specFile} />
               {testedBuild !== null ? (
                 <VmScreen load={() => invoke('builds.screenshot', { id: testedBuild })} stamp={`${testedBuild}:${run.finishedAt}`} label="The VM's screen at the end of the test" title="Screen" />
               ) : null}

@@ -12,6 +12,7 @@ import { useVmsSelection } from '../../stores/vms-selection';
 import { usePresent } from '../present/present-store';
 import { ChecksList } from '../build/ChecksList';
 import { StageTimeline } from '../build/StageTimeline';
+import { onTabListKey } from '../../components/tab-keys';
 import { TEST_LABELS } from './build-filter';
 
 const LOG_TAIL = 200_000;
@@ -87,6 +88,9 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Summary and Log are tabs: each fills the pane and scrolls on its own (the log inside a
+  // scrolling summary was a scroll area within a scroll area, which hid the log's tail).
+  const [view, setView] = useState<'summary' | 'log'>('summary');
   const go = useNavigation((s) => s.go);
   const openTerminal = useVmsSelection((s) => s.openTerminal);
   useEffect(() => {
@@ -134,7 +138,7 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
   const stages = b.stages.map((s) => ({ name: s.name, status: s.status, cached: s.cacheHit, durationMs: s.durationMs, startedAt: 0 }));
 
   return (
-    <section className="panel build-details" aria-label={`Build ${id}`}>
+    <section className="panel build-details fill" aria-label={`Build ${id}`}>
       <header className="details-header">
         <div className="details-title">
           <h2>
@@ -190,40 +194,49 @@ export function BuildDetails({ id, onChanged, onDeleted }: { id: number; onChang
         <ErrorNotice title="The build failed">{b.error}</ErrorNotice>
       ) : null}
 
-      <div className="details-grid">
-        <section aria-labelledby={`stages-${id}`}>
-          <h3 id={`stages-${id}`} className="panel-title">
-            Stages
-          </h3>
-          <StageTimeline stages={stages} live={false} />
-        </section>
-        <section aria-labelledby={`checks-${id}`}>
-          <h3 id={`checks-${id}`} className="panel-title">
-            Checks
-          </h3>
-          {checks.length === 0 ? (
-            <p className="muted small">Not tested yet.</p>
-          ) : (
-            // The build's own latest test run only: upgrade runs that used it show in Upgrades.
-            <div className="check-run" role="group" aria-label="Latest test run">
-              <p className="muted small check-run-label">Latest test run: {testLabel}</p>
-              <ChecksList checks={checks} live={false} />
-            </div>
-          )}
-        </section>
+      <div className="tabs" role="tablist" aria-label="Build views" onKeyDown={onTabListKey}>
+        {(['summary', 'log'] as const).map((v) => (
+          <button key={v} type="button" role="tab" className="tab" aria-selected={view === v} tabIndex={view === v ? 0 : -1} onClick={() => setView(v)}>
+            {v === 'summary' ? 'Summary' : 'Log'}
+          </button>
+        ))}
       </div>
-      <section aria-labelledby={`artifacts-${id}`} className="subsection">
-        <h3 id={`artifacts-${id}`} className="panel-title">
-          Artifacts
-        </h3>
-        <Artifacts build={b} />
-      </section>
-      <section aria-labelledby={`log-${id}`} className="subsection details-log">
-        <h3 id={`log-${id}`} className="panel-title">
-          Log
-        </h3>
-        <BuildLog id={id} />
-      </section>
+      {view === 'log' ? (
+        <div role="tabpanel" aria-label={`Log of build ${id}`} className="details-log">
+          <BuildLog id={id} />
+        </div>
+      ) : (
+        <div role="tabpanel" aria-label={`Summary of build ${id}`} className="details-body">
+          <div className="details-grid">
+            <section aria-labelledby={`stages-${id}`}>
+              <h3 id={`stages-${id}`} className="panel-title">
+                Stages
+              </h3>
+              <StageTimeline stages={stages} live={false} />
+            </section>
+            <section aria-labelledby={`checks-${id}`}>
+              <h3 id={`checks-${id}`} className="panel-title">
+                Checks
+              </h3>
+              {checks.length === 0 ? (
+                <p className="muted small">Not tested yet.</p>
+              ) : (
+                // The build's own latest test run only: upgrade runs that used it show in Upgrades.
+                <div className="check-run" role="group" aria-label="Latest test run">
+                  <p className="muted small check-run-label">Latest test run: {testLabel}</p>
+                  <ChecksList checks={checks} live={false} dir={b.dir} />
+                </div>
+              )}
+            </section>
+          </div>
+          <section aria-labelledby={`artifacts-${id}`} className="subsection">
+            <h3 id={`artifacts-${id}`} className="panel-title">
+              Artifacts
+            </h3>
+            <Artifacts build={b} />
+          </section>
+        </div>
+      )}
     </section>
   );
 }

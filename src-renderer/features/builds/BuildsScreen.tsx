@@ -47,7 +47,8 @@ export function BuildsScreen() {
   if (comparing) return <CompareView a={comparing[0]} b={comparing[1]} onBack={() => setComparing(null)} />;
 
   return (
-    <div className="screen builds-screen">
+    // The table and a build's details are panes that scroll on their own; the screen does not.
+    <div className="screen screen-fill builds-screen">
       <ScreenHeader title="Builds" subtitle="Every build of every appliance. Select one for its artifacts, checks and log.">
         <button
           type="button"
@@ -93,7 +94,7 @@ export function BuildsScreen() {
         <input id={ids.text} type="search" placeholder="Search version, #id, error…" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
         <span className="muted small">{rows.length === total ? `${total.toLocaleString()} ${total === 1 ? 'build' : 'builds'}` : `${rows.length.toLocaleString()} of ${total.toLocaleString()}`}</span>
       </div>
-      <section className="panel flush">
+      <section className={selected !== null ? 'panel flush builds-table compact' : 'panel flush builds-table'}>
         <BuildsTable
           rows={rows}
           sort={sort}

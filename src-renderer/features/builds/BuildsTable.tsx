@@ -1,8 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { BuildSummary } from '../../../src-main/api/contract';
-import { formatBytes, formatDuration, formatShortTime, formatTime } from '../../components/format';
-import { TEST_LABELS, type Sort, type SortKey } from './build-filter';
+import { formatDuration, formatShortTime, formatTime } from '../../components/format';
+import { sizeCell, TEST_LABELS, type Sort, type SortKey } from './build-filter';
 
 const ROW_HEIGHT = 33;
 const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean; title?: string }> = [
@@ -13,8 +13,8 @@ const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; num?: boolean; title
   { key: 'status', label: 'Build' },
   { key: 'testStatus', label: 'Test' },
   { key: 'durationMs', label: 'Duration', num: true },
-  // Apparent: the history holds what the build recorded; a build's details show used bytes.
-  { key: 'bytes', label: 'Size', num: true, title: 'Apparent size of the artifacts (disk images are sparse: a build\'s details show the bytes they use)' },
+  // Used bytes, as the details show them (sizeCell in build-filter.ts); apparent on hover.
+  { key: 'bytes', label: 'Size', num: true, title: 'What the artifacts use on disk (hover a size for the apparent size: disk images are sparse)' },
   { key: 'released', label: 'Released' },
 ];
 
@@ -99,6 +99,7 @@ export function BuildsTable({
           {items.map((item) => {
             const b = rows[item.index];
             const isSelected = b.id === selected;
+            const size = sizeCell(b);
             return (
               <tr key={b.id} aria-rowindex={item.index + 2} aria-selected={isSelected} className={isSelected ? 'selected' : undefined} onClick={() => onSelect(b.id)}>
                 {onPick ? (
@@ -127,7 +128,9 @@ export function BuildsTable({
                   <span className={`status status-${b.testStatus ?? 'not-run'}`}>{TEST_LABELS[b.testStatus ?? 'not-run']}</span>
                 </td>
                 <td className="num">{formatDuration(b.durationMs)}</td>
-                <td className="num">{formatBytes(b.bytes)}</td>
+                <td className="num" title={size.title}>
+                  {size.text}
+                </td>
                 <td>{b.released ? <span className="chip chip-ok">released</span> : <span className="muted">—</span>}</td>
               </tr>
             );

@@ -1,4 +1,5 @@
 import type { BuildSummary, TestStatus } from '../../../src-main/api/contract';
+import { formatBytes } from '../../components/format';
 
 export type SortKey = 'id' | 'appliance' | 'version' | 'createdAt' | 'status' | 'testStatus' | 'durationMs' | 'bytes' | 'released';
 export interface BuildFilter {
@@ -24,7 +25,21 @@ export interface Sort {
   dir: 'asc' | 'desc';
 }
 
+/**
+ * The Size column: what the files use on disk (disk images are sparse: a 1 GiB data disk may
+ * hold a few MB), the apparent size on hover. Builds made before Yoke kept used bytes show their
+ * apparent size until their details are opened once (which measures them), and say so.
+ */
+export function sizeCell(b: Pick<BuildSummary, 'bytes' | 'usedBytes'>): { text: string; title: string | undefined; sortValue: number } {
+  if (b.bytes === null) return { text: '—', title: undefined, sortValue: -1 };
+  if (b.usedBytes === null || b.usedBytes === undefined) {
+    return { text: formatBytes(b.bytes), title: `${formatBytes(b.bytes)} apparent (used bytes not measured yet: open the build to measure them)`, sortValue: b.bytes };
+  }
+  return { text: formatBytes(b.usedBytes), title: `${formatBytes(b.usedBytes)} used on disk; ${formatBytes(b.bytes)} apparent (disk images are sparse)`, sortValue: b.usedBytes };
+}
+
 function value(b: BuildSummary, key: SortKey): string | number {
+  if (key === 'bytes') return sizeCell(b).sortValue;
   const v = b[key];
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v ?? -1;

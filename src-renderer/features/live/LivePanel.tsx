@@ -78,7 +78,7 @@ export function LivePanel({ summary }: { summary: ApplianceSummary }) {
               {latest.problems.map((p) => `line ${p.line}: ${p.message}`).join('\n')}
             </ErrorNotice>
           ) : null}
-          <ChecksList checks={latest.checks.map((c) => ({ ...c, seenAt: latest.at }))} live={false} />
+          <ChecksList checks={latest.checks.map((c) => ({ ...c, seenAt: latest.at }))} live={false} dir={summary.dir} specFile={summary.specFile} />
         </div>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { expect, ROOT, screenshot, test } from '../fixtures';
 import type { Page } from '@playwright/test';
+import { shoot } from '../shoot';
 
 const SAMPLE = path.join(ROOT, 'resources/sample/hello-web');
 const sample = parse(fs.readFileSync(path.join(SAMPLE, 'appliance.yaml'), 'utf8')) as { name: string; version: string; checks: unknown[] };
@@ -71,8 +72,10 @@ test('Build from the UI streams stages and log lines, then the build is in the h
   await expect(artifacts).toContainText('ova');
   await expect(artifacts.getByText(/^[0-9a-f]{64}$/).first()).toBeVisible();
   await expect(artifacts.getByRole('button', { name: /^Copy SHA-256 of / }).first()).toBeVisible();
-  await expect(app.getByRole('log', { name: /^Log of build \d+$/ })).toContainText('stage ');
   await screenshot(app, 'build-details');
+  await app.getByRole('region', { name: /^Build \d+$/ }).getByRole('tab', { name: 'Log' }).click();
+  await expect(app.getByRole('log', { name: /^Log of build \d+$/ })).toContainText('stage ');
+  await app.getByRole('region', { name: /^Build \d+$/ }).getByRole('tab', { name: 'Summary' }).click();
 
   await app.getByRole('button', { name: 'Release', exact: true }).click();
   await expect(app.getByRole('button', { name: 'Unrelease', exact: true })).toBeVisible();
@@ -167,10 +170,27 @@ test('Boot a build: its serial console streams into Terminal, keystrokes reach i
   await stopAll(app);
 });
 
-test('A rebuild with nothing changed is served from the cache; Delete asks first, then removes it', async ({ app }) => {
+test('Build with nothing changed reuses the last build; Rebuild anyway is served from the cache; Delete asks first, then removes it', async ({ app }) => {
   test.setTimeout(180_000);
   await openSample(app);
+  const history = app.getByRole('table', { name: 'Builds' }).getByRole('button', { name: /^Open build \d+$/ });
+  const nav = app.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Builds' }).click();
+  await expect(history.first()).toBeVisible();
+  const before = await history.count();
+  const newest = Number((await history.first().getAttribute('aria-label'))!.replace('Open build ', ''));
+  await nav.getByRole('button', { name: 'Appliances' }).click();
   await app.getByRole('button', { name: 'Build', exact: true }).click();
+  // Nothing changed since the newest build: it is reused, said so here and in the status bar.
+  await expect(app.getByRole('status').filter({ hasText: `Build: No changes since #${newest}` })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByRole('contentinfo', { name: 'Status' })).toContainText(`No changes since #${newest}`);
+  await shoot(app, 'build-no-changes');
+  await nav.getByRole('button', { name: 'Builds' }).click();
+  await expect(history.first()).toBeVisible();
+  await expect(history).toHaveCount(before);
+  await nav.getByRole('button', { name: 'Appliances' }).click();
+  await app.getByRole('tab', { name: 'Build & test' }).click();
+  await app.getByRole('button', { name: 'Rebuild anyway' }).click();
   await expect(app.getByRole('status').filter({ hasText: 'Build: Succeeded' })).toBeVisible({ timeout: 120_000 });
   await expect(app.getByRole('list', { name: 'Stages' }).getByText('cached').first()).toBeVisible();
 

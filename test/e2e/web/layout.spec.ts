@@ -96,6 +96,8 @@ test('at 1024×700 no two things overlap on any screen, and the shell never scro
   // Column headings and the build and test outcomes are never cut off.
   expect(await clipped(app, '.builds-grid thead .sort-button')).toEqual([]);
   expect(await clipped(app, '.builds-grid tbody td:has(> .status)')).toEqual([]);
+  // Nor are the numbers (id, duration, size).
+  expect(await clipped(app, '.builds-grid tbody td.num')).toEqual([]);
   await expectNoOverlap(app, 'build details', ['.details-title > *', '.details-actions > *']);
   // Flavoured data disks say which flavour they are, and sizes are what the files use on disk
   // (the 1 GiB "large" data disk is sparse), with the apparent size on hover.
@@ -104,6 +106,10 @@ test('at 1024×700 no two things overlap on any screen, and the shell never scro
   const large = artifacts.getByRole('row').filter({ hasText: 'data · large' }).filter({ hasText: /^raw/ });
   await expect(large.getByRole('cell').nth(2)).toHaveAttribute('title', /^1\.0 GiB apparent/);
   await expect(large.getByRole('cell').nth(2)).not.toHaveText('1.0 GiB');
+  // The history's Size column says the same: used bytes, the apparent size (over 1 GiB) on hover.
+  const size = app.locator('.builds-grid tbody tr:not(.spacer)').first().locator('td').nth(8);
+  await expect(size).toHaveAttribute('title', /^[\d.]+ [KMG]iB used on disk; 1\.\d GiB apparent/);
+  await expect(size).not.toHaveText(/GiB/);
   await shoot(app, 'layout-builds');
 
   // A wheel over the sidebar or the content scrolls the pane under it, never the whole shell.

@@ -57,6 +57,10 @@ test('a failing test: the waiting check says what it saw, the banner links to it
   await expect(check).toContainText('last seen:', { timeout: 120_000 });
   await expect(check).toContainText('waiting');
   await expect(check).toContainText(`appliance.yaml:${failing.line}`);
+  // The browser cannot start an editor on this machine: it shows the line (the path on hover)
+  // rather than a link that could do nothing; the desktop app's link opens the file there.
+  await expect(check.getByText(`appliance.yaml:${failing.line}`)).toHaveAttribute('title', `${path.join(failing.dir, 'appliance.yaml')}, line ${failing.line}`);
+  await expect(check.getByRole('button', { name: /appliance\.yaml/ })).toHaveCount(0);
   await shoot(app, 'check-waiting-last-seen');
 
   await expect(app.getByRole('status').filter({ hasText: 'Test: Failed' })).toBeVisible({ timeout: 120_000 });

@@ -87,7 +87,7 @@ describe('builds', () => {
     s.addStage({ buildId: id, name: 'os-disk', status: 'succeeded', cacheHit: true, durationMs: 3 });
     s.addArtifact({ buildId: id, format: 'raw', disk: 'os', kind: 'disk', path: '/h/b/1/os.img', bytes: 1024, sha256: 'aa' });
     s.addArtifact({ buildId: id, format: 'ova', kind: 'ova', path: '/h/b/1/hello.ova', bytes: 2048, sha256: 'bb' });
-    s.finishBuild(id, { status: 'succeeded', durationMs: 450, bytes: 3072, inputsHash: 'abc' });
+    s.finishBuild(id, { status: 'succeeded', durationMs: 450, bytes: 3072, usedBytes: 1536, inputsHash: 'abc' });
 
     const old = s.createTestRun({ buildId: id, kind: 'test', startedAt: 1 });
     s.addCheckResult(old, { name: 'web', kind: 'service', status: 'failed', message: 'not running', durationMs: 5 });
@@ -98,7 +98,7 @@ describe('builds', () => {
 
     expect(s.getBuild(id)).toEqual({
       id, appliance: 'hello-web', version: '1.0.0', status: 'succeeded', testStatus: 'passed', createdAt: '2026-01-02T00:00:00.000Z',
-      durationMs: 450, bytes: 3072, released: false, error: null, inputsHash: 'abc', dir: '/apps/hello', logPath: '/h/b/1/build.log',
+      durationMs: 450, bytes: 3072, usedBytes: 1536, released: false, error: null, inputsHash: 'abc', dir: '/apps/hello', logPath: '/h/b/1/build.log',
       stages: [
         { name: 'rootfs', status: 'succeeded', cacheHit: false, durationMs: 120 },
         { name: 'os-disk', status: 'succeeded', cacheHit: true, durationMs: 3 },
@@ -117,6 +117,10 @@ describe('builds', () => {
     expect(s.setReleased(id, true)).toBe(true);
     expect(s.listBuilds()[0].released).toBe(true);
     expect(s.setReleased(999, true)).toBe(false);
+    // History shows what the files use on disk; a build measured later gets it recorded then.
+    expect(s.listBuilds()[0]).toMatchObject({ bytes: 3072, usedBytes: 1536 });
+    s.setUsedBytes(id, 2000);
+    expect(s.listBuilds()[0].usedBytes).toBe(2000);
   });
 
   it('shows creation times to the millisecond, the same on the history and the build screen', () => {
