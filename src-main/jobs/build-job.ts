@@ -5,6 +5,7 @@ import type { EventPayload, Req } from '../api/contract';
 import type { StageStatus } from '../api/contract';
 import { EngineError } from '../api/errors';
 import { requireSpec } from '../spec/require';
+import { requireKnownPackages } from '../build/bases/debian-names';
 import { saveSpecSnapshot } from './build-files';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
 import type { ApplianceSpec } from '../spec/types';
@@ -103,6 +104,8 @@ export function upToDateBuild(engine: JobContext, spec: ApplianceSpec): number |
 /** Starts a build job: the spec is checked first (spec errors never create a build row). */
 export function startBuild(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number; done: Promise<JobOutcome> } {
   const spec = requireSpec(req.dir);
+  // A package the release does not have is a mistake in the spec: refused here, before a build row.
+  requireKnownPackages(engine.home, spec, req.refresh);
   const store = engine.store();
   const parent = store.latestBuild(spec.name, 'succeeded');
   const buildId = store.createBuild({

@@ -17,7 +17,8 @@ import { ToolFailedError } from '../../tools/run';
 import { baseFor } from './index';
 import { lockFromDownload, readLock, writeLock, type DebianLock } from './debian-lock';
 import { keepDownload, mirrorFor, mirrorSources, stageMirror } from './debian-mirror';
-import { explainInstallFailure, knownPackageNames, unknownPackageError } from './debian-errors';
+import { explainInstallFailure, unknownPackageError } from './debian-errors';
+import { knownPackageNames } from './debian-names';
 
 export const debianPackagesStage: Stage<BuildContext> = {
   name: 'debian-packages',
