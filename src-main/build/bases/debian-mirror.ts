@@ -121,6 +121,9 @@ export function mirrorFor(home: string, lock: DebianLock): MirrorState {
     // Every package is kept, but not the index files this lock was installed from.
     return { ok: false, missing: [] };
   }
+  // Used now: the cache's eviction drops the least recently used mirrors first.
+  const now = new Date();
+  fs.utimesSync(path.join(dir, 'pool.json'), now, now);
   // A pool link removed by hand is made again from the store.
   for (const [sha, rels] of Object.entries(pool)) for (const r of rels) if (!fs.existsSync(path.join(dir, r))) link(storePath(home, sha), path.join(dir, r));
   return { ok: true, dir };

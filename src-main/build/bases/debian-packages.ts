@@ -90,6 +90,7 @@ export const debianPackagesStage: Stage<BuildContext> = {
       await install(tmp);
     });
     ctx.packageSet = entry;
+    ctx.debianLock = made ?? pinned ?? undefined;
     if (made && !pinned) {
       const m: DebianLock = made;
       await cached(ctx, parts(m.digest), async (tmp) => {
