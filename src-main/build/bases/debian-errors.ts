@@ -23,6 +23,7 @@ export function unknownPackageError(specFile: string, release: string, name: str
   return new EngineError('spec', `${where(specFile, name)}${unknownPackageMessage(release, name, [...known])}`);
 }
 
+const CUT = /Method \S+ has died unexpectedly|Connection (reset|closed)[^\n]*|Undetermined Error|Error reading from server[^\n]*/;
 const OFFLINE = /Temporary failure resolving|Could not resolve|Failed to fetch|Network is unreachable|Unable to connect|Could not connect/i;
 
 export function explainInstallFailure(
@@ -34,6 +35,12 @@ export function explainInstallFailure(
   if (unknown) {
     const name = (unknown[1] ?? unknown[2]).replace(/=.*$/, '');
     return unknownPackageError(c.spec, c.release, name, c.known ?? []);
+  }
+  // apt's download process ended mid-file (a dropped connection, a killed method): nothing was kept.
+  if (CUT.test(text)) {
+    return new Error(
+      `The download from Debian's archive was cut off while installing ${c.packages.join(', ')} (${CUT.exec(text)![0]}). Nothing half-downloaded was kept in Yoke's cache; build again once the network is steady.`,
+    );
   }
   if (OFFLINE.test(text)) {
     if (c.missing.length) {
