@@ -263,10 +263,13 @@ const CompareSide = z.object({
   dirs: z.array(z.object({ path: z.string(), bytes: z.number() })),
   rootfsError: z.string().optional(),
 });
+const PackageChange = z.object({ name: z.string(), change: z.enum(['added', 'removed', 'upgraded', 'downgraded']), versionA: z.string().nullable(), versionB: z.string().nullable() });
 export const BuildComparison = z.object({
   a: CompareSide,
   b: CompareSide,
   specDiff: z.array(DiffLine),
+  // Debian bases: the packages of the two builds' locks (absent when neither build has one).
+  packages: z.object({ changes: z.array(PackageChange), unchanged: z.number().int(), release: z.object({ a: z.string().nullable(), b: z.string().nullable() }) }).optional(),
   files: z.array(FileChange),
   unchangedFiles: z.number().int(),
   history: z.array(z.object({ id: z.number().int(), version: z.string(), durationMs: z.number().nullable(), bytes: z.number().nullable(), status: z.string() })),
