@@ -237,7 +237,9 @@ export const CreateApplianceRequest = z
     name: z.string(),
     version: z.string(),
     description: z.string().optional(),
-    template: z.enum(['web', 'empty']),
+    template: z.enum(['web', 'empty', 'debian']),
+    // A Debian base (template debian): the release, packages and state directories on the data disk.
+    debian: z.object({ release: z.string(), packages: z.array(z.string()), state: z.array(z.string()) }).strict().optional(),
     services: z.array(z.object({ name: z.string(), run: z.string() })),
     forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
     osSize: z.string(),
@@ -496,6 +498,12 @@ export const commands = {
     // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
     request: CreateApplianceRequest,
     response: ApplianceSummary,
+  },
+  'debian.packages': {
+    // Package names of a Debian release from the index Yoke keeps (cache/debian): the wizard's
+    // package search. indexed: false before any Debian build on this machine kept an index.
+    request: z.object({ release: z.string(), query: z.string(), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    response: z.object({ indexed: z.boolean(), total: z.number().int(), names: z.array(z.string()) }),
   },
   'checks.kinds': {
     // The check kinds the engine knows, with the fields the wizard's check editor draws for each.

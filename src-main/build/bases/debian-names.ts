@@ -72,6 +72,20 @@ export function cachedPackageNames(home: string, release: string): Set<string> |
   return null;
 }
 
+/**
+ * Names of `release` matching `query` for a search box: exact match first, then names starting
+ * with it, then names containing it, each alphabetical.
+ */
+export function searchPackageNames(home: string, release: string, query: string, limit = 50): { indexed: boolean; total: number; names: string[] } {
+  const known = cachedPackageNames(home, release);
+  if (!known) return { indexed: false, total: 0, names: [] };
+  const q = query.trim().toLowerCase();
+  if (!q) return { indexed: true, total: known.size, names: [] };
+  const rank = (n: string) => (n === q ? 0 : n.startsWith(q) ? 1 : 2);
+  const hits = [...known].filter((n) => n.includes(q)).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return { indexed: true, total: known.size, names: hits.slice(0, limit) };
+}
+
 /** The same, reading (and then listing) a kept mirror's indexes when it has no names list yet. */
 export async function knownPackageNames(home: string, release: string, signal?: AbortSignal): Promise<Set<string> | null> {
   const dirs = mirrorsOf(home, release);

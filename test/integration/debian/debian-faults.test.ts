@@ -88,6 +88,11 @@ describe.runIf(root)('Debian base faults (real mmdebstrap, real archive)', () =>
     const r = await yokeAs(['build', app, '--json'], home);
     expect(r.code, r.stderr).toBe(0);
     built = osDiskSha(r);
+    // Its kept index now lists the release's names: a misspelling is a spec error before any stage.
+    const bad = debianSample((y) => y.replace('packages: [nginx, sqlite3]', 'packages: [ngnix, sqlite3]'));
+    const u = await yokeAs(['build', bad], home);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/appliance\.yaml:\d+:\d+: base\.packages names "ngnix", which Debian bookworm does not have \(did you mean "nginx"\?\)/);
   }, 20 * MIN);
 
   it('a non-root user whose user namespaces cannot be mapped builds in fakechroot mode, offline, to the same OS disk', async () => {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeTestHome, removeTestHomes } from '../build/helpers';
 import { yoke } from '../cli/cli-harness';
 import { debianSample } from './debian-harness';
-import { NAMES_FILE } from '../../../src-main/build/bases/debian-names';
+import { NAMES_FILE, searchPackageNames } from '../../../src-main/build/bases/debian-names';
 
 const STANZAS = ['nginx', 'nginx-common', 'sqlite3', 'libsqlite3-0', 'postgresql', 'curl']
   .map((n) => `Package: ${n}\nVersion: 1.0-1\nArchitecture: amd64\nFilename: pool/main/${n[0]}/${n}/${n}_1.0-1_amd64.deb\nSHA256: ${'0'.repeat(64)}\n`)
@@ -62,4 +62,13 @@ describe('an unknown Debian package is a spec error', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/appliance\.yaml:\d+:\d+: base\.packages names "ngnix".*did you mean "nginx"/);
   }, 180_000);
+
+  it('searches the kept names for the wizard: the exact name first, then prefixes, then the rest', async () => {
+    const home = await makeTestHome('yoke-debian-names-search-');
+    expect(searchPackageNames(home, 'bookworm', 'nginx')).toEqual({ indexed: false, total: 0, names: [] });
+    keepIndex(home, true);
+    expect(searchPackageNames(home, 'bookworm', 'nginx')).toEqual({ indexed: true, total: 6, names: ['nginx', 'nginx-common'] });
+    expect(searchPackageNames(home, 'bookworm', 'SQL').names).toEqual(['sqlite3', 'libsqlite3-0', 'postgresql']);
+    expect(searchPackageNames(home, 'bookworm', 'nothing-like-it').names).toEqual([]);
+  });
 });
