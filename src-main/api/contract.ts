@@ -28,6 +28,8 @@ export const ApplianceSummary = z.object({
   forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
   memory: z.string().optional(),
   disks: z.object({ os: z.string().optional(), data: z.string().optional() }),
+  // A Debian base: what the spec asks for, and how many packages appliance.lock pins (null: no lock yet).
+  debian: z.object({ release: z.string(), packages: z.array(z.string()), state: z.array(z.string()), locked: z.number().int().nullable() }).optional(),
 });
 export type ApplianceSummary = z.infer<typeof ApplianceSummary>;
 
@@ -504,6 +506,17 @@ export const commands = {
     // package search. indexed: false before any Debian build on this machine kept an index.
     request: z.object({ release: z.string(), query: z.string(), limit: z.number().int().min(1).max(200).optional() }).strict(),
     response: z.object({ indexed: z.boolean(), total: z.number().int(), names: z.array(z.string()) }),
+  },
+  'debian.refreshPreview': {
+    // What `yoke build --refresh` would change in the folder's appliance.lock: the archive's
+    // versions today for every locked package (fetched into a private folder; nothing is built).
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: z.object({
+      release: z.string(),
+      locked: z.number().int(),
+      unchanged: z.number().int(),
+      changes: z.array(z.object({ name: z.string(), change: z.enum(['added', 'removed', 'upgraded', 'downgraded']), versionA: z.string().nullable(), versionB: z.string().nullable() })),
+    }),
   },
   'checks.kinds': {
     // The check kinds the engine knows, with the fields the wizard's check editor draws for each.

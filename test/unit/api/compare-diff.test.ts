@@ -1,6 +1,7 @@
 import { debianVersionNewer } from '../../../src-main/tools/dpkg';
 import { describe, expect, it } from 'vitest';
-import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff, packageDiff } from '../../../src-main/api/compare-diff';
+import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from '../../../src-main/api/compare-diff';
+import { packageDiff } from '../../../src-main/build/bases/debian-diff';
 import type { NewcEntry } from '../../../src-main/build/newc';
 
 const file = (p: string, bytes: number, sha256 = `h-${p}-${bytes}`): NewcEntry => ({ path: p, type: 'file', mode: 0o644, bytes, sha256 });
