@@ -33,9 +33,11 @@ export function DebianBase({ dir, debian }: { dir: string; debian: Debian }) {
         {debian.locked === null ? 'No appliance.lock yet: the first build resolves the packages and writes it.' : `appliance.lock pins ${debian.locked} packages.`}
       </p>
       {debian.locked !== null ? (
-        <button type="button" className="button" onClick={() => void check()} disabled={state.status === 'busy'}>
-          {state.status === 'busy' ? 'Reading Debian’s archive…' : 'What would a refresh change?'}
-        </button>
+        <div>
+          <button type="button" className="button" onClick={() => void check()} disabled={state.status === 'busy'}>
+            {state.status === 'busy' ? 'Reading Debian’s archive…' : 'What would a refresh change?'}
+          </button>
+        </div>
       ) : null}
       {state.status === 'error' ? <ErrorNotice title="Could not check for a refresh">{state.message}</ErrorNotice> : null}
       {state.status === 'done' ? <RefreshChanges p={state.value} /> : null}
