@@ -100,7 +100,7 @@ function Files({ c }: { c: BuildComparison }) {
       <p className="muted small">
         {c.files.length} changed · {c.unchangedFiles.toLocaleString()} identical
       </p>
-      <div className="cmp-scroll">
+      <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Changed files, scrollable">
         <table className="grid cmp-table" aria-label="Changed files">
           <thead>
             <tr>
@@ -137,7 +137,7 @@ function SpecDiff({ c }: { c: BuildComparison }) {
   return (
     <>
       {!changed ? <p className="muted small">The specs are identical.</p> : null}
-      <pre className="cmp-diff">
+      <pre className="cmp-diff" tabIndex={0}>
         {c.specDiff.map((l, i) => (
           <div key={i} className={`cmp-line cmp-${l.op}`}>
             <span className="cmp-mark" aria-hidden="true">

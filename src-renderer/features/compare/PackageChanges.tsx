@@ -19,7 +19,8 @@ export function PackageChanges({ c, packages }: { c: BuildComparison; packages: 
         {summary.length ? summary.join(' · ') : 'no package changed'} · {packages.unchanged.toLocaleString()} the same
       </p>
       {packages.changes.length ? (
-        <div className="cmp-scroll">
+        // Focusable: a scrolled region must be reachable by keyboard (axe: scrollable-region-focusable).
+        <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Package changes, scrollable">
           <table className="grid cmp-table" aria-label="Package changes">
             <thead>
               <tr>
