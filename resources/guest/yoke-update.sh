@@ -1,20 +1,25 @@
 #!/bin/sh
-# Yoke's appliance updater, /sbin/yoke-update (busybox sh): installs signed update packages at boot
-# and keeps the previous OS to fall back on. Usage: yoke-update trial|apply|commit
+# Yoke's appliance updater, /sbin/yoke-update (busybox sh): installs signed update packages into
+# the OS slot that is not running, boots them on trial and commits only when the new OS is ready.
+# Usage: yoke-update trial|apply|commit
 #
-# Init runs it three times:
-#   trial  - first thing on a boot of a newly installed OS: make the previous OS the boot
-#            loader's default again, so any failure from here on falls back to it;
-#   apply  - once the data disk is mounted, before services: install a package from its updates/;
-#   commit - after "ready": make the new OS the default for good.
-# What the fallback covers: a new OS whose init runs but never gets ready (hangs, panics after
-# the trial step, loses power or is killed) boots the previous OS next time; a watchdog reboots a
-# trial boot that is not ready within TRIAL_READY_S. What it does not cover: a new kernel or
-# initrd that never reaches init (syslinux has no boot-once flag that a booted guest can set); the
-# updater checks every file's SHA-256 before switching, which rules out corrupt copies but not a
-# kernel that does not boot on this machine.
-# The OS disk's FAT is written by the kernel's own vfat driver (modules shipped in the updater
-# layer); syslinux.cfg is replaced by writing a new file and renaming it over the old one.
+# The OS disk (src-main/build/osdisk.ts, boot-loader.ts) has two slots, /a and /b on the boot
+# partition (label YOKE), and GRUB reading the boot state from two copies of a GRUB environment
+# block, /yoke/env1 and /yoke/env2, each whole only while its lock file reads 0:
+#   yoke_good    the committed slot          yoke_trial  the slot on trial, or empty
+#   yoke_tries   trial boots GRUB has left   yoke_failed a trial GRUB gave up on
+# GRUB counts a trial down on every boot of it; at 0 it records yoke_failed and boots yoke_good.
+# Init runs this script three times:
+#   trial  - first thing on every boot: on a trial boot, arm the readiness timer; on a boot of
+#            the committed slot while a trial was pending or failed, that trial failed: record it
+#            (the kernel panicked, hung, never became ready, or GRUB could not load it);
+#   apply  - once the data disk is mounted, before services: write down a recorded rollback in
+#            <data>/updates/failed/, then install a package from <data>/updates/ or an update
+#            medium into the other slot, read it back, set the trial and reboot;
+#   commit - after "ready": on a trial boot, wait the settle time, then commit if every fstab
+#            entry is mounted and every service is still up; otherwise give the trial up.
+# Every write of the boot state goes lock 1, block, lock 0, copy 1 then copy 2, each with fsync,
+# so a power cut at any point leaves one whole copy for GRUB.
 #
 # This file is resources/guest/yoke-update.sh in Yoke's source. The build fills in each NAME=@…@
 # below with a sh-quoted value (src-main/build/updates/updater-script.ts); nothing else changes.
@@ -28,10 +33,21 @@ VERIFY=@VERIFY@
 UNPATCH=@UNPATCH@
 # The FAT and NLS kernel modules, in load order.
 FAT_MODULES=@FAT_MODULES@
+# A trial boot that is not ready this many seconds after the updater's first step gives up.
 TRIAL_READY_S=@TRIAL_READY_S@
+# Every service must stay up this long before a trial is committed.
+SETTLE_S=@SETTLE_S@
+TRIES=@TRIES@
+SERVICE_DIR=@SERVICE_DIR@
+# The FAT label of an update medium (a small disk the customer attaches), and its modules' mount.
+MEDIUM_LABEL=@MEDIUM_LABEL@
+# What a slot entry's template (slot.cfg.in) says where the slot's letter goes.
+SLOT_MARK=@SLOT_MARK@
 BOOT=/run/yoke/boot
 WORK=/run/yoke/update
-say() { echo "yoke-update: $*"; }
+MEDIUM=/run/yoke/medium
+# Said on init's console; when that is the serial port, on the screen too (what a customer sees).
+say() { echo "yoke-update: $*"; [ "$(readlink /proc/$$/fd/1)" = /dev/ttyS0 ] && { echo "yoke-update: $*" >/dev/tty1; } 2>/dev/null; return 0; }
 
 # Prints 1, 0 or -1 as semver $1 is newer than, equal to or older than $2 (build metadata ignored).
 vercmp() {
@@ -58,39 +74,81 @@ vercmp() {
     BEGIN { print cmp(a, b) }'
 }
 
+load_fat() { for m in $FAT_MODULES; do insmod "$m" 2>/dev/null; done; return 0; }
+
 mount_boot() {
   grep -q " $BOOT " /proc/mounts && return 0
-  for m in $FAT_MODULES; do insmod "$m" 2>/dev/null; done
+  load_fat
   dev=$(findfs LABEL=YOKE 2>/dev/null)
-  [ -b "$dev" ] || dev=/dev/vda1
+  [ -b "$dev" ] || return 1
   mkdir -p $BOOT
   mount -t vfat -o rw,flush "$dev" $BOOT
 }
 
-# Replaces syslinux.cfg by $1 (a file on the OS disk): write a copy, flush it, rename it over.
-switch_cfg() {
-  cp "$1" $BOOT/syslinux.new && sync && mv $BOOT/syslinux.new $BOOT/syslinux.cfg && sync
+umount_boot() { sync; grep -q " $BOOT " /proc/mounts && umount $BOOT; return 0; }
+
+# The running slot, from the kernel command line GRUB wrote.
+SLOT=$(sed -n 's/.* yoke\.slot=\([ab]\).*/\1/p' /proc/cmdline)
+other() { [ "$1" = a ] && echo b || echo a; }
+on_trial() { grep -qw yoke.trial=1 /proc/cmdline; }
+
+# Reads the first whole copy of the boot state into good/trial/tries/failed; returns 1 if none is.
+read_state() {
+  for d in env1 env2; do
+    e=$BOOT/yoke/$d
+    [ "$(cat $e/lock 2>/dev/null)" = 0 ] || continue
+    [ "$(head -c 24 $e/grubenv 2>/dev/null)" = "# GRUB Environment Block" ] || continue
+    v() { sed -n "s/^$1=//p" $e/grubenv | head -n 1; }
+    good=$(v yoke_good); trial=$(v yoke_trial); tries=$(v yoke_tries); failed=$(v yoke_failed)
+    [ "$good" = a ] || [ "$good" = b ] || good=a
+    return 0
+  done
+  good=a; trial=; tries=; failed=
+  return 1
 }
 
-# The lines of one LABEL's entry in syslinux.cfg.
-cfg_entry() {
-  awk -v l="$1" '$1 == "LABEL" { on = ($2 == l) } on' $BOOT/syslinux.cfg
+# write_state GOOD TRIAL TRIES FAILED: both copies, in place (same size, same clusters).
+write_state() {
+  f=/run/yoke/grubenv.new
+  printf '# GRUB Environment Block\nyoke_good=%s\nyoke_trial=%s\nyoke_tries=%s\nyoke_failed=%s\n' "$1" "$2" "$3" "$4" >$f
+  n=$(wc -c <$f)
+  head -c $((1024 - n)) /dev/zero | tr '\0' '#' >>$f
+  for d in env1 env2; do
+    e=$BOOT/yoke/$d
+    printf 1 | dd of=$e/lock conv=notrunc,fsync 2>/dev/null || return 1
+    dd if=$f of=$e/grubenv bs=1024 count=1 conv=notrunc,fsync 2>/dev/null || return 1
+    printf 0 | dd of=$e/lock conv=notrunc,fsync 2>/dev/null || return 1
+  done
+  rm -f $f
 }
 
-cfg_default() {
-  awk '$1 == "DEFAULT" { print $2; exit }' $BOOT/syslinux.cfg
-}
+slot_version() { sed -n 's/^# yoke-slot [^ ]* \([^ ]*\)$/\1/p' "$BOOT/$1/slot.cfg" 2>/dev/null; }
 
 # A clean stop of the disks before a reboot that no service may see.
 stop_disks() {
-  sync
-  grep -q " $BOOT " /proc/mounts && umount $BOOT
+  umount_boot
   [ -n "$DATA" ] && grep -q " $DATA " /proc/mounts && { umount "$DATA" 2>/dev/null || mount -o remount,ro "$DATA"; }
+  grep -q " $MEDIUM " /proc/mounts && umount $MEDIUM
   sync
+}
+
+# Gives the running trial up: why it failed goes onto the boot partition (the data disk may be
+# the thing that is missing), the count to 0 so GRUB goes back at once, then a reboot.
+fail_trial() {
+  say "trial of $NAME $VERSION failed: $1; going back to the previous version"
+  if mount_boot && read_state; then
+    echo "$1" >$BOOT/yoke/trial.why.new && mv $BOOT/yoke/trial.why.new $BOOT/yoke/trial.why
+    write_state "$good" "$trial" 0 "$failed"
+  fi
+  stop_disks
+  reboot -f
+  sleep 60
 }
 
 refuse() {
   say "refused ${1##*/}: $2"
+  rm -rf $WORK
+  case "$1" in "$MEDIUM"/*) return 1 ;; esac
   mkdir -p "$UPDATES/refused"
   # The reason is on disk before the package moves, and the move before anything else happens:
   # a power cut must not leave a moved package without its reason (or retry a refused one).
@@ -98,19 +156,19 @@ refuse() {
   sync
   mv "$1" "$UPDATES/refused/" 2>/dev/null
   sync
-  rm -rf $WORK
   return 1
 }
 
 # Value of a manifest key (the rest of its line).
 field() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' $WORK/manifest; }
 
+# Writes the package's files into $dest (diff entries rebuilt from the running slot $cur).
 install_files() {
   pkg=$1; cur=$2; dest=$3
   while read -r kind f sum extra; do
     case "$kind" in file|patch|same) ;; *) continue ;; esac
     case "$f" in */*|.*|"") say "bad file name $f"; return 1 ;; esac
-    out="$dest/$f.tmp"
+    out="$dest/$f"
     case "$kind" in
       file) tar -xOf "$pkg" "$f" >"$out" || return 1 ;;
       same|patch)
@@ -119,8 +177,15 @@ install_files() {
         if [ "$kind" = same ]; then cp "$old" "$out" || return 1
         else tar -xOf "$pkg" "$f.zpatch" >$WORK/patch && $UNPATCH "$old" $WORK/patch "$out" || return 1; rm -f $WORK/patch; fi ;;
     esac
-    [ "$(sha256sum "$out" | cut -d" " -f1)" = "$sum" ] || { say "$f does not match its checksum in the manifest"; return 1; }
-    mv "$out" "$dest/$f" || return 1
+  done <$WORK/manifest
+}
+
+# Every file of the manifest, read back from the disk (not the page cache), against its checksum.
+verify_files() {
+  sync; echo 3 >/proc/sys/vm/drop_caches
+  while read -r kind f sum extra; do
+    case "$kind" in file|patch|same) ;; *) continue ;; esac
+    [ "$(sha256sum "$1/$f" 2>/dev/null | cut -d" " -f1)" = "$sum" ] || { say "$f reads back wrong from the disk"; return 1; }
   done <$WORK/manifest
 }
 
@@ -136,67 +201,145 @@ apply_one() {
   [ "$(field yoke-update)" = 1 ] || { refuse "$pkg" "unknown package format $(field yoke-update)"; return; }
   [ "$(field appliance)" = "$NAME" ] || { refuse "$pkg" "made for $(field appliance), this is $NAME"; return; }
   new=$(field version)
-  [ "$(vercmp "$new" "$VERSION")" = 1 ] || { refuse "$pkg" "version $new is not newer than the running $VERSION (no downgrades)"; return; }
-  mount_boot || { refuse "$pkg" "cannot mount the OS disk's boot partition"; return; }
-  curlabel=$(cfg_default)
-  kern=$(cfg_entry "$curlabel" | awk '$1 == "KERNEL" { print $2 }')
-  curdir=$BOOT${kern%/*}
-  slot="v$new"
-  [ "$BOOT/$slot" = "$curdir" ] && slot="$slot-b"
-  # Room for the new OS: drop every installed OS but the running one (the original stays at the root).
-  for d in $BOOT/v*; do [ -d "$d" ] && [ "$d" != "$curdir" ] && rm -rf "$d"; done
-  mkdir -p "$BOOT/$slot"
-  say "installing $NAME $new from ${pkg##*/} into /$slot (keeping the running $VERSION)"
-  if ! install_files "$pkg" "$curdir" "$BOOT/$slot"; then rm -rf "$BOOT/$slot"; umount $BOOT; refuse "$pkg" "its files could not be installed"; return; fi
-  sync
-  keep=""; grep -qw yoke.control=1 /proc/cmdline && keep=" yoke.control=1"
-  initrd=$(field initrd | awk -v s="/$slot/" '{ for (i = 1; i <= NF; i++) printf "%s%s%s", (i > 1 ? "," : ""), s, $i }')
-  cmdline=$(field cmdline)
-  prev=$(cfg_entry "$curlabel" | sed -e "s/^LABEL .*/LABEL yoke-prev/" -e "s/ yoke.trial=1//g")
-  case "$prev" in *yoke.control=1*) ;; *) [ -n "$keep" ] && prev=$(echo "$prev" | sed "/^ *APPEND /s/\$/$keep/") ;; esac
-  entry() { printf 'LABEL yoke-new\n  KERNEL /%s/vmlinuz\n  INITRD %s\n  APPEND %s%s%s\n' "$slot" "$initrd" "$cmdline" "$keep" "$1"; }
-  cfg_head() { printf 'DEFAULT %s\nPROMPT 0\nTIMEOUT 0\n' "$1"; }
-  { cfg_head yoke-prev; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-fallback.cfg
-  { cfg_head yoke-new; entry ""; echo "$prev"; } >$BOOT/yoke-commit.cfg
-  { cfg_head yoke-new; entry " yoke.trial=1"; echo "$prev"; } >$BOOT/yoke-trial.cfg
-  sync
-  switch_cfg $BOOT/yoke-trial.cfg || { say "could not switch the boot loader to $new"; return 1; }
-  mkdir -p "$UPDATES/applied"; mv "$pkg" "$UPDATES/applied/"
+  if [ "$(vercmp "$new" "$VERSION")" != 1 ]; then
+    # A medium stays attached after its update is installed: its package is simply not news.
+    case "$pkg" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac
+    refuse "$pkg" "version $new is not newer than the running $VERSION (no downgrades)"; return
+  fi
+  grep -q "^file slot.cfg.in \|^same slot.cfg.in \|^patch slot.cfg.in " $WORK/manifest || { refuse "$pkg" "it carries no slot.cfg.in (made for an older Yoke's single-slot disk)"; return; }
+  dest=$BOOT/$(other "$SLOT")
+  say "installing $NAME $new from ${pkg##*/} into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
+  # The other slot is emptied first: its slot.cfg goes last, so a half-written slot is never bootable.
+  rm -rf "$dest"; mkdir -p "$dest"
+  if ! install_files "$pkg" "$BOOT/$SLOT" "$dest" || ! verify_files "$dest"; then
+    rm -rf "$dest"; mkdir -p "$dest"
+    refuse "$pkg" "its files could not be installed (a file is corrupt or does not match its checksum)"; return
+  fi
+  sed "s/$SLOT_MARK/$(other "$SLOT")/g" "$dest/slot.cfg.in" >"$dest/slot.cfg.new" && sync && mv "$dest/slot.cfg.new" "$dest/slot.cfg" && sync || { refuse "$pkg" "cannot write its boot entry"; return; }
+  # The package moves before the boot state names the trial: a power cut in between leaves a
+  # package in trial/ with no trial pending, which the next boot puts back to be installed again.
+  case "$pkg" in "$MEDIUM"/*) ;; *) mkdir -p "$UPDATES/trial" && mv "$pkg" "$UPDATES/trial/" && sync ;; esac
+  rm -f $BOOT/yoke/trial.why
+  say "writing the boot state: slot $(other "$SLOT") on trial"
+  write_state "$SLOT" "$(other "$SLOT")" "$TRIES" "" || { say "could not write the boot state; staying on $VERSION"; return 1; }
   rm -rf $WORK
-  say "applied $NAME $new (was $VERSION); rebooting into it"
+  say "applied $NAME $new (was $VERSION); rebooting into it on trial"
   stop_disks
   reboot -f
   sleep 60
 }
 
+# Writes a rollback that the trial step found into <data>/updates/failed/.
+record_rollback() {
+  [ -f /run/yoke/rolledback ] || return 0
+  [ -n "$UPDATES" ] && grep -q " $DATA " /proc/mounts || return 0
+  mkdir -p "$UPDATES/failed"
+  ver=$(head -n 1 /run/yoke/rolledback)
+  found=
+  for p in "$UPDATES"/trial/*.yup; do
+    [ -f "$p" ] || continue
+    tail -n +2 /run/yoke/rolledback >"$UPDATES/failed/${p##*/}.reason"; sync
+    mv "$p" "$UPDATES/failed/"; found=1
+  done
+  [ -n "$found" ] || tail -n +2 /run/yoke/rolledback >"$UPDATES/failed/$NAME-$ver.reason"
+  sync
+  mount_boot && rm -f $BOOT/yoke/trial.why
+  rm -f /run/yoke/rolledback
+}
+
+# The first /etc/fstab entry that is not mounted, as a sentence (nothing when all are).
+unmounted() {
+  while read -r spec mp type opts rest; do
+    case "$spec" in ""|"#"*) continue ;; esac
+    case ",$opts," in *,noauto,*) continue ;; esac
+    [ "$mp" = none ] || [ "$type" = swap ] && continue
+    grep -q " $mp " /proc/mounts || { echo "$spec is not mounted on $mp"; return; }
+  done </etc/fstab
+}
+
+medium_packages() {
+  dev=$(findfs LABEL="$MEDIUM_LABEL" 2>/dev/null)
+  [ -b "$dev" ] || return 0
+  load_fat
+  mkdir -p $MEDIUM
+  grep -q " $MEDIUM " /proc/mounts || mount -t vfat -o ro "$dev" $MEDIUM || { say "cannot read the update medium $dev"; return 0; }
+  say "update medium $dev attached"
+}
+
 case "$1" in
   trial)
-    grep -qw yoke.trial=1 /proc/cmdline || exit 0
-    if mount_boot && [ -f $BOOT/yoke-fallback.cfg ] && switch_cfg $BOOT/yoke-fallback.cfg; then
-      say "trial boot of $NAME $VERSION: the previous OS boots next unless this one gets ready"
-    else
-      say "trial boot of $NAME $VERSION, but the fallback could not be armed"
+    [ -n "$SLOT" ] || exit 0
+    mount_boot || { say "cannot mount the boot partition (LABEL=YOKE)"; exit 0; }
+    whole=1; read_state || whole=
+    if on_trial && [ "$trial" = "$SLOT" ]; then
+      say "trial boot of $NAME $VERSION in slot $SLOT ($tries more tries after this one); the previous version comes back unless this one is ready within $TRIAL_READY_S s"
+      ( sleep "$TRIAL_READY_S"; [ -e /run/yoke/committed ] || fail_trial "not ready within $TRIAL_READY_S s" ) &
+    elif [ -n "$failed" ] || { [ -n "$trial" ] && [ "$trial" != "$SLOT" ]; }; then
+      bad=${failed:-$trial}
+      ver=$(slot_version "$bad")
+      why=$(cat $BOOT/yoke/trial.why 2>/dev/null)
+      if [ -z "$why" ]; then
+        if [ -n "$failed" ]; then why="it did not become ready in $TRIES boots (the kernel panicked, hung, or lost power before ready)"
+        else why="the boot loader could not start its kernel and fell back to the committed slot"; fi
+      fi
+      write_state "$SLOT" "" "" ""
+      printf '%s\n%s\n' "$ver" "$why" >/run/yoke/rolledback
+      say "rolled back from $NAME ${ver:-?} to $VERSION: $why"
+    elif [ -z "$whole" ]; then
+      # Neither copy was whole (both torn): write a whole state naming the running, committed slot.
+      write_state "$SLOT" "" "" ""
+      say "the boot state was damaged; rewrote it for slot $SLOT"
     fi
-    ( sleep "$TRIAL_READY_S"; [ -e /run/yoke/committed ] || { say "not ready after $TRIAL_READY_S s: rebooting into the previous OS"; stop_disks; reboot -f; } ) &
+    umount_boot
     ;;
   apply)
-    [ -n "$UPDATES" ] && [ -d "$UPDATES" ] || exit 0
-    for pkg in "$UPDATES"/*.yup; do
-      [ -f "$pkg" ] || continue
-      apply_one "$pkg"
+    [ -n "$SLOT" ] || exit 0
+    mount_boot || exit 0
+    record_rollback
+    if on_trial; then
+      # A trial that cannot mount what fstab lists goes back now, before its services touch anything.
+      problem=$(unmounted)
+      umount_boot
+      [ -z "$problem" ] || fail_trial "$problem"
+      exit 0
+    fi
+    read_state
+    if [ -n "$UPDATES" ] && [ -d "$UPDATES/trial" ] && [ -z "$trial" ]; then
+      for p in "$UPDATES"/trial/*.yup; do [ -f "$p" ] && mv "$p" "$UPDATES/" && say "installing ${p##*/} again: its install was interrupted"; done
+      sync
+    fi
+    medium_packages
+    # Packages dropped on the data disk first, then the medium's; the first one installed reboots.
+    for pkg in ${UPDATES:+"$UPDATES"/*.yup} "$MEDIUM"/*.yup; do
+      [ -f "$pkg" ] && apply_one "$pkg"
     done
-    grep -q " $BOOT " /proc/mounts && umount $BOOT
+    grep -q " $MEDIUM " /proc/mounts && umount $MEDIUM
+    umount_boot
     exit 0
     ;;
   commit)
-    grep -qw yoke.trial=1 /proc/cmdline || exit 0
-    if mount_boot && switch_cfg $BOOT/yoke-commit.cfg; then
-      touch /run/yoke/committed
-      say "committed $NAME $VERSION: it boots from now on"
-    else
-      say "could not commit $NAME $VERSION; the previous OS boots next"
+    on_trial || exit 0
+    mount_boot && read_state && [ "$trial" = "$SLOT" ] || { umount_boot; exit 0; }
+    umount_boot
+    sleep "$SETTLE_S"
+    problem=$(unmounted)
+    if [ -z "$problem" ]; then
+      for s in $(cat /run/yoke/services.order 2>/dev/null); do
+        read -r n rc <$SERVICE_DIR/$s.exits 2>/dev/null
+        [ "$n" = 0 ] && kill -0 "$(cat $SERVICE_DIR/$s.pid 2>/dev/null)" 2>/dev/null && continue
+        problem="service $s did not stay up for $SETTLE_S s (exited ${n:-?} times, last status ${rc:-?})"; break
+      done
     fi
-    grep -q " $BOOT " /proc/mounts && umount $BOOT
+    [ -z "$problem" ] || fail_trial "$problem"
+    mount_boot && read_state && write_state "$SLOT" "" "" "" || fail_trial "cannot write the boot state"
+    touch /run/yoke/committed
+    if [ -n "$UPDATES" ] && [ -d "$UPDATES/trial" ]; then
+      mkdir -p "$UPDATES/applied"
+      for p in "$UPDATES"/trial/*.yup; do [ -f "$p" ] && mv "$p" "$UPDATES/applied/"; done
+      sync
+    fi
+    umount_boot
+    say "committed $NAME $VERSION in slot $SLOT: it boots from now on"
     ;;
   *) echo "usage: yoke-update trial|apply|commit" >&2; exit 2 ;;
 esac

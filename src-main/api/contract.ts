@@ -172,6 +172,13 @@ export const BuildDetail = BuildSummary.extend({
 });
 export type BuildDetail = z.infer<typeof BuildDetail>;
 
+/** The firmware a VM boots with: SeaBIOS, or OVMF (UEFI); VirtualBox and VMware offer both. */
+export const Firmware = z.enum(['bios', 'uefi']);
+export type Firmware = z.infer<typeof Firmware>;
+
+export const UpgradeAfter = z.object({ version: z.string(), rolledBack: z.boolean() });
+export type UpgradeAfter = z.infer<typeof UpgradeAfter>;
+
 export const RunSummary = z.object({
   id: z.number().int(),
   kind: z.enum(['test', 'upgrade']),
@@ -193,6 +200,8 @@ export const RunDetail = RunSummary.extend({
   /** An upgrade run's OLD boot(s): the console log before the upgrade. */
   oldConsoleLog: z.string().nullable(),
   screenshot: z.string().nullable(),
+  /** An upgrade run: the version the appliance ended on, and whether it rolled the update back by itself. */
+  after: UpgradeAfter.nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
@@ -455,7 +464,8 @@ export const commands = {
     response: z.object({
       candidates: z.array(BuildSummary),
       rows: z.array(BuildSummary),
-      cells: z.array(z.object({ fromBuildId: z.number().int(), toBuildId: z.number().int(), status: z.enum(['passed', 'failed', 'not-run']), runId: z.number().int().optional() })),
+      // rolledBack: the update failed on the appliance and it went back to OLD by itself.
+      cells: z.array(z.object({ fromBuildId: z.number().int(), toBuildId: z.number().int(), status: z.enum(['passed', 'failed', 'not-run']), runId: z.number().int().optional(), rolledBack: z.boolean().optional() })),
     }),
   },
   'upgrades.run.get': {
@@ -471,6 +481,7 @@ export const commands = {
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
       checks: z.array(CheckResult),
+      after: UpgradeAfter.nullable(),
       consoleLogs: z.object({ old: z.string(), new: z.string() }),
       consoleTruncated: z.object({ old: z.boolean(), new: z.boolean() }),
     }),
@@ -485,6 +496,8 @@ export const commands = {
         toBuildId: z.number().int().optional(),
         dir: z.string().min(1).optional(),
         method: UpgradeMethod.optional(),
+        // Every boot of the test with this firmware (default bios).
+        firmware: Firmware.optional(),
         keepDisks: z.boolean().optional(),
         // OLD boots on a copy of this data disk instead of its own fresh one (a customer's data).
         data: z.string().min(1).optional(),

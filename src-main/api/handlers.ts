@@ -50,6 +50,7 @@ function runDetail(engine: ApiContext, id: number): RunDetail {
     consoleLog: run.consoleLog,
     oldConsoleLog: run.kind === 'upgrade' ? path.join(engine.home, 'runs', String(run.id), 'old-console.log') : null,
     screenshot: run.screenshot,
+    after: run.after,
   };
 }
 

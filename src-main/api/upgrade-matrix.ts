@@ -13,7 +13,7 @@ export function upgradeMatrix(engine: Engine, appliance: string): Res<'upgrades.
   const store = engine.store();
   const rows = releasedBuilds(store, appliance);
   const candidates = store.listBuilds({ appliance }).filter((b) => b.status === 'succeeded').slice(0, CANDIDATES);
-  const latest = new Map<string, { id: number; status: string; method: 'swap' | 'package' | null }>();
+  const latest = new Map<string, { id: number; status: string; method: 'swap' | 'package' | null; rolledBack: boolean }>();
   for (const r of store.listUpgradeRuns(appliance)) {
     const k = `${r.fromBuildId}>${r.buildId}`;
     if (!latest.has(k) && (r.status === 'passed' || r.status === 'failed')) latest.set(k, r);
@@ -23,7 +23,7 @@ export function upgradeMatrix(engine: Engine, appliance: string): Res<'upgrades.
     for (const to of candidates) {
       if (to.id === from.id) continue;
       const run = latest.get(`${from.id}>${to.id}`);
-      cells.push(run ? { fromBuildId: from.id, toBuildId: to.id, status: run.status as 'passed' | 'failed', runId: run.id, ...(run.method ? { method: run.method } : {}) } : { fromBuildId: from.id, toBuildId: to.id, status: 'not-run' });
+      cells.push(run ? { fromBuildId: from.id, toBuildId: to.id, status: run.status as 'passed' | 'failed', runId: run.id, ...(run.method ? { method: run.method } : {}), ...(run.rolledBack ? { rolledBack: true } : {}) } : { fromBuildId: from.id, toBuildId: to.id, status: 'not-run' });
     }
   }
   return { candidates, rows, cells };
@@ -53,6 +53,6 @@ export function runUpgrades(engine: Engine, req: Req<'upgrades.run'>): Res<'upgr
   const appliance = req.toBuildId !== undefined ? store.getBuildRecord(req.toBuildId)!.appliance : requireSpec(req.dir!).name;
   resolveFrom(store, appliance, from, req.toBuildId);
   upgradeHardware(req.hardware, req.method ?? 'swap'); // refused now, not as a failed job
-  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, shard: req.shard, hardware: req.hardware });
+  const { jobId } = startUpgradeTest(engine, { dir: req.dir, toBuildId: req.toBuildId, from, method: req.method ?? 'swap', keepDataDisk: req.keepDisks, dataFrom: req.data, shard: req.shard, hardware: req.hardware, firmware: req.firmware });
   return { jobId };
 }

@@ -62,6 +62,7 @@ export function getUpgradeRun(engine: Engine, runId: number): Res<'upgrades.run.
     startedAt: iso(run.startedAt),
     finishedAt: isoOrNull(run.finishedAt),
     checks: run.checks,
+    after: run.after,
     consoleLogs: { old: old.text, new: fresh.text },
     consoleTruncated: { old: old.truncated, new: fresh.truncated },
   };

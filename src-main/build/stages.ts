@@ -10,6 +10,7 @@ import type { KernelModule } from './modules';
 import { ensureModuleIndex } from './module-index';
 import { familyVariants } from '../vm/hardware';
 import { buildOsDisk, KERNEL_CMDLINE } from './osdisk';
+import { slotCfg, SLOT_PLACEHOLDER, SLOT_TEMPLATE } from './boot-loader';
 import { checkHostSymlinks, RootfsError, walkOverlay, type OverlayFile } from './rootfs';
 import type { Stage } from './runner';
 import { buildToolNames } from '../tools/catalogue';
@@ -197,10 +198,11 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
     ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
     size: ctx.spec.disks.os.sizeBytes,
     cmdline,
-    tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.syslinux],
+    tools: [t.sfdisk, t['mkfs.vfat'], t.mcopy, t.mmd, t['grub-mkimage'], t['boot.img'], t['BOOTX64-modules']],
+    layout: 'gpt-grub-ab-1',
   };
   // Ids written into the disk and its exports come from content only (never tool paths or homes): reproducible anywhere.
-  const content = hashInputs({ base: parts.base, rootfs: parts.rootfs, ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}), kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline });
+  const content = hashInputs({ base: parts.base, rootfs: parts.rootfs, ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}), kernel: `${k.version}:${fs.statSync(k.path).size}`, size: parts.size, cmdline: parts.cmdline, layout: parts.layout });
   const id = content.slice(0, 8);
   const key = stageKey(ctx, parts);
   const [entry, hit] = await cached(ctx, parts, async (tmp) => {
@@ -210,7 +212,7 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
       // The updater layer (src-main/upgrade) goes last, so the appliance's overlay cannot replace its key.
       ...(ctx.updater ? [{ name: 'updater.zst', path: file(ctx.updater, 'updater.zst') }] : []),
     ];
-    await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, kernel: k.path, initrds, cmdline, id, epoch: ctx.epoch, signal: ctx.signal, rootImage });
+    await buildOsDisk({ out: path.join(tmp, 'os.raw'), sizeBytes: ctx.spec.disks.os.sizeBytes, appliance: ctx.spec.name, version: ctx.spec.version, kernel: k.path, initrds, cmdline, id, epoch: ctx.epoch, signal: ctx.signal, rootImage });
     // The exports start now, reading the disk through a link in the build's scratch folder (the
     // temp dir is renamed once everything is hashed).
     const early = path.join(ctx.work, `os-${key}.raw`);
@@ -227,6 +229,8 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
     // Streamed and hashed as it is written: never the whole initrd in memory, never read twice.
     copyHashing(initrds.map((r) => r.path), path.join(tmp, 'initrd.zst'));
     fs.writeFileSync(path.join(tmp, 'cmdline'), `${cmdline}\n`);
+    // The slot entry's template, as slot a holds it: update packages carry it (src-main/build/updates).
+    fs.writeFileSync(path.join(tmp, SLOT_TEMPLATE), slotCfg({ appliance: ctx.spec.name, version: ctx.spec.version, slot: SLOT_PLACEHOLDER, kernel: 'vmlinuz', initrds: initrds.map((r) => r.name), cmdline }));
   });
   ctx.os = entry;
   // A hit, or no early link: the entry's own file (a second resolve changes nothing).

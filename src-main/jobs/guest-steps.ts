@@ -3,7 +3,8 @@
 import type { CheckResult } from '../api/contract';
 import type { VirtualMachine as Machine } from '../vm/hypervisor';
 
-export type UpgradePhase = 'old' | 'seed' | 'upgraded' | 'verify';
+/** `rolledback`: OLD's checks again, after an update failed on the appliance and it went back by itself. */
+export type UpgradePhase = 'old' | 'seed' | 'upgraded' | 'verify' | 'rolledback';
 
 const COMMAND_TIMEOUT_MS = 60_000;
 

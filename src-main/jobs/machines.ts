@@ -20,6 +20,7 @@ import { DISK_FORMATS, formatOf, isDiskFormat } from '../build/formats';
 import { qemuImgConvert } from '../tools/qemu-img';
 import { CONTROL_FLAG, MARKERS } from '../build/init';
 import type { HardwareVariant } from '../vm/hardware';
+import type { Firmware } from '../api/contract';
 import { assertEmulatable } from '../vm/hardware-support';
 import { prepareExportedDisks } from '../vm/exported-disks';
 import type { ApplianceSpec } from '../spec/types';
@@ -80,6 +81,8 @@ export interface LaunchOptions {
    * that hypervisor receives them (vm/exported-disks.ts), through the disk's boot loader.
    */
   hardware?: HardwareVariant;
+  /** bios (default) or uefi: OVMF, as a VirtualBox or VMware VM switched to EFI. */
+  firmware?: Firmware;
   log?: LogFn;
 }
 
@@ -176,6 +179,7 @@ export class Machines {
       // snapshot, unless the caller hands a private copy for the updater to write.
       osDisk: osDisk ? { path: osDisk, format: 'raw' } : { path: files.osDisk, format: 'raw', snapshot: true },
       hardware: o.hardware,
+      firmware: o.firmware,
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
       // A hardware boot goes through the exported disk's own boot loader (its copy carries the control flag).
       ...((o.direct ?? (test && !o.hardware)) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from './context';
-import type { CheckResult, UpgradeMethod } from '../api/contract';
+import type { CheckResult, Firmware, UpgradeAfter, UpgradeMethod } from '../api/contract';
 import { EngineError } from '../api/errors';
 import { requireSpec } from '../spec/require';
 import { buildWithin } from './build-job';
@@ -22,7 +22,9 @@ import type { VirtualMachine as Machine } from '../vm/hypervisor';
 import type { ApplianceSpec } from '../spec/types';
 import { resolveFrom } from './releases';
 import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from './guest-steps';
-import { UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
+import { GUEST_PATHS, UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
+import { TRIAL_TRIES } from '../build/boot-loader';
+import { addControlFlag } from '../vm/exported-disks';
 import { fullPackageOf } from '../build/updates/package-files';
 
 import { selectVariants, type HardwareVariant } from '../vm/hardware';
@@ -43,6 +45,8 @@ export interface UpgradeTestOptions {
   shard?: { index: number; of: number };
   /** Boot both halves on this hardware variant, from each build's exported disks (swap only). */
   hardware?: string;
+  /** Boot every VM of the test with this firmware (default bios). */
+  firmware?: Firmware;
 }
 
 export interface BuildRef {
@@ -56,6 +60,8 @@ export interface UpgradePairReport {
   method: UpgradeMethod;
   runId: number;
   status: 'passed' | 'failed';
+  /** Where the appliance ended: NEW, or OLD again (an update that failed, rolled back by the appliance); null if neither booted. */
+  after: UpgradeAfter | null;
   checks: CheckResult[];
   consoleLogs: { old: string; new: string };
   /** Wall time of the pair: both boots, seed, verify. */
@@ -76,8 +82,12 @@ interface PairContext {
   newSpec: ApplianceSpec;
   method: UpgradeMethod;
   hardware?: HardwareVariant;
+  /** The firmware every boot of the pair starts with (bios unless asked). */
+  firmware?: Firmware;
   runDir: string;
   record(r: CheckResult): void;
+  /** The results recorded so far in this pair. */
+  checksSoFar(): readonly CheckResult[];
   /** Progress within this pair (0..1), shown as the whole job's figure. */
   progress(phase: string, fraction: number, message: string): void;
 }
@@ -92,7 +102,7 @@ function saveConsole(file: string, ...parts: string[]): void {
 
 /** Boot OLD on the pair's data disk, its checks, the seed commands, a clean power-off. */
 async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<void> {
-  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, log: (l, t) => p.job.log(l, t) });
+  const live = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, firmware: p.firmware, log: (l, t) => p.job.log(l, t) });
   const vm = live.machine;
   try {
     p.progress('old', 0.1, `build #${p.oldBuild.id} ${p.oldBuild.version}: checks`);
@@ -107,12 +117,13 @@ async function oldHalf(p: PairContext, data: string, oldLog: string): Promise<vo
 }
 
 /** Swap: NEW's OS with OLD's data disk, as a test boot. */
-async function swapHalf(p: PairContext, data: string, newLog: string): Promise<void> {
-  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, log: (l, t) => p.job.log(l, t) });
+async function swapHalf(p: PairContext, data: string, newLog: string): Promise<UpgradeAfter> {
+  const live = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', dataDisk: data, hardware: p.hardware, firmware: p.firmware, log: (l, t) => p.job.log(l, t) });
   await newChecks(p, live.machine, newLog);
+  return { version: p.newBuild.version, rolledBack: false };
 }
 
-async function newChecks(p: PairContext, vm: Machine, newLog: string): Promise<void> {
+async function newChecks(p: PairContext, vm: Machine, newLog: string, prior: string[] = []): Promise<void> {
   try {
     p.progress('upgraded', 0.7, `build #${p.newBuild.id} ${p.newBuild.version}: checks`);
     await checksIn(p, vm, p.newSpec, 'upgraded');
@@ -121,33 +132,61 @@ async function newChecks(p: PairContext, vm: Machine, newLog: string): Promise<v
     await vm.stop({ graceMs: 10_000 });
   } finally {
     if (vm.isRunning) await vm.kill();
-    saveConsole(newLog, vm.console.output);
+    saveConsole(newLog, ...prior, vm.console.output);
   }
+}
+
+/** The version the appliance says it runs (its /etc/yoke/release, over the control channel). */
+async function runningVersion(vm: Machine): Promise<string | null> {
+  try {
+    await vm.waitForControl(30_000);
+    const x = await vm.execute(`cat ${GUEST_PATHS.release}`, { timeoutMs: 15_000 });
+    return x.exitCode === 0 ? (x.stdout.trim().split(/\s+/)[1] ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Until the console matches `re` (its match) or the VM ends (null). */
+async function consoleOrExit(vm: Machine, re: RegExp, timeoutMs: number): Promise<RegExpExecArray | null> {
+  const seen = vm.waitForConsoleText(re, timeoutMs).catch(() => null);
+  return Promise.race([seen, vm.exited.then(() => null)]);
+}
+
+/** The rest of a marker's line on a console, for a step's message. */
+function markerLine(out: string, marker: string): string | undefined {
+  return new RegExp(`${marker}[^\\r\\n]*`).exec(out)?.[0];
 }
 
 /**
  * Package: NEW's full update package goes into /data/updates on OLD's data disk (written into the
- * image with debugfs, no mount); OLD boots from a writable copy of its OS disk, its updater applies
- * the package and reboots (qemu runs with -no-reboot, so the reboot ends the VM); then the disk's
- * boot loader starts whatever the updater installed, and NEW's checks run there.
+ * image with debugfs, no mount); OLD boots from a writable copy of its OS disk and its updater
+ * installs the package into the other slot and reboots (qemu runs with -no-reboot, so each
+ * reboot ends the VM and the next boot is started here, from the disk, as a power-on would).
+ * Then the disk's boot loader decides: NEW on trial, which commits once ready, or, when the trial
+ * fails (panics, never gets ready, cannot mount its data), OLD again by itself. Either outcome is
+ * recorded: NEW's checks in phase `upgraded`, or OLD's checks in phase `rolledback`.
  */
-async function packageHalf(p: PairContext, data: string, oldLog: string, newLog: string): Promise<void> {
+async function packageHalf(p: PairContext, data: string, oldLog: string, newLog: string): Promise<UpgradeAfter | null> {
   const pkg = fullPackageOf(p.engine.store().getBuild(p.newBuild.id)!);
   const os = path.join(p.runDir, 'os.raw');
   await cpSparse(bootFilesOf(p.engine.store().getBuild(p.oldBuild.id)!).osDisk, os, { signal: p.job.signal });
+  // Disk boots of this private copy carry the control flag (GRUB adds it when /yoke/control exists).
+  await addControlFlag(os, p.job.signal);
   const started = Date.now();
   await debugfsPut(data, UPDATES_DIR_ON_DATA, [{ src: pkg, name: path.basename(pkg) }], { signal: p.job.signal });
   p.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}`);
-  const first = await p.engine.machines.launch({ buildId: p.oldBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: true, log: (l, t) => p.job.log(l, t) });
+  const boot = (buildId: number) => p.engine.machines.launch({ buildId, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, firmware: p.firmware, log: (l, t) => p.job.log(l, t) });
+  const first = await boot(p.oldBuild.id);
   const before = fs.existsSync(oldLog) ? fs.readFileSync(oldLog, 'utf8') : '';
   let applied: CheckResult;
   try {
     const rebooted = await Promise.race([first.machine.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 180_000))]);
     const out = first.machine.console.output;
-    const refused = new RegExp(`${UPDATE_MARKERS.refused}[^\\n]*`).exec(out)?.[0];
+    const refused = markerLine(out, UPDATE_MARKERS.refused);
     const ok = rebooted && out.includes(UPDATE_MARKERS.applied);
     applied = stepResult('apply update package', 'update', 'upgraded', started, ok,
-      ok ? `${path.basename(pkg)} installed by the updater; rebooting` : refused ? `the updater refused the package: ${refused}` : rebooted ? 'the VM stopped before the updater said it applied the package' : 'the updater did not apply the package and reboot within 180 s');
+      ok ? `${path.basename(pkg)} installed into the other slot by the updater; rebooting on trial` : refused ? `the updater refused the package: ${refused}` : rebooted ? 'the VM stopped before the updater said it applied the package' : 'the updater did not apply the package and reboot within 180 s');
   } finally {
     if (first.machine.isRunning) await first.machine.stop({ graceMs: 10_000 });
     saveConsole(oldLog, before, first.machine.console.output);
@@ -155,10 +194,57 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   p.record(applied);
   if (applied.status === 'failed') {
     fs.writeFileSync(newLog, '');
-    return;
+    return { version: p.oldBuild.version, rolledBack: false };
   }
-  const second = await p.engine.machines.launch({ buildId: p.newBuild.id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, log: (l, t) => p.job.log(l, t) });
-  await newChecks(p, second.machine, newLog);
+  const logs: string[] = [];
+  const oldSpec = specOfBuild(p.engine.store().getBuild(p.oldBuild.id)!);
+  const newer = p.newSpec.upgrade;
+  // Each trial boot may end in a reboot (a panic, a trial that gives up), and GRUB tries it TRIAL_TRIES times.
+  for (let n = 0; n < TRIAL_TRIES + 2; n++) {
+    const trialStart = Date.now();
+    const live = await boot(p.newBuild.id);
+    const vm = live.machine;
+    try {
+      const ready = await consoleOrExit(vm, /yoke: ready/, (newer.readyWithinS + 60) * 1000);
+      if (!ready) {
+        p.job.log('info', `boot ${n + 1} after the update ended before ready (a panic or a trial giving up): booting again, as a power-on would`);
+        continue;
+      }
+      const version = await runningVersion(vm);
+      if (version === p.newBuild.version) {
+        p.progress('upgraded', 0.7, `${p.newBuild.version} on trial: waiting for it to commit`);
+        const committed = await consoleOrExit(vm, new RegExp(UPDATE_MARKERS.committed), (newer.settleS + 60) * 1000);
+        const out = vm.console.output;
+        if (!committed) {
+          p.record(stepResult('commit update', 'update', 'upgraded', trialStart, false, markerLine(out, UPDATE_MARKERS.trialFailed) ?? `${p.newBuild.version} did not commit (the VM ${vm.isRunning ? 'is still running' : 'rebooted'})`));
+          continue;
+        }
+        p.record(stepResult('commit update', 'update', 'upgraded', trialStart, true, `${p.newBuild.version} committed itself: every fstab entry mounted, every service up for ${newer.settleS} s`));
+        await newChecks(p, vm, newLog, [...logs]);
+        return { version: p.newBuild.version, rolledBack: false };
+      }
+      if (version === p.oldBuild.version) {
+        const why = markerLine(vm.console.output, UPDATE_MARKERS.rolledBack);
+        // The update did not take: a failure of the upgrade, whatever the rollback saves.
+        if (!p.checksSoFar().some((c) => c.name === 'commit update' && c.status === 'failed')) {
+          p.record(stepResult('update on trial', 'update', 'upgraded', trialStart, false, why ?? `the appliance came back on ${p.oldBuild.version}`));
+        }
+        p.record(stepResult('roll back', 'update', 'rolledback', trialStart, Boolean(why), why ?? `the appliance runs ${p.oldBuild.version} again but did not say it rolled back`));
+        p.progress('rolledback', 0.8, `rolled back to ${p.oldBuild.version}: its checks again`);
+        await checksIn(p, vm, oldSpec, 'rolledback');
+        await vm.stop({ graceMs: 10_000 });
+        return { version: p.oldBuild.version, rolledBack: true };
+      }
+      p.record(stepResult('boot after update', 'update', 'upgraded', trialStart, false, `the appliance runs ${version ?? 'an unknown version'}, neither ${p.oldBuild.version} nor ${p.newBuild.version}`));
+      return null;
+    } finally {
+      if (vm.isRunning) await vm.kill();
+      logs.push(vm.console.output);
+      saveConsole(newLog, ...logs);
+    }
+  }
+  p.record(stepResult('boot after update', 'update', 'upgraded', started, false, `neither ${p.oldBuild.version} nor ${p.newBuild.version} became ready in ${TRIAL_TRIES + 2} boots`));
+  return null;
 }
 
 /** Seeded OLD data disks kept for the next candidate: a matrix costs N + N·M boots, not 2·N·M. */
@@ -199,7 +285,7 @@ async function keepSeeded(dir: string, data: string, oldLog: string, runId: numb
   for (const e of entries.sort((a, b) => b.t - a.t).slice(SEEDED_KEPT)) fs.rmSync(e.p, { recursive: true, force: true });
 }
 
-async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, dataFrom?: string, hardware?: HardwareVariant): Promise<UpgradePairReport> {
+async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord, newBuild: BuildRecord, newSpec: ApplianceSpec, method: UpgradeMethod, keep: boolean, pair: { index: number; of: number; start: number; span: number }, dataFrom?: string, hardware?: HardwareVariant, firmware?: Firmware): Promise<UpgradePairReport> {
   const store = engine.store();
   const started = Date.now();
   const runId = store.createTestRun({ buildId: newBuild.id, kind: 'upgrade', fromBuildId: oldBuild.id, method });
@@ -214,11 +300,12 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
     engine.emit('test.check', { jobId: job.id, runId, ...r });
   };
   const progress = (phase: string, f: number, message: string) => job.progress(phase, pair.start + (pair.span * (pair.index + f)) / pair.of, message);
-  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, hardware, runDir, record, progress };
+  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, hardware, firmware, runDir, record, checksSoFar: () => checks, progress };
   engine.emit('upgrade.pair', { jobId: job.id, runId, fromBuildId: oldBuild.id, toBuildId: newBuild.id, method, index: pair.index, of: pair.of });
   const data = path.join(runDir, 'data.raw');
   job.log('info', `upgrade #${oldBuild.id} ${oldBuild.version} -> #${newBuild.id} ${newBuild.version} (${method}), run ${runId}`);
   let status: 'passed' | 'failed' = 'failed';
+  let after: UpgradeAfter | null = null;
   try {
     const oldFiles = bootFilesOf(store.getBuild(oldBuild.id)!);
     if (!oldFiles.dataDisk) throw new EngineError('failed', `build #${oldBuild.id} has no data disk; an upgrade test keeps OLD's data disk, so disks.data must be set.`);
@@ -239,8 +326,7 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
       await oldHalf(p, data, consoleLogs.old);
       if (checks.length && checks.every((c) => c.status === 'passed')) await keepSeeded(seeded, data, consoleLogs.old, runId, checks, job.signal);
     }
-    if (method === 'swap') await swapHalf(p, data, consoleLogs.new);
-    else await packageHalf(p, data, consoleLogs.old, consoleLogs.new);
+    after = method === 'swap' ? await swapHalf(p, data, consoleLogs.new) : await packageHalf(p, data, consoleLogs.old, consoleLogs.new);
     status = checks.length > 0 && checks.every((c) => c.status === 'passed') ? 'passed' : 'failed';
   } catch (e) {
     if (job.signal.aborted) {
@@ -250,10 +336,10 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
     record(stepResult('upgrade test', 'error', checks.some((c) => c.phase === 'upgraded' || c.phase === 'verify') ? 'upgraded' : 'old', started, false, (e as Error).message));
   }
   for (const f of [consoleLogs.old, consoleLogs.new]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
-  store.finishTestRun(runId, { status, consoleLog: consoleLogs.new });
+  store.finishTestRun(runId, { status, consoleLog: consoleLogs.new, ...(after ? { after } : {}) });
   // A failed pair keeps its disks for a look inside; a passed one frees them.
   if (status === 'passed' && !keep) for (const f of ['data.raw', 'os.raw']) fs.rmSync(path.join(runDir, f), { force: true });
-  return { from: { id: oldBuild.id, version: oldBuild.version }, to: { id: newBuild.id, version: newBuild.version }, method, runId, status, checks, consoleLogs, durationMs: Date.now() - started };
+  return { from: { id: oldBuild.id, version: oldBuild.version }, to: { id: newBuild.id, version: newBuild.version }, method, runId, status, after, checks, consoleLogs, durationMs: Date.now() - started };
 }
 
 /**
@@ -299,7 +385,7 @@ export async function runUpgradeTest(engine: JobContext, o: UpgradeTestOptions, 
   const todo = o.shard ? all.filter((_, i) => i % o.shard!.of === o.shard!.index - 1) : all;
   if (o.shard) job.log('info', `shard ${o.shard.index}/${o.shard.of}: ${todo.length} of ${all.length} pairs (${todo.map((b) => `#${b.id}`).join(', ') || 'none'})`);
   for (const [index, old] of todo.entries()) {
-    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, o.dataFrom, hardware));
+    pairs.push(await runPair(engine, job, old, newBuild, newSpec, method, !!o.keepDataDisk, { index, of: todo.length, start, span: 1 - start }, o.dataFrom, hardware, o.firmware));
   }
   return { to: { id: newBuild.id, version: newBuild.version }, pairs };
 }

@@ -78,7 +78,12 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
     },
     outputs: (raw.outputs ?? DEFAULTS.outputs) as OutputFormat[],
     checks: nameUnique((raw.checks ?? []).map((c, i) => normalizeCheck(c, lineOfCheck(i)))),
-    upgrade: { seed: raw.upgrade?.seed ?? [], verify: raw.upgrade?.verify ?? [] },
+    upgrade: {
+      seed: raw.upgrade?.seed ?? [],
+      verify: raw.upgrade?.verify ?? [],
+      readyWithinS: Math.ceil((parseDuration(raw.upgrade?.['ready-within'] ?? '120s') ?? 120_000) / 1000),
+      settleS: Math.ceil((parseDuration(raw.upgrade?.settle ?? '3s') ?? 3000) / 1000),
+    },
     hooks: { postBuild: (raw.hooks?.['post-build'] ?? []).map((h) => path.resolve(dir, h)) },
     source: raw,
   };

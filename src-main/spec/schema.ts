@@ -142,6 +142,19 @@ const outputEnum = z.enum(OUTPUT_FORMATS as [string, ...string[]], why((v) => `e
 // semantic.ts says in words and json-schema.ts says to editors.
 const kindKeys = Object.fromEntries(CHECK_KIND_LIST.map((k) => [k.kind, (k.schema as z.ZodType).optional()])) as Record<(typeof CHECK_KINDS)[number], z.ZodOptional<z.ZodType>>;
 
+function duration(title: string, description: string, dflt: string) {
+  return z
+    .union(
+      [
+        z.string().regex(new RegExp(DURATION_PATTERN), why((v) => `bad duration ${describeValue(v)}: expected ${DURATION_HINT}`)),
+        z.number().positive(why((v) => `expected a positive duration, found ${String(v)}`)),
+      ],
+      expected(DURATION_HINT),
+    )
+    .meta({ title, description, default: dflt })
+    .optional();
+}
+
 export const CheckSchema = strict(`a check: a mapping with one of ${CHECK_KINDS.join(', ')}`, {
   name: text('a check name').meta({ title: 'Check name', description: 'Shown in reports; defaults to the kind and its target, like "port 80".' }).optional(),
   timeout: z
@@ -198,10 +211,12 @@ export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, 
     .meta({ title: 'Outputs', default: ['raw', 'qcow2'] })
     .optional(),
   checks: z.array(CheckSchema, expected('a list of checks')).meta({ title: 'Checks', description: 'Run against a freshly booted test VM.' }).optional(),
-  upgrade: strict('a mapping with seed and verify', {
+  upgrade: strict('a mapping with seed, verify, ready-within and settle', {
     seed: commands('Commands run in the OLD version before upgrading').optional(),
     verify: commands('Commands that must succeed in the NEW version after upgrading').optional(),
-  }).meta({ title: 'Upgrade test' }).optional(),
+    'ready-within': duration('Ready within', 'An update on trial that is not ready this long after boot goes back to the previous version by itself.', '120s'),
+    settle: duration('Settle time', 'Every service must stay up this long before an update on trial is committed.', '3s'),
+  }).meta({ title: 'Upgrades' }).optional(),
   hooks: strict('a mapping with post-build', {
     'post-build': z
       .array(text('a script path inside the appliance folder'), expected('a list of script paths'))

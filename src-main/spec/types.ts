@@ -41,7 +41,8 @@ export interface ApplianceSpec {
   network: { forward: { guest: number; host?: number }[]; outbound: boolean };
   outputs: OutputFormat[];
   checks: Check[];
-  upgrade: { seed: string[]; verify: string[] };
+  /** readyWithinS/settleS: how an update on trial proves itself (whole seconds, for the guest's sleep). */
+  upgrade: { seed: string[]; verify: string[]; readyWithinS: number; settleS: number };
   /** absolute paths of scripts inside dir, run after a build with cwd = dir */
   hooks: { postBuild: string[] };
   /** the validated plain object as written (for hashing / diffs) */

@@ -151,6 +151,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE builds DROP COLUMN owner_pid;
     `,
   },
+  {
+    version: 5,
+    // What an upgrade run left running: the version the appliance ended on, and whether it got
+    // there by rolling an update back by itself (A/B slots).
+    up: `
+      ALTER TABLE test_runs ADD COLUMN after_version TEXT;
+      ALTER TABLE test_runs ADD COLUMN rolled_back INTEGER CHECK (rolled_back IN (0, 1));
+    `,
+    down: `
+      ALTER TABLE test_runs DROP COLUMN rolled_back;
+      ALTER TABLE test_runs DROP COLUMN after_version;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1].version;

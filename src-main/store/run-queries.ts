@@ -18,8 +18,16 @@ export interface NewTestRun {
   ownerPid?: number;
 }
 
+/** Where an upgrade run left the appliance. */
+export interface UpgradeAfter {
+  version: string;
+  rolledBack: boolean;
+}
+
 export interface TestRunFinish {
   status: Exclude<TestRunStatus, 'running'>;
+  /** An upgrade run: the version the appliance ended on, and whether it rolled the update back. */
+  after?: UpgradeAfter;
   consoleLog?: string | null;
   screenshot?: string | null;
   finishedAt?: number;
@@ -31,13 +39,22 @@ export interface RunQueries {
   addCheckResult(runId: number, c: CheckResult & { seq?: number }): void;
   finishTestRun(id: number, f: TestRunFinish): void;
   /** The upgrade matrix: every finished upgrade run between builds of one appliance, newest first. */
-  listUpgradeRuns(appliance: string): { id: number; buildId: number; fromBuildId: number; status: TestRunStatus; method: UpgradeMethod | null }[];
+  listUpgradeRuns(appliance: string): UpgradeRunRow[];
   /** The console log of the newest finished test run of a build (for its boot time). */
   latestConsoleLog(buildId: number): string | null;
   /** One test run (any kind) with its check results in order, or null. */
   getTestRun(id: number): TestRunRecord | null;
   /** Test and upgrade runs, newest first (the history). */
   listRuns(q?: { appliance?: string; limit?: number }): RunSummary[];
+}
+
+export interface UpgradeRunRow {
+  id: number;
+  buildId: number;
+  fromBuildId: number;
+  status: TestRunStatus;
+  method: UpgradeMethod | null;
+  rolledBack: boolean;
 }
 
 export interface TestRunRecord {
@@ -51,6 +68,7 @@ export interface TestRunRecord {
   consoleLog: string | null;
   screenshot: string | null;
   method: UpgradeMethod | null;
+  after: UpgradeAfter | null;
   checks: CheckResult[];
 }
 
@@ -70,18 +88,19 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
   );
   const finish = db.prepare(
     `UPDATE test_runs SET status = @status, finished_at = @finishedAt,
-       console_log = COALESCE(@consoleLog, console_log), screenshot = COALESCE(@screenshot, screenshot)
+       console_log = COALESCE(@consoleLog, console_log), screenshot = COALESCE(@screenshot, screenshot),
+       after_version = @afterVersion, rolled_back = @rolledBack
      WHERE id = @id`,
   );
-  const upgradeRuns = db.prepare<[string], { id: number; buildId: number; fromBuildId: number; status: TestRunStatus; method: UpgradeMethod | null }>(
-    `SELECT r.id AS id, r.build_id AS buildId, r.from_build_id AS fromBuildId, r.status AS status, r.method AS method
+  const upgradeRuns = db.prepare<[string], Omit<UpgradeRunRow, 'rolledBack'> & { rolledBack: number | null }>(
+    `SELECT r.id AS id, r.build_id AS buildId, r.from_build_id AS fromBuildId, r.status AS status, r.method AS method, r.rolled_back AS rolledBack
      FROM test_runs r JOIN builds b ON b.id = r.build_id JOIN appliances a ON a.id = b.appliance_id
      WHERE a.name = ? AND r.kind = 'upgrade' AND r.from_build_id IS NOT NULL
      ORDER BY r.started_at DESC, r.id DESC`,
   );
-  const oneRun = db.prepare<[number], Omit<TestRunRecord, 'checks'>>(
+  const oneRun = db.prepare<[number], Omit<TestRunRecord, 'checks' | 'after'> & { afterVersion: string | null; rolledBack: number | null }>(
     `SELECT id, build_id AS buildId, kind, from_build_id AS fromBuildId, status, started_at AS startedAt,
-            finished_at AS finishedAt, console_log AS consoleLog, screenshot, method
+            finished_at AS finishedAt, console_log AS consoleLog, screenshot, method, after_version AS afterVersion, rolled_back AS rolledBack
      FROM test_runs WHERE id = ?`,
   );
   const runChecks = db.prepare<[number], { name: string; kind: string; status: 'passed' | 'failed'; message: string; durationMs: number; phase: string | null; line: number | null }>(
@@ -101,16 +120,17 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
   });
   return {
     getTestRun(id) {
-      const r = oneRun.get(id);
-      if (!r) return null;
+      const row = oneRun.get(id);
+      if (!row) return null;
+      const { afterVersion, rolledBack, ...r } = row;
       const checks = runChecks.all(id).map(({ phase, line, ...c }) => ({ ...c, ...(phase ? { phase } : {}), ...(line !== null ? { line } : {}) }));
-      return { ...r, checks };
+      return { ...r, after: afterVersion === null ? null : { version: afterVersion, rolledBack: rolledBack === 1 }, checks };
     },
     listRuns(q = {}) {
       const limit = q.limit ?? -1;
       return (q.appliance === undefined ? allRuns.all(limit) : runsOf.all(q.appliance, limit)).map(toRunSummary);
     },
-    listUpgradeRuns: (appliance) => upgradeRuns.all(appliance),
+    listUpgradeRuns: (appliance) => upgradeRuns.all(appliance).map((r) => ({ ...r, rolledBack: r.rolledBack === 1 })),
     latestConsoleLog: (buildId) => latestLog.get(buildId)?.console_log ?? null,
     createTestRun: (r) =>
       Number(
@@ -128,6 +148,7 @@ export function prepareRunQueries(db: Database.Database): RunQueries {
     finishTestRun(id, f) {
       const r = finish.run({
         id, status: f.status, finishedAt: f.finishedAt ?? Date.now(), consoleLog: f.consoleLog ?? null, screenshot: f.screenshot ?? null,
+        afterVersion: f.after?.version ?? null, rolledBack: f.after ? Number(f.after.rolledBack) : null,
       });
       if (r.changes === 0) throw new Error(`finishTestRun: no test run #${id}`);
     },

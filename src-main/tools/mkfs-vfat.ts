@@ -17,9 +17,9 @@ export interface MkfsVfatOptions {
 
 export function mkfsVfatArgs(o: MkfsVfatOptions): string[] {
   if (!/^[0-9a-fA-F]{8}$/.test(o.volumeId)) throw new Error(`FAT volume id must be 8 hex digits, got "${o.volumeId}".`);
-  const args = ['-F', String(o.fat ?? 32), '-i', o.volumeId.toUpperCase(), '-n', o.label.toUpperCase().slice(0, 11)];
-  // --invariant pins the remaining time-based fields (the label's directory entry).
-  args.push('--invariant');
+  // --invariant pins the time-based fields (the label's directory entry) and also sets the volume
+  // id to 1234ABCD: it must come before -i, or the id derived from the inputs is lost.
+  const args = ['--invariant', '-F', String(o.fat ?? 32), '-i', o.volumeId.toUpperCase(), '-n', o.label.toUpperCase().slice(0, 11)];
   if (o.offsetSectors !== undefined) args.push(`--offset=${o.offsetSectors}`);
   if (o.create) args.push('-C');
   args.push(o.target);

@@ -45,3 +45,18 @@ export async function mdir(image: string, dir = '::/', opts: Opts = {}): Promise
 export async function mcopyOut(image: string, source: string, dest: string, opts: Opts = {}): Promise<void> {
   await runTool({ tool: 'mcopy', aptPackage: 'mtools', argv: mcopyOutArgs(image, source, dest), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
 }
+
+/** Makes folders in a FAT image (-D s: an existing one is skipped, not an error). Parents first. */
+export function mmdArgs(image: string, dirs: string[]): string[] {
+  if (dirs.length === 0) throw new Error('mmd needs at least one folder.');
+  return ['-i', image, '-D', 's', ...dirs.map((d) => `::/${d.replace(/^\/+/, '')}`)];
+}
+
+export async function mmd(image: string, dirs: string[], opts: Opts = {}): Promise<void> {
+  await runTool({ tool: 'mmd', argv: mmdArgs(image, dirs), env: env(opts), signal: opts.signal, timeoutMs: 60_000 });
+}
+
+/** Copies host files into one folder of a FAT image (see mcopyArgs). */
+export async function mcopyTo(image: string, sources: string[], destDir: string, opts: Opts = {}): Promise<void> {
+  await runTool({ tool: 'mcopy', argv: mcopyArgs(image, sources, `::/${destDir.replace(/^\/+|\/+$/g, '')}/`), env: env(opts), signal: opts.signal, timeoutMs: 300_000 });
+}

@@ -1,21 +1,38 @@
 import { runTool } from './run';
 
-export interface PartitionTable {
-  /** 8 hex digits (the DOS disk identifier), pinned for reproducibility. */
-  diskId: string;
-  /** One bootable FAT32 (LBA) partition from startSector to the end of the disk. */
+/** GPT partition type GUIDs (UEFI spec; systemd's Discoverable Partitions Specification). */
+export const GPT_TYPES = {
+  biosBoot: '21686148-6449-6E6F-744E-656564454649',
+  esp: 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B',
+  linux: '0FC63DAF-8483-4772-8E79-3D69D8477DE4',
+} as const;
+
+export interface GptPartition {
   startSector: number;
-  /** 'c' = FAT32 LBA, 'e' = FAT16 LBA. */
-  type?: 'c' | 'e';
-  /** The boot partition's size; unset, it runs to the end of the disk. */
-  sizeSectors?: number;
-  /** A second (Linux) partition: the Debian base's read-only root filesystem. */
-  root?: { startSector: number; sectors: number };
+  /** Unset: to the end of the disk (the last partition only). */
+  sectors?: number;
+  type: string;
+  /** The GPT partition name (PARTNAME= in the guest's uevent files). */
+  name: string;
+  /** Pinned for reproducibility (sfdisk would otherwise make random ones). */
+  uuid: string;
 }
 
-/** The sfdisk script for a DOS label with one bootable FAT32 partition. */
+export interface PartitionTable {
+  /** The disk's GUID, pinned for reproducibility. */
+  diskGuid: string;
+  partitions: GptPartition[];
+}
+
+const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
+
+/** The sfdisk script for a GPT label with pinned GUIDs. */
 export function sfdiskScript(t: PartitionTable): string {
-  return [`label: dos`, `label-id: 0x${t.diskId.toLowerCase()}`, `unit: sectors`, '', `start=${t.startSector}, ${t.sizeSectors ? `size=${t.sizeSectors}, ` : ''}type=${t.type ?? 'c'}, bootable`, ...(t.root ? [`start=${t.root.startSector}, size=${t.root.sectors}, type=83`] : []), ''].join('\n');
+  for (const g of [t.diskGuid, ...t.partitions.map((p) => p.uuid)]) if (!GUID.test(g)) throw new Error(`"${g}" is not a GUID.`);
+  for (const p of t.partitions) if (!/^[A-Za-z0-9_-]{1,36}$/.test(p.name)) throw new Error(`Partition name "${p.name}" may only hold letters, digits, "_" and "-".`);
+  const lines = ['label: gpt', `label-id: ${t.diskGuid.toUpperCase()}`, 'unit: sectors', 'first-lba: 34', ''];
+  for (const p of t.partitions) lines.push(`start=${p.startSector}, ${p.sectors ? `size=${p.sectors}, ` : ''}type=${p.type}, uuid=${p.uuid.toUpperCase()}, name="${p.name}"`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function sfdiskArgs(disk: string): string[] {

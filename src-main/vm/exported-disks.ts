@@ -2,17 +2,19 @@
 // working copies. virtio: the raw outputs; VirtualBox and VMware: the vmdks inside the OVA, each
 // copied out of the tar and converted back to raw with qemu-img in the VM's state folder (qemu
 // reads streamOptimized vmdks very slowly, and the conversion is exact: `qemu-img compare`).
-// The one change: the control flag is added to the copy's syslinux.cfg, as the shipped disk
+// The one change: a /yoke/control file on the copy's boot partition (GRUB then adds the control
+// flag to the kernel command line), as the shipped disk
 // never carries it and the checks talk over the control channel. Kernel, initrds, boot loader
 // and data are the exported bytes, booted by the BIOS from the variant's controller.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROL_FLAG } from '../build/init';
-import { PART_OFFSET } from '../build/osdisk';
+import { ESP_OFFSET } from '../build/osdisk';
+import { BOOT_PATHS } from '../build/boot-loader';
 import { ovaDiskName } from '../build/ova';
 import { readTarIndex } from '../build/tar-index';
 import { cpSparse } from '../tools/cp';
-import { mcopy, mcopyOut, mtoolsImage } from '../tools/mtools';
+import { mcopyTo, mtoolsImage } from '../tools/mtools';
 import { qemuImgToRaw } from '../tools/qemu-img';
 import type { HardwareFamily } from './hardware';
 
@@ -56,18 +58,14 @@ function extractMember(tar: string, name: string, dest: string): boolean {
   return true;
 }
 
-/** Adds the control flag to the APPEND line of syslinux.cfg on an OS disk copy. */
+/** Marks an OS disk copy for test boots: GRUB adds the control flag when /yoke/control exists. */
 export async function addControlFlag(osDisk: string, signal?: AbortSignal): Promise<void> {
-  const image = mtoolsImage(osDisk, PART_OFFSET);
-  const cfg = path.join(path.dirname(osDisk), 'syslinux.cfg');
-  await mcopyOut(image, 'syslinux.cfg', cfg, { signal });
-  const text = fs.readFileSync(cfg, 'utf8');
-  if (!/^\s*APPEND /m.test(text)) throw new Error(`The OS disk's syslinux.cfg has no APPEND line; cannot add ${CONTROL_FLAG}.`);
-  fs.writeFileSync(cfg, text.replace(/^(\s*APPEND .*)$/m, `$1 ${CONTROL_FLAG}`));
+  const flag = path.join(path.dirname(osDisk), path.basename(BOOT_PATHS.control));
+  fs.writeFileSync(flag, `${CONTROL_FLAG}\n`);
   try {
-    await mcopy(image, [cfg], { signal });
+    await mcopyTo(mtoolsImage(osDisk, ESP_OFFSET), [flag], path.dirname(BOOT_PATHS.control), { signal });
   } finally {
-    fs.rmSync(cfg, { force: true });
+    fs.rmSync(flag, { force: true });
   }
 }
 

@@ -10,6 +10,8 @@ import { SerialConsole } from './console';
 import { ControlChannel, type RunOptions, type RunResult } from './control';
 import { findSetpriv, launchQemu, type QemuExit, type QemuProcess } from './qemu-process';
 import type { HardwareVariant } from './hardware';
+import type { Firmware } from '../api/contract';
+import { ovmfFiles } from './firmware';
 import { qemuArgs, type Accel, type HostForward, type VmDisk } from './qemu-args';
 import { QmpClient } from './qmp';
 import { backupDataDisk } from './data-backup';
@@ -31,6 +33,8 @@ export interface MachineOptions {
   dataDisk?: VmDisk;
   /** The machine to emulate (vm/hardware.ts); virtio when not given. */
   hardware?: HardwareVariant;
+  /** bios (SeaBIOS, qemu's default) or uefi (OVMF, with a fresh variable store per VM). */
+  firmware?: Firmware;
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -179,7 +183,9 @@ export class Machine {
     for (const f of o.forwards ?? []) forwards.push({ guest: f.guest, host: f.host ?? (await freeTcpPort()) });
 
     const pidFile = path.join(this.stateDir, 'qemu.pid');
+    const uefi = o.firmware === 'uefi' ? ovmfFiles(this.stateDir) : undefined;
     const argv = qemuArgs({
+      uefi,
       vmid: this.vmid,
       accel,
       memoryMiB: o.memoryMiB ?? 256,

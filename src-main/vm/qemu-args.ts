@@ -32,6 +32,8 @@ export interface VmConfig {
   forwards: HostForward[];
   /** The machine to emulate (vm/hardware.ts); virtio when not given. */
   hardware?: HardwareVariant;
+  /** UEFI firmware (OVMF): its code, read-only, and this VM's own copy of the variable store. Unset: SeaBIOS. */
+  uefi?: { code: string; vars: string };
   /** false: no network card at all. */
   network?: boolean;
   /**
@@ -84,6 +86,10 @@ export function qemuArgs(cfg: VmConfig): string[] {
   if (cfg.accel === 'kvm') args.push('-accel', 'kvm', '-cpu', 'host');
   else args.push('-accel', 'tcg', '-cpu', 'max');
   args.push('-m', String(Math.floor(cfg.memoryMiB)), '-smp', String(cfg.cpus));
+  if (cfg.uefi) {
+    args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${qemuEscape(cfg.uefi.code)}`);
+    args.push('-drive', `if=pflash,format=raw,unit=1,file=${qemuEscape(cfg.uefi.vars)}`);
+  }
   // No window, but a VGA card so QMP screendump has a screen to capture.
   args.push('-display', 'none', '-device', 'VGA');
 

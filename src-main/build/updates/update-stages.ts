@@ -10,6 +10,7 @@ import { CpioTree } from '../cpio';
 import { writeLayer } from '../layers';
 import { guestModulePath, namedModules } from '../modules';
 import { KERNEL_CMDLINE } from '../osdisk';
+import { SLOT_TEMPLATE } from '../boot-loader';
 import type { BuildContext } from '../context';
 import type { Stage } from '../runner';
 import { baseFor } from '../bases';
@@ -55,7 +56,7 @@ export const updaterStage: Stage<BuildContext> = {
     if (!k.modulesDir) throw new Error(`The kernel ${k.path} has no modules folder; the updater needs its vfat module.`);
     const modules = namedModules(ctx.moduleIndex!, FAT_MODULES, 'the updater (it reads update packages from a FAT disk)');
     const { spec } = ctx;
-    const script = generateUpdater({ name: spec.name, version: spec.version, dataMount: spec.disks.data?.mount ?? null, fatModules: modules.map((m) => guestModulePath(k.version, m)) });
+    const script = generateUpdater({ name: spec.name, version: spec.version, dataMount: spec.disks.data?.mount ?? null, fatModules: modules.map((m) => guestModulePath(k.version, m)), readyWithinS: spec.upgrade.readyWithinS, settleS: spec.upgrade.settleS });
     const verify = guestHelper('yoke-verify');
     const unpatch = guestHelper('yoke-unpatch');
     const parts = { stage: 'updater', kernel: k.version, modules: modules.map((m) => [m.relPath, sha256Of(path.join(k.modulesDir!, m.relPath))]), script, pub: ctx.updates.key.publicRaw.toString('hex'), helpers: [sha256Of(verify), sha256Of(unpatch)], zstd: ctx.tools!.zstd };
@@ -99,8 +100,10 @@ export const packagesStage: Stage<BuildContext> = {
       return 'skipped';
     }
     const { spec } = ctx;
-    const files = osFiles(ctx);
-    const initrds = files.slice(1).map((f) => f.name);
+    const osFilesNow = osFiles(ctx);
+    const initrds = osFilesNow.slice(1).map((f) => f.name);
+    // The slot entry's template travels with the files: the updater fills in the slot it writes.
+    const files = [...osFilesNow, { name: SLOT_TEMPLATE, path: path.join(ctx.os!.dir, SLOT_TEMPLATE) }];
     const shas = files.map((f) => [f.name, sha256Of(f.path)]);
     const signer = u.key.publicRaw.toString('hex');
     const fullName = fullPackageName(spec.name, spec.version);

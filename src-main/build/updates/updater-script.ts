@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resourcesDir } from '../../util/resources';
-import { shQuote } from '../init';
+import { SERVICE_PID_DIR, shQuote } from '../init';
+import { SLOT_PLACEHOLDER, TRIAL_TRIES } from '../boot-loader';
 
 /** Where packages are dropped, relative to the data disk's root (the guest sees <data mount>/updates). */
 export const UPDATES_DIR_ON_DATA = '/updates';
@@ -13,9 +14,17 @@ export const UPDATE_MARKERS = {
   refused: 'yoke-update: refused',
   trial: 'yoke-update: trial boot',
   committed: 'yoke-update: committed',
+  /** Followed by " from NAME OLD to VERSION: why". */
+  rolledBack: 'yoke-update: rolled back',
+  /** Followed by " NAME VERSION failed: why; …" (the trial gives itself up and reboots). */
+  trialFailed: 'yoke-update: trial of',
 } as const;
 
+/** Defaults of upgrade.ready-within and upgrade.settle in appliance.yaml. */
 export const TRIAL_READY_S = 120;
+export const SETTLE_S = 3;
+/** The FAT label of an update medium (FAT labels hold 11 characters). */
+export const MEDIUM_LABEL = 'YOKEUPDATE';
 
 export const GUEST_PATHS = {
   script: '/sbin/yoke-update',
@@ -32,6 +41,9 @@ export interface UpdaterInput {
   dataMount: string | null;
   /** Guest paths of the FAT and NLS modules, in load order. */
   fatModules: string[];
+  /** Seconds a trial boot has to become ready, and the time every service must stay up before it commits. */
+  readyWithinS?: number;
+  settleS?: number;
 }
 
 /** The script as it sits in Yoke's resources, with its @KEY@ placeholders. */
@@ -51,7 +63,12 @@ export function updaterValues(i: UpdaterInput): Record<string, string> {
     VERIFY: GUEST_PATHS.verify,
     UNPATCH: GUEST_PATHS.unpatch,
     FAT_MODULES: i.fatModules.join(' '),
-    TRIAL_READY_S: String(TRIAL_READY_S),
+    TRIAL_READY_S: String(i.readyWithinS ?? TRIAL_READY_S),
+    SETTLE_S: String(i.settleS ?? SETTLE_S),
+    TRIES: String(TRIAL_TRIES),
+    SERVICE_DIR: SERVICE_PID_DIR,
+    MEDIUM_LABEL,
+    SLOT_MARK: SLOT_PLACEHOLDER,
   };
 }
 

@@ -9,13 +9,15 @@ import { runJob } from '../job';
 import { printable } from '../printable';
 import { appliancePositional, parseBuildId, refused } from '../shared';
 
-const PHASES = ['old', 'seed', 'upgraded', 'verify'];
+const PHASES = ['old', 'seed', 'upgraded', 'verify', 'rolledback'];
 
 export interface UpgradePairJson {
   from: { id: number; version: string };
   to: { id: number; version: string };
   method: string;
   status: string;
+  /** Where the appliance ended: NEW, or OLD again after rolling a failed update back by itself. */
+  after: { version: string; rolledBack: boolean } | null;
   runId: number;
   durationMs: number;
   checks: RunDetail['checks'];
@@ -30,6 +32,7 @@ async function pairOf(engine: Engine, runId: number): Promise<UpgradePairJson> {
     to: { id: run.buildId, version: run.version },
     method: run.method ?? 'swap',
     status: run.status,
+    after: run.after,
     runId: run.id,
     durationMs: run.durationMs ?? 0,
     checks: run.checks,
@@ -49,6 +52,7 @@ export const upgradeTestCommand: CliCommand = {
                    package: install NEW's full update package inside OLD and reboot
   --hardware NAME  boot both halves on this hardware from each build's exported disks
                    (virtualbox-ide, virtualbox-sata, vmware-ide, vmware-pvscsi, virtio; swap only)
+  --firmware F     bios (default) or uefi (OVMF): how every VM of the test starts
   --keep-disks     keep each pair's disks under runs/<id>/ even when it passed
   --shard I/N      run only every Nth pair, starting at the Ith (CI jobs run the shards in parallel)
   --junit FILE     also write every pair's checks as JUnit XML
@@ -60,6 +64,7 @@ export const upgradeTestCommand: CliCommand = {
     to: { type: 'string' },
     method: { type: 'string' },
     hardware: { type: 'string' },
+    firmware: { type: 'string' },
     'keep-disks': { type: 'boolean' },
     shard: { type: 'string' },
     junit: { type: 'string' },
@@ -72,6 +77,8 @@ export const upgradeTestCommand: CliCommand = {
     const method = (args.values.method ?? 'swap') as string;
     if (method !== 'swap' && method !== 'package') throw new UsageError(`--method must be swap or package, got '${method}'`);
     const toBuildId = parseBuildId(args.values.to, '--to');
+    const firmware = (args.values.firmware ?? 'bios') as string;
+    if (firmware !== 'bios' && firmware !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got '${firmware}'`);
     let shard: { index: number; of: number } | undefined;
     if (args.values.shard !== undefined) {
       const m = /^(\d+)\/(\d+)$/.exec(String(args.values.shard));
@@ -86,7 +93,7 @@ export const upgradeTestCommand: CliCommand = {
         outcome = await runJob(
           engine,
           ctx,
-          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(shard ? { shard } : {}), ...(args.values.hardware !== undefined ? { hardware: String(args.values.hardware) } : {}) }),
+          () => engine.request('upgrades.run', { dir, toBuildId, from: from.trim(), method, firmware, keepDisks: Boolean(args.values['keep-disks']), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(shard ? { shard } : {}), ...(args.values.hardware !== undefined ? { hardware: String(args.values.hardware) } : {}) }),
           { verbose: Boolean(args.values.verbose) },
         );
       } catch (e) {
@@ -112,7 +119,7 @@ export const upgradeTestCommand: CliCommand = {
       }
       if (ctx.json) ctx.out(JSON.stringify({ pairs }) + '\n');
       for (const p of pairs) {
-        const head = `#${p.from.id} ${p.from.version} -> #${p.to.id} ${p.to.version} (${p.method}): ${p.status.toUpperCase()} in ${formatMs(p.durationMs)}`;
+        const head = `#${p.from.id} ${p.from.version} -> #${p.to.id} ${p.to.version} (${p.method}): ${p.status.toUpperCase()} in ${formatMs(p.durationMs)}${p.after?.rolledBack ? ` — the update failed on the appliance and it rolled back to ${p.after.version} by itself` : ''}`;
         const lines = [head];
         for (const phase of PHASES) {
           for (const c of p.checks.filter((x) => x.phase === phase || (phase === 'old' && !PHASES.includes(x.phase ?? '')))) {

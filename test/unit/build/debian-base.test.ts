@@ -10,7 +10,7 @@ import { generateStage1, ROOT_FLAG } from '../../../src-main/build/bases/debian-
 import { stateLines } from '../../../src-main/build/init';
 import { buildOsDisk } from '../../../src-main/build/osdisk';
 import { debianSources, mmdebstrapArgs } from '../../../src-main/tools/mmdebstrap';
-import { sfdiskScript } from '../../../src-main/tools/sfdisk';
+import { GPT_TYPES, sfdiskScript } from '../../../src-main/tools/sfdisk';
 import { loadSpec } from '../../../src-main/spec/load';
 
 describe('mmdebstrap argv', () => {
@@ -86,10 +86,18 @@ describe('the mirror', () => {
 });
 
 describe('the OS disk of a Debian base', () => {
-  it('has a boot partition of its own size and a Linux root partition after it', () => {
-    const s = sfdiskScript({ diskId: '0a0b0c0d', startSector: 2048, type: 'e', sizeSectors: 65536, root: { startSector: 67584, sectors: 100000 } });
-    expect(s).toContain('start=2048, size=65536, type=e, bootable');
-    expect(s).toContain('start=67584, size=100000, type=83');
+  it('has a BIOS-boot partition, the boot partition and two root slots, all with pinned GUIDs and names', () => {
+    const g = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
+    const s = sfdiskScript({ diskGuid: g(0), partitions: [
+      { startSector: 2048, sectors: 2048, type: GPT_TYPES.biosBoot, name: 'bios-boot', uuid: g(1) },
+      { startSector: 4096, sectors: 65536, type: GPT_TYPES.esp, name: 'yoke-boot', uuid: g(2) },
+      { startSector: 69632, sectors: 100000, type: GPT_TYPES.linux, name: 'root-a', uuid: g(3) },
+      { startSector: 169632, sectors: 100000, type: GPT_TYPES.linux, name: 'root-b', uuid: g(4) },
+    ] });
+    expect(s).toContain('label: gpt\nlabel-id: 00000000-0000-4000-8000-000000000000\n');
+    expect(s).toContain(`start=4096, size=65536, type=${GPT_TYPES.esp}, uuid=${g(2)}, name="yoke-boot"`);
+    expect(s).toContain(`start=169632, size=100000, type=${GPT_TYPES.linux}, uuid=${g(4)}, name="root-b"`);
+    expect(() => sfdiskScript({ diskGuid: 'nope', partitions: [] })).toThrow(/not a GUID/);
   });
   it('says how big the OS disk must be when the root filesystem does not fit', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-debian-disk-'));
@@ -100,8 +108,8 @@ describe('the OS disk of a Debian base', () => {
         fs.truncateSync(p, bytes);
         return p;
       };
-      const input = { out: path.join(dir, 'os.raw'), sizeBytes: 64 * 1048576, kernel: f('vmlinuz', 8 * 1048576), initrds: [{ name: 'base.zst', path: f('base.zst', 1048576) }], cmdline: 'x', id: '0a0b0c0d', epoch: 1704067200, rootImage: f('root.erofs', 60 * 1048576) };
-      await expect(buildOsDisk(input)).rejects.toThrow(/need 93 MiB, more than the OS disk's 64 MiB\. Raise disks\.os\.size in appliance\.yaml to at least 93M/);
+      const input = { out: path.join(dir, 'os.raw'), sizeBytes: 64 * 1048576, appliance: 'x', version: '1.0.0', kernel: f('vmlinuz', 8 * 1048576), initrds: [{ name: 'base.zst', path: f('base.zst', 1048576) }], cmdline: 'x', id: '0a0b0c0d', epoch: 1704067200, rootImage: f('root.erofs', 60 * 1048576) };
+      await expect(buildOsDisk(input)).rejects.toThrow(/two root slots \(76 MiB each, for the 60 MiB root filesystem and a later version\) need 187 MiB, more than the OS disk's 64 MiB\. Raise disks\.os\.size in appliance\.yaml to at least 187M/);
       expect(fs.existsSync(input.out)).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

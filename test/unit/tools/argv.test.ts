@@ -6,11 +6,11 @@ import { dpkgDebExtractArgs } from '../../../src-main/tools/dpkg-deb';
 import { debugfsPinScript, debugfsWriteArgs } from '../../../src-main/tools/debugfs';
 import { mke2fsArgs } from '../../../src-main/tools/mke2fs';
 import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
-import { mcopyArgs, mdirArgs, mtoolsImage } from '../../../src-main/tools/mtools';
+import { mcopyArgs, mdirArgs, mtoolsImage, mmdArgs } from '../../../src-main/tools/mtools';
 import { formatOf } from '../../../src-main/build/formats';
 import { qemuImgConvertArgs, qemuImgInfoArgs, qemuImgMapArgs } from '../../../src-main/tools/qemu-img';
-import { sfdiskArgs, sfdiskScript } from '../../../src-main/tools/sfdisk';
-import { syslinuxInstallArgs } from '../../../src-main/tools/syslinux';
+import { sfdiskArgs, GPT_TYPES, sfdiskScript } from '../../../src-main/tools/sfdisk';
+import { grubMkimageArgs } from '../../../src-main/tools/grub';
 import { zstdCompressArgs } from '../../../src-main/tools/zstd';
 
 describe('tool argument lists', () => {
@@ -35,7 +35,8 @@ describe('tool argument lists', () => {
 
   it('mkfs.vfat pins the volume id and writes at an offset inside the disk', () => {
     expect(mkfsVfatArgs({ target: 'os.raw', sizeKiB: 64512, volumeId: 'abcd1234', label: 'yoke', offsetSectors: 2048, fat: 16 })).toEqual([
-      '-F', '16', '-i', 'ABCD1234', '-n', 'YOKE', '--invariant', '--offset=2048', 'os.raw', '64512',
+      '--invariant',
+      '-F', '16', '-i', 'ABCD1234', '-n', 'YOKE', '--offset=2048', 'os.raw', '64512',
     ]);
     expect(() => mkfsVfatArgs({ target: 'x', sizeKiB: 1, volumeId: 'nothex!!', label: 'a' })).toThrow(/8 hex digits/);
   });
@@ -48,14 +49,26 @@ describe('tool argument lists', () => {
     expect(() => mcopyArgs('p.img', [])).toThrow(/at least one file/);
   });
 
-  it('syslinux installs at an offset', () => {
-    expect(syslinuxInstallArgs('os.raw', 1048576)).toEqual(['--install', '--offset', '1048576', 'os.raw']);
-    expect(syslinuxInstallArgs('part.img')).toEqual(['--install', 'part.img']);
+  it('sfdisk gets a GPT label with pinned GUIDs and partition names', () => {
+    const g = '11111111-2222-4333-8444-555555555555';
+    expect(sfdiskScript({ diskGuid: g, partitions: [{ startSector: 2048, sectors: 2048, type: GPT_TYPES.biosBoot, name: 'bios-boot', uuid: g }] })).toBe(
+      `label: gpt\nlabel-id: ${g}\nunit: sectors\nfirst-lba: 34\n\nstart=2048, size=2048, type=${GPT_TYPES.biosBoot}, uuid=${g}, name="bios-boot"\n`,
+    );
+    expect(() => sfdiskScript({ diskGuid: g, partitions: [{ startSector: 1, type: GPT_TYPES.esp, name: 'has space', uuid: g }] })).toThrow(/Partition name/);
+    expect(sfdiskArgs('os.raw')).toEqual(['--no-reread', '--no-tell-kernel', '--quiet', '--wipe', 'never', 'os.raw']);
   });
 
-  it('sfdisk gets a DOS label with a pinned disk id and one bootable partition', () => {
-    expect(sfdiskScript({ diskId: 'ABCD1234', startSector: 2048, type: 'e' })).toBe('label: dos\nlabel-id: 0xabcd1234\nunit: sectors\n\nstart=2048, type=e, bootable\n');
-    expect(sfdiskArgs('os.raw')).toEqual(['--no-reread', '--no-tell-kernel', '--quiet', '--wipe', 'never', 'os.raw']);
+  it('grub-mkimage builds every module in, for BIOS and UEFI, with the early config', () => {
+    const bios = grubMkimageArgs('i386-pc', 'core.img', 'early.cfg', '/g/i386-pc');
+    expect(bios.slice(0, 10)).toEqual(['-O', 'i386-pc', '-d', '/g/i386-pc', '-o', 'core.img', '-c', 'early.cfg', '-p', '/boot/grub']);
+    expect(bios).toEqual(expect.arrayContaining(['biosdisk', 'part_gpt', 'fat', 'loadenv', 'hashsum', 'gcry_sha256', 'search_fs_uuid']));
+    const efi = grubMkimageArgs('x86_64-efi', 'BOOTX64.EFI', 'early.cfg', '/g/x86_64-efi');
+    expect(efi).toEqual(expect.arrayContaining(['chain', 'efi_gop', 'loadenv']));
+    expect(efi).not.toContain('biosdisk');
+  });
+
+  it('mmd makes folders in a FAT image at an offset, skipping ones that exist', () => {
+    expect(mmdArgs('os.raw@@2097152', ['a', '/boot/grub'])).toEqual(['-i', 'os.raw@@2097152', '-D', 's', '::/a', '::/boot/grub']);
   });
 
   it('mke2fs pins UUID, hash seed and root owner; labels are at most 16 characters', () => {

@@ -153,6 +153,11 @@ describe('the guest updater script', () => {
       "UNPATCH=@UNPATCH@ -> UNPATCH='/usr/lib/yoke/yoke-unpatch'",
       "FAT_MODULES=@FAT_MODULES@ -> FAT_MODULES='/lib/modules/k/kernel/fs/fat/fat.ko'",
       "TRIAL_READY_S=@TRIAL_READY_S@ -> TRIAL_READY_S='120'",
+      "SETTLE_S=@SETTLE_S@ -> SETTLE_S='3'",
+      "TRIES=@TRIES@ -> TRIES='3'",
+      "SERVICE_DIR=@SERVICE_DIR@ -> SERVICE_DIR='/run/yoke/services'",
+      "MEDIUM_LABEL=@MEDIUM_LABEL@ -> MEDIUM_LABEL='YOKEUPDATE'",
+      "SLOT_MARK=@SLOT_MARK@ -> SLOT_MARK='%SLOT%'",
     ]);
   });
 
