@@ -21,6 +21,7 @@ mapfile -t APT_PACKAGES < <(node -e '
   const out = new Set();
   for (const t of c.tools) if (!t.essential) out.add(t.aptPackage);
   for (const s of c.setup) out.add(s.aptPackage);
+  if (process.env.YOKE_SETUP_BENCH === "1") for (const b of c.bench ?? []) out.add(b.aptPackage);
   console.log([...out].join("\n"));
 ')
 if [ ${#APT_PACKAGES[@]} -eq 0 ]; then say "cannot read the tool catalogue resources/tools.json"; exit 2; fi

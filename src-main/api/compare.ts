@@ -9,6 +9,9 @@ import type { ApiContext as Engine } from './context';
 import { EngineError } from './errors';
 import { specOfBuild } from '../jobs/build-files';
 import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from './compare-diff';
+import { packageDiff } from '../build/bases/debian-diff';
+import { readLock } from '../build/bases/debian-lock';
+import { debianVersionNewer } from '../tools/dpkg';
 import { parseNewc, type NewcEntry } from '../build/newc';
 import { zstdDecompress } from '../tools/zstd';
 
@@ -111,6 +114,21 @@ async function side(engine: Engine, b: BuildDetail): Promise<{ side: BuildCompar
   };
 }
 
+/** The packages two Debian builds were installed from (the appliance.lock each keeps), compared; null when neither has one. */
+async function packageChanges(dirA: string | null, dirB: string | null): Promise<BuildComparison['packages'] | null> {
+  const lockOf = (dir: string | null) => {
+    try {
+      return dir ? readLock(path.join(dir, 'appliance.lock')) : null;
+    } catch {
+      return null;
+    }
+  };
+  const [la, lb] = [lockOf(dirA), lockOf(dirB)];
+  if (!la && !lb) return null;
+  const d = await packageDiff(la?.packages ?? [], lb?.packages ?? [], (x, y) => debianVersionNewer(x, y));
+  return { ...d, release: { a: la?.release ?? null, b: lb?.release ?? null } };
+}
+
 export async function compareBuilds(engine: Engine, aId: number, bId: number): Promise<BuildComparison> {
   const store = engine.store();
   const a = store.getBuild(aId);
@@ -125,5 +143,6 @@ export async function compareBuilds(engine: Engine, aId: number, bId: number): P
     .filter((x) => x.status === 'succeeded')
     .sort((x, y) => x.id - y.id)
     .map((x) => ({ id: x.id, version: x.version, durationMs: x.durationMs, bytes: x.bytes, status: x.status }));
-  return { a: sa.side, b: sb.side, specDiff: lineDiff(specText(a), specText(b)), files, unchangedFiles: unchanged, history };
+  const packages = await packageChanges(buildDirOf(a), buildDirOf(b));
+  return { a: sa.side, b: sb.side, specDiff: lineDiff(specText(a), specText(b)), ...(packages ? { packages } : {}), files, unchangedFiles: unchanged, history };
 }

@@ -28,6 +28,8 @@ export const ApplianceSummary = z.object({
   forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
   memory: z.string().optional(),
   disks: z.object({ os: z.string().optional(), data: z.string().optional() }),
+  // A Debian base: what the spec asks for, and how many packages appliance.lock pins (null: no lock yet).
+  debian: z.object({ release: z.string(), packages: z.array(z.string()), state: z.array(z.string()), locked: z.number().int().nullable() }).optional(),
 });
 export type ApplianceSummary = z.infer<typeof ApplianceSummary>;
 
@@ -247,7 +249,9 @@ export const CreateApplianceRequest = z
     name: z.string(),
     version: z.string(),
     description: z.string().optional(),
-    template: z.enum(['web', 'empty']),
+    template: z.enum(['web', 'empty', 'debian']),
+    // A Debian base (template debian): the release, packages and state directories on the data disk.
+    debian: z.object({ release: z.string(), packages: z.array(z.string()), state: z.array(z.string()) }).strict().optional(),
     services: z.array(z.object({ name: z.string(), run: z.string() })),
     forwards: z.array(z.object({ guest: z.number().int(), host: z.number().int().optional() })),
     osSize: z.string(),
@@ -273,10 +277,13 @@ const CompareSide = z.object({
   dirs: z.array(z.object({ path: z.string(), bytes: z.number() })),
   rootfsError: z.string().optional(),
 });
+const PackageChange = z.object({ name: z.string(), change: z.enum(['added', 'removed', 'upgraded', 'downgraded']), versionA: z.string().nullable(), versionB: z.string().nullable() });
 export const BuildComparison = z.object({
   a: CompareSide,
   b: CompareSide,
   specDiff: z.array(DiffLine),
+  // Debian bases: the packages of the two builds' locks (absent when neither build has one).
+  packages: z.object({ changes: z.array(PackageChange), unchanged: z.number().int(), release: z.object({ a: z.string().nullable(), b: z.string().nullable() }) }).optional(),
   files: z.array(FileChange),
   unchangedFiles: z.number().int(),
   history: z.array(z.object({ id: z.number().int(), version: z.string(), durationMs: z.number().nullable(), bytes: z.number().nullable(), status: z.string() })),
@@ -541,6 +548,23 @@ export const commands = {
     // The "New appliance" wizard: writes a commented appliance.yaml (validated first) and its overlay.
     request: CreateApplianceRequest,
     response: ApplianceSummary,
+  },
+  'debian.packages': {
+    // Package names of a Debian release from the index Yoke keeps (cache/debian): the wizard's
+    // package search. indexed: false before any Debian build on this machine kept an index.
+    request: z.object({ release: z.string(), query: z.string(), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    response: z.object({ indexed: z.boolean(), total: z.number().int(), names: z.array(z.string()) }),
+  },
+  'debian.refreshPreview': {
+    // What `yoke build --refresh` would change in the folder's appliance.lock: the archive's
+    // versions today for every locked package (fetched into a private folder; nothing is built).
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: z.object({
+      release: z.string(),
+      locked: z.number().int(),
+      unchanged: z.number().int(),
+      changes: z.array(z.object({ name: z.string(), change: z.enum(['added', 'removed', 'upgraded', 'downgraded']), versionA: z.string().nullable(), versionB: z.string().nullable() })),
+    }),
   },
   'checks.kinds': {
     // The check kinds the engine knows, with the fields the wizard's check editor draws for each.

@@ -19,6 +19,8 @@ import { runUpgrades, upgradeMatrix } from './upgrade-matrix';
 import { withArtifactFacts } from './artifact-facts';
 import { createAppliance } from './wizard';
 import { checkKindsInfo } from '../checks/kinds';
+import { searchPackageNames } from '../build/bases/debian-names';
+import { refreshPreview } from '../build/bases/debian-refresh';
 import { formatLabels } from '../build/formats';
 import { unwatchAppliance, watchAppliance } from './watch';
 import { compareBuilds } from './compare';
@@ -154,6 +156,8 @@ export function createHandlers(engine: ApiContext): Handlers {
       return summary;
     },
     'checks.kinds': () => ({ kinds: checkKindsInfo() }),
+    'debian.packages': (req) => searchPackageNames(engine.home, req.release, req.query, req.limit),
+    'debian.refreshPreview': (req) => refreshPreview(requireSpec(req.dir).dir),
     'appliance.watch': (req) => watchAppliance(engine, req.dir),
     'appliance.unwatch': (req) => unwatchAppliance(engine, req.dir),
     'builds.compare': (req) => compareBuilds(engine, req.a, req.b),

@@ -40,7 +40,7 @@ export function applianceData(r: CreateApplianceRequest): Data {
     name: r.name,
     version: r.version,
     ...(description ? { description } : {}),
-    base: { kernel: 'auto', userland: 'busybox' },
+    base: r.template === 'debian' ? debianBase(r) : { kernel: 'auto', userland: 'busybox' },
     rootfs: { overlay: 'rootfs', exclude: ['**/.git'] },
     services: r.services.map((s) => ({ name: s.name, run: s.run })),
     disks: { os: { size: r.osSize }, data: r.dataSize === null ? 'none' : { size: r.dataSize, label: 'data', mount: '/data' } },
@@ -52,12 +52,20 @@ export function applianceData(r: CreateApplianceRequest): Data {
   };
 }
 
+/** A Debian base as the spec says it; state directories only when given (they need the data disk). */
+function debianBase(r: CreateApplianceRequest): Data {
+  const d = r.debian ?? { release: 'bookworm', packages: [], state: [] };
+  return { kernel: 'auto', userland: 'debian', release: d.release, packages: [...d.packages], ...(d.state.length ? { state: [...d.state] } : {}) };
+}
+
 /** One comment per key, written by the YAML library next to (or above) the value it explains. */
 const NOTES: Array<[path: string[], comment: string]> = [
   [['name'], 'lower-case letters, digits, dashes; one build history per name'],
   [['version'], 'semver; raise it for every release'],
   [['base', 'kernel'], "finds the host's kernel, or a path inside this folder"],
-  [['base', 'userland'], 'static busybox: /bin/sh and the usual tools'],
+  [['base', 'release'], 'the Debian release the packages come from'],
+  [['base', 'packages'], 'installed with their dependencies; versions pinned in appliance.lock by the first build'],
+  [['base', 'state'], 'package state kept on the data disk across upgrades'],
   [['rootfs', 'overlay'], "copied over the base: your application's files"],
   [['rootfs', 'exclude'], 'globs left out of the image'],
   [['disks', 'os'], 'kernel + base + rootfs; replaced whole on upgrade'],
@@ -82,7 +90,7 @@ export function applianceYaml(r: CreateApplianceRequest): string {
     const n = doc.getIn(p, true);
     if (isCollection(n)) n.flow = true;
   };
-  for (const p of [['rootfs', 'exclude'], ['disks', 'os'], ['disks', 'data'], ['outputs']]) flow(p);
+  for (const p of [['rootfs', 'exclude'], ['disks', 'os'], ['disks', 'data'], ['outputs'], ['base', 'packages'], ['base', 'state']]) flow(p);
   r.flavours.forEach((f) => flow(['flavours', f.name]));
   r.forwards.forEach((_f, i) => flow(['network', 'forward', i]));
   (data.checks as Data[]).forEach((c, i) => flow(['checks', i, Object.keys(c)[0]]));
@@ -92,6 +100,8 @@ export function applianceYaml(r: CreateApplianceRequest): string {
     const n = doc.getIn(p, true) as Node | undefined;
     if (n) n.comment = ` ${comment}`;
   }
+  const userland = doc.getIn(['base', 'userland'], true) as Node | undefined;
+  if (userland) userland.comment = r.template === 'debian' ? ' real Debian packages on a read-only root (built with mmdebstrap)' : ' static busybox: /bin/sh and the usual tools';
   const dataDisk = doc.getIn(['disks', 'data'], true) as Node | undefined;
   if (dataDisk) dataDisk.comment = r.dataSize === null ? ' no data disk; give it { size: 1G } to keep data across upgrades' : ' ext4, kept across upgrades';
   // Comments above a section: a trailing comment on an empty or block collection lands on its own line.
@@ -120,6 +130,12 @@ function oneLine(s: string): string {
 
 /** Files of the overlay, relative to the appliance folder. */
 export function overlayFiles(r: CreateApplianceRequest): Record<string, string> {
+  if (r.template === 'debian') {
+    // nginx's default site serves /var/www/html; an index.html there wins over Debian's own page.
+    return {
+      'rootfs/var/www/html/index.html': `<!doctype html>\n<title>${escapeHtml(r.name)}</title>\n<h1>hello from ${escapeHtml(r.name)} ${escapeHtml(r.version)}</h1>\n`,
+    };
+  }
   if (r.template === 'web') {
     return {
       'rootfs/srv/www/index.html': `<!doctype html>\n<title>${escapeHtml(r.name)}</title>\n<h1>hello from ${escapeHtml(r.name)} ${escapeHtml(r.version)}</h1>\n`,

@@ -1,6 +1,7 @@
 // What every build stage reads and fills in as the build runs: one object per build, passed to
 // each stage (the runner's context). Kept apart from the stages so stage modules in subfolders
 // (updates/) can use it without importing the stages they run beside.
+import type { DebianLock } from './bases/debian-lock';
 import type { ApplianceSpec } from '../spec/types';
 import type { DiskFormat } from './formats';
 import type { CacheEntry, StageCache } from './cache';
@@ -38,6 +39,8 @@ export interface BuildContext {
   refreshLock?: boolean;
   /** A Debian base's installed package set (base.tar), from the debian-packages stage. */
   packageSet?: CacheEntry;
+  /** The appliance.lock this build installed from (kept in the build folder: eviction and Compare read it). */
+  debianLock?: DebianLock;
   rootfs?: CacheEntry;
   os?: CacheEntry;
   data: Map<string, CacheEntry>;

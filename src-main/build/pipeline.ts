@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApplianceSpec } from '../spec/types';
 import { cpSparse } from '../tools/cp';
+import { formatLock } from './bases/debian-lock';
 import type { DiskFormat } from './formats';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
 import { isDiskFormat, OUTPUT_FORMATS } from './formats';
@@ -181,6 +182,9 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       }
       for (const u of c.updatePackages ?? []) await put(u.entry, u.name, `updates/${u.name}`, { format: 'yup', kind: u.kind });
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
+      // The lock a Debian base was installed from: which kept packages this build needs (a
+      // released build's are never evicted) and what Compare lists as package differences.
+      if (c.debianLock) fs.writeFileSync(path.join(staging, 'appliance.lock'), formatLock(c.debianLock));
       fs.writeFileSync(path.join(staging, 'build.json'), JSON.stringify({ appliance: spec.name, version: spec.version, artifacts }, null, 2));
       // On disk before it is published (the artifacts are mostly links to synced cache files, so cheap).
       if (process.env.YOKE_NO_FSYNC !== '1') await syncTree(staging, { linkedAreDurable: true });

@@ -6,6 +6,10 @@ import type { StageStatus } from '../api/contract';
 import { EngineError } from '../api/errors';
 import { diskUsage } from '../api/build-log';
 import { requireSpec } from '../spec/require';
+import { requireKnownPackages } from '../build/bases/debian-names';
+import { evictDebianCache } from '../build/bases/debian-evict';
+import { readLock } from '../build/bases/debian-lock';
+import { releasedDebianLocks } from './releases';
 import { saveSpecSnapshot } from './build-files';
 import { runBuild, type BuildArtifact, type BuildResult } from '../build/pipeline';
 import type { ApplianceSpec } from '../spec/types';
@@ -71,6 +75,14 @@ async function runPostBuildHooks(spec: ApplianceSpec, buildId: number, result: B
 
 export type BuildRequest = Req<'build.start'>;
 
+/** cache/debian kept within its limit after a Debian build; never what released builds or this one installed. */
+function keepDebianCacheSmall(engine: JobContext, buildDir: string, say: (level: 'debug', text: string) => void): void {
+  const own = readLock(path.join(buildDir, 'appliance.lock'));
+  const limit = Number(process.env.YOKE_DEBIAN_CACHE_LIMIT);
+  const ev = evictDebianCache(engine.home, { keep: [...releasedDebianLocks(engine.store()), ...(own ? [own] : [])], ...(limit > 0 ? { limitBytes: limit } : {}) });
+  if (ev.mirrors.length || ev.debs.length) say('debug', `cache/debian: evicted ${ev.mirrors.length} least recently used mirrors and ${ev.debs.length} packages no kept build needs`);
+}
+
 /** Newest change under a folder (the appliance): a build older than it may be stale. */
 /** Files a build itself writes into the appliance folder: they say nothing about the user's edits. */
 const WRITTEN_BY_BUILDS = new Set(['appliance.pub', 'appliance.lock']);
@@ -104,6 +116,8 @@ export function upToDateBuild(engine: JobContext, spec: ApplianceSpec): number |
 /** Starts a build job: the spec is checked first (spec errors never create a build row). */
 export function startBuild(engine: JobContext, req: BuildRequest): { jobId: string; buildId: number; done: Promise<JobOutcome> } {
   const spec = requireSpec(req.dir);
+  // A package the release does not have is a mistake in the spec: refused here, before a build row.
+  requireKnownPackages(engine.home, spec, req.refresh);
   const store = engine.store();
   const parent = store.latestBuild(spec.name, 'succeeded');
   const buildId = store.createBuild({
@@ -156,6 +170,7 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
         usedBytes += diskUsage(a.path);
         store.addArtifact({ buildId, format: a.format, disk: a.disk ?? null, kind, path: a.path, bytes: a.bytes, sha256: a.sha256 });
       }
+      if (spec.base.userland === 'debian') keepDebianCacheSmall(engine, result.buildDir, say);
       await runPostBuildHooks(spec, buildId, result, job, (text) => say('info', text));
       store.finishBuild(buildId, { status: 'succeeded', durationMs: Date.now() - started, bytes, usedBytes, inputsHash: result.inputsHash });
       say('info', `build #${buildId} succeeded in ${((Date.now() - started) / 1000).toFixed(2)} s`);

@@ -4,6 +4,8 @@
 import type { BuildSummary } from '../api/contract';
 import type { BuildRecord, Store } from '../store/store';
 import { EngineError } from '../api/errors';
+import path from 'node:path';
+import { readLock, type DebianLock } from '../build/bases/debian-lock';
 
 export interface BuildLinks {
   id: number;
@@ -74,4 +76,30 @@ export function resolveFrom(store: Store, appliance: string, from: string, exclu
     throw new EngineError('invalid-request', `--from ${from}: ${appliance} has no succeeded build of version ${from} (built versions: ${versions.join(', ') || 'none'}). Give a version, a build number or "released".`);
   }
   return [store.getBuildRecord(ofVersion.id)!];
+}
+
+/**
+ * The appliance.lock of every released Debian build, of any appliance: read from its build
+ * folder (where the build kept the lock it installed from), else — a build made before builds
+ * kept their lock — the folder's current lock, which keeps more rather than less.
+ */
+export function releasedDebianLocks(store: Store): DebianLock[] {
+  const out: DebianLock[] = [];
+  for (const s of store.listBuilds()) {
+    if (!s.released || s.status !== 'succeeded') continue;
+    const b = store.getBuildRecord(s.id);
+    for (const dir of [b?.buildDir, b?.dir]) {
+      if (!dir) continue;
+      try {
+        const l = readLock(path.join(dir, 'appliance.lock'));
+        if (l) {
+          out.push(l);
+          break;
+        }
+      } catch {
+        // unreadable: try the next place
+      }
+    }
+  }
+  return out;
 }

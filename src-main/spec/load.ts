@@ -139,6 +139,15 @@ export function formatProblem(p: Problem, relativeTo?: string): string {
   return `${elidePath(file, 300)}:${p.line}:${p.col}: ${p.message}`;
 }
 
+/** How many packages the folder's appliance.lock pins (its `  - { name: …` lines), null without one. */
+function lockedCount(dir: string): number | null {
+  try {
+    return (fs.readFileSync(path.join(dir, 'appliance.lock'), 'utf8').match(/^ {2}- \{ name: \S+, version: /gm) ?? []).length;
+  } catch {
+    return null;
+  }
+}
+
 export function summarizeSpec(r: LoadResult): ApplianceSummary {
   const s = r.spec;
   const raw = (r.raw && typeof r.raw === 'object' ? r.raw : {}) as Record<string, unknown>;
@@ -160,5 +169,6 @@ export function summarizeSpec(r: LoadResult): ApplianceSummary {
     forwards: s?.network.forward ?? [],
     ...(s ? { memory: formatSize(s.vm.memoryBytes) } : {}),
     disks: s ? { os: formatSize(s.disks.os.sizeBytes), ...(s.disks.data ? { data: formatSize(s.disks.data.sizeBytes) } : {}) } : {},
+    ...(s?.base.userland === 'debian' ? { debian: { release: s.base.release, packages: s.base.packages, state: s.base.state, locked: lockedCount(r.dir) } } : {}),
   };
 }

@@ -81,9 +81,11 @@ export function debianSources(release: string): AptSource[] {
 }
 
 export class NoRootlessModeError extends Error {
-  constructor() {
+  /** `noSubids`: the user has no subordinate ids, which would also fix it where namespaces are allowed. */
+  constructor(user?: string) {
     super(
-      'This machine can build a Debian base neither in a user namespace (blocked here, or no subordinate ids in /etc/subuid) nor with fakechroot (not installed). Install it with: sudo apt-get install fakechroot fakeroot',
+      'This machine can build a Debian base neither in a user namespace (blocked here, or no subordinate ids in /etc/subuid) nor with fakechroot (not installed). Install it with: sudo apt-get install fakechroot fakeroot' +
+        (user ? ` (or, where user namespaces are allowed, give ${user} subordinate ids, for example: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ${user})` : ''),
     );
     this.name = 'NoRootlessModeError';
   }
@@ -109,7 +111,8 @@ function hasSubuids(): boolean {
  */
 export async function chooseMode(signal?: AbortSignal): Promise<MmdebstrapMode> {
   if (process.getuid?.() === 0) return 'root';
-  if (hasSubuids()) {
+  const subids = hasSubuids();
+  if (subids) {
     try {
       await runTool({ tool: 'unshare', aptPackage: 'util-linux', argv: ['--user', '--map-root-user', 'true'], timeoutMs: 10_000, signal });
       if (findExecutable('newuidmap')) return 'unshare';
@@ -118,7 +121,7 @@ export async function chooseMode(signal?: AbortSignal): Promise<MmdebstrapMode> 
     }
   }
   if (findExecutable('fakechroot') && findExecutable('fakeroot')) return 'fakechroot';
-  throw new NoRootlessModeError();
+  throw new NoRootlessModeError(subids ? undefined : os.userInfo().username);
 }
 
 export async function mmdebstrap(i: MmdebstrapInput, o: { epoch: number; signal?: AbortSignal }): Promise<void> {

@@ -1,6 +1,6 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,hardware,live,matrix,ui,upgrade]`.
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,debian,hardware,live,matrix,ui,upgrade]`.
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -16,12 +16,20 @@ import { plainBootToHttp } from './plain-boot';
 import { upgradeBench } from './upgrade';
 import { benchLive } from './live';
 import { benchMatrix } from './matrix';
+import { benchDebian } from './debian';
 import { makeAppliance } from '../integration/upgrade/helpers';
 
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
 })();
+const PARTS = ['build', 'boot', 'debian', 'hardware', 'live', 'matrix', 'ui', 'upgrade'];
+for (const p of only ?? []) {
+  if (!PARTS.includes(p)) {
+    console.error(`bench: --only ${p}: no such part; choose from ${PARTS.join(', ')}`);
+    process.exit(2);
+  }
+}
 const want = (part: string) => !only || only.has(part);
 const rows: { figure: string; yoke: string; floor: string; ratio: string; target: string }[] = [];
 
@@ -224,6 +232,16 @@ async function main(): Promise<void> {
     const r = await benchMatrix();
     row(`upgrade matrix 3 × 2, seeded OLD disks reused (${r.reuse.boots} boots)`, r.reuse.ms, r.fresh.ms, '≈ N + N·M = 9 boots, not 2·N·M = 12');
     row(`upgrade matrix 3 × 2, OLD booted for every pair (${r.fresh.boots} boots; the floor column)`, r.fresh.ms, null, '');
+  }
+  if (want('debian')) {
+    process.stderr.write('Debian base (notes-web sample: nginx + sqlite3)\n');
+    for (const r of await benchDebian((s) => process.stderr.write(`  ${s}\n`))) {
+      if (r.yokeMs !== undefined) row(r.figure, r.yokeMs, r.floorMs ?? null, r.target);
+      else {
+        rows.push({ figure: r.figure, yoke: r.yoke ?? '', floor: r.floor ?? '', ratio: '', target: r.target });
+        process.stderr.write(`  ${r.figure}: ${r.yoke} ${r.floor ? `(${r.floor})` : ''}\n`);
+      }
+    }
   }
   if (want('ui')) {
     // Loaded only here: playwright added ~45 MB to the process whose RSS the build figure reports.

@@ -3,41 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../api/errors';
-import { didYouMean } from '../../spec/describe';
 import type { ToolFailedError } from '../../tools/run';
 import type { LockedPackage } from './debian-lock';
 import { debianCacheDir } from './debian-mirror';
-import { xzCat } from '../../tools/xz';
-
-/** Every kept Packages.xz of `release` (its main suite and -updates/-security), newest mirror first. */
-function keptIndexes(home: string, release: string): string[] {
-  const root = path.join(debianCacheDir(home), 'mirrors');
-  let mirrors: string[] = [];
-  try {
-    mirrors = fs.readdirSync(root).filter((m) => !m.includes('.tmp-'));
-  } catch {
-    return [];
-  }
-  mirrors.sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
-  const ofRelease = new RegExp(`/dists/${release}(-[a-z]+)?/.*Packages\\.xz$`);
-  for (const m of mirrors) {
-    const found = fs
-      .readdirSync(path.join(root, m), { recursive: true })
-      .map((f) => `/${String(f).split(path.sep).join('/')}`)
-      .filter((f) => ofRelease.test(f));
-    if (found.length) return found.map((f) => path.join(root, m, f));
-  }
-  return [];
-}
-
-/** Package names the archive's index lists (from Yoke's kept indexes), or null when none is kept. */
-export async function knownPackageNames(home: string, release: string, signal?: AbortSignal): Promise<Set<string> | null> {
-  const files = keptIndexes(home, release);
-  if (!files.length) return null;
-  const names = new Set<string>();
-  for (const f of files) for (const m of (await xzCat(f, { signal })).matchAll(/^Package: (\S+)$/gm)) names.add(m[1]);
-  return names;
-}
+import { unknownPackageMessage } from './debian-names';
 
 /** `file:line: ` of the package's name in appliance.yaml, when it can be found. */
 function where(specFile: string, name: string): string {
@@ -51,10 +20,10 @@ function where(specFile: string, name: string): string {
 }
 
 export function unknownPackageError(specFile: string, release: string, name: string, known: Iterable<string>): EngineError {
-  const near = didYouMean(name, [...known]);
-  return new EngineError('spec', `${where(specFile, name)}base.packages names "${name}", which Debian ${release} does not have${near ? ` (did you mean "${near}"?)` : ''}. Fix the name in base.packages.`);
+  return new EngineError('spec', `${where(specFile, name)}${unknownPackageMessage(release, name, [...known])}`);
 }
 
+const CUT = /Method \S+ has died unexpectedly|Connection (reset|closed)[^\n]*|Undetermined Error|Error reading from server[^\n]*/;
 const OFFLINE = /Temporary failure resolving|Could not resolve|Failed to fetch|Network is unreachable|Unable to connect|Could not connect/i;
 
 export function explainInstallFailure(
@@ -66,6 +35,12 @@ export function explainInstallFailure(
   if (unknown) {
     const name = (unknown[1] ?? unknown[2]).replace(/=.*$/, '');
     return unknownPackageError(c.spec, c.release, name, c.known ?? []);
+  }
+  // apt's download process ended mid-file (a dropped connection, a killed method): nothing was kept.
+  if (CUT.test(text)) {
+    return new Error(
+      `The download from Debian's archive was cut off while installing ${c.packages.join(', ')} (${CUT.exec(text)![0]}). Nothing half-downloaded was kept in Yoke's cache; build again once the network is steady.`,
+    );
   }
   if (OFFLINE.test(text)) {
     if (c.missing.length) {

@@ -6,6 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hashFileSync } from '../hash';
 
+/** Yoke's kept Debian packages and indexes (cache/debian): debs/ by sha256, mirrors/ per lock. */
+export function debianCacheDir(home: string): string {
+  return path.join(home, 'cache', 'debian');
+}
+
 export interface LockedPackage {
   name: string;
   version: string;

@@ -7,11 +7,10 @@ import path from 'node:path';
 import type { AptSource } from '../../tools/mmdebstrap';
 import { xzCat } from '../../tools/xz';
 import { hashFileSync } from '../hash';
-import { parseDebName, type DebianLock, type LockedPackage } from './debian-lock';
+import { debianCacheDir, parseDebName, type DebianLock, type LockedPackage } from './debian-lock';
+import { namesIn, writeNames } from './debian-names';
 
-export function debianCacheDir(home: string): string {
-  return path.join(home, 'cache', 'debian');
-}
+export { debianCacheDir };
 
 /** apt's list file names: host and path with '/' as '_', then `_dists_<suite>_…`. */
 export function listOrigin(uri: string): string {
@@ -78,6 +77,7 @@ export async function keepDownload(home: string, lockDigest: string, listsDir: s
     }
     byName.set(`${p.name} ${p.version} ${p.arch}`, sha);
   }
+  const names = new Set<string>();
   try {
     for (const name of fs.readdirSync(listsDir).filter((f) => /_(InRelease|Packages\.xz)$/.test(f))) {
       const at = name.indexOf('_dists_');
@@ -86,7 +86,9 @@ export async function keepDownload(home: string, lockDigest: string, listsDir: s
       const rest = name.slice(at + '_dists_'.length).replace(/_/g, '/');
       link(path.join(listsDir, name), path.join(tmp, origin, 'dists', rest));
       if (!name.endsWith('Packages.xz')) continue;
-      for (const [key, st] of parsePackages(await xzCat(path.join(listsDir, name), { signal }))) {
+      const text = await xzCat(path.join(listsDir, name), { signal });
+      for (const n of namesIn([text])) names.add(n);
+      for (const [key, st] of parsePackages(text)) {
         const sha = byName.get(key);
         if (!sha || sha !== st.sha256) continue;
         const rel = path.join(origin, st.filename);
@@ -95,6 +97,8 @@ export async function keepDownload(home: string, lockDigest: string, listsDir: s
       }
     }
     fs.writeFileSync(path.join(tmp, 'pool.json'), JSON.stringify(pool));
+    // The release's package names, for refusing a misspelled base.packages before a build starts.
+    writeNames(tmp, names);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
   } finally {
@@ -117,6 +121,9 @@ export function mirrorFor(home: string, lock: DebianLock): MirrorState {
     // Every package is kept, but not the index files this lock was installed from.
     return { ok: false, missing: [] };
   }
+  // Used now: the cache's eviction drops the least recently used mirrors first.
+  const now = new Date();
+  fs.utimesSync(path.join(dir, 'pool.json'), now, now);
   // A pool link removed by hand is made again from the store.
   for (const [sha, rels] of Object.entries(pool)) for (const r of rels) if (!fs.existsSync(path.join(dir, r))) link(storePath(home, sha), path.join(dir, r));
   return { ok: true, dir };

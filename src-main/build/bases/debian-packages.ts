@@ -17,7 +17,8 @@ import { ToolFailedError } from '../../tools/run';
 import { baseFor } from './index';
 import { lockFromDownload, readLock, writeLock, type DebianLock } from './debian-lock';
 import { keepDownload, mirrorFor, mirrorSources, stageMirror } from './debian-mirror';
-import { explainInstallFailure, knownPackageNames, unknownPackageError } from './debian-errors';
+import { explainInstallFailure, unknownPackageError } from './debian-errors';
+import { knownPackageNames } from './debian-names';
 
 export const debianPackagesStage: Stage<BuildContext> = {
   name: 'debian-packages',
@@ -89,6 +90,7 @@ export const debianPackagesStage: Stage<BuildContext> = {
       await install(tmp);
     });
     ctx.packageSet = entry;
+    ctx.debianLock = made ?? pinned ?? undefined;
     if (made && !pinned) {
       const m: DebianLock = made;
       await cached(ctx, parts(m.digest), async (tmp) => {

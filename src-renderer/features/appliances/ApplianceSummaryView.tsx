@@ -1,4 +1,5 @@
 import type { ApplianceSummary } from '../../../src-main/api/contract';
+import { DebianBase } from './DebianBase';
 import { ProblemList } from './ProblemList';
 
 function Fact({ label, value, wide }: { label: string; value: string | number | undefined; wide?: boolean }) {
@@ -37,6 +38,8 @@ export function ApplianceSummaryView({ summary }: { summary: ApplianceSummary })
             <Fact label="Checks" value={summary.checks} />
             <Fact label="Outputs" value={summary.outputs.join(', ')} wide />
           </dl>
+
+          {summary.debian ? <DebianBase dir={summary.dir} debian={summary.debian} /> : null}
 
           <section aria-label="Services" className="subsection">
             <h3>Services</h3>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { PackageChanges } from './PackageChanges';
 import type { BuildComparison } from '../../../src-main/api/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration, formatTime } from '../../components/format';
@@ -99,7 +100,7 @@ function Files({ c }: { c: BuildComparison }) {
       <p className="muted small">
         {c.files.length} changed · {c.unchangedFiles.toLocaleString()} identical
       </p>
-      <div className="cmp-scroll">
+      <div className="cmp-scroll" tabIndex={0} role="region" aria-label="Changed files, scrollable">
         <table className="grid cmp-table" aria-label="Changed files">
           <thead>
             <tr>
@@ -136,7 +137,7 @@ function SpecDiff({ c }: { c: BuildComparison }) {
   return (
     <>
       {!changed ? <p className="muted small">The specs are identical.</p> : null}
-      <pre className="cmp-diff">
+      <pre className="cmp-diff" tabIndex={0}>
         {c.specDiff.map((l, i) => (
           <div key={i} className={`cmp-line cmp-${l.op}`}>
             <span className="cmp-mark" aria-hidden="true">
@@ -180,6 +181,14 @@ export function CompareView({ a, b, onBack }: { a: number; b: number; onBack(): 
             <HistoryChart history={c.history} pick={(h) => h.durationMs} format={chartFormats.duration} label="Build time" marked={[a, b]} />
             <HistoryChart history={c.history} pick={(h) => h.bytes} format={chartFormats.bytes} label="Image size" marked={[a, b]} />
           </section>
+          {c.packages ? (
+            <section className="panel cmp-wide" aria-labelledby="cmp-packages">
+              <h2 id="cmp-packages" className="panel-title">
+                Debian packages
+              </h2>
+              <PackageChanges c={c} packages={c.packages} />
+            </section>
+          ) : null}
           <section className="panel cmp-wide" aria-labelledby="cmp-files">
             <h2 id="cmp-files" className="panel-title">
               Rootfs files

@@ -6,22 +6,27 @@ import { useNavigation } from '../../stores/navigation';
 import { useSession } from '../../stores/session';
 import { templateAnswers, toRequest, validate, type Answers } from './answers';
 import { ChecksStep, DisksStep, NameStep, OutputsStep, ServicesStep, TemplateStep } from './WizardSteps';
+import { DebianStep } from './DebianStep';
 import './wizard.css';
 
-const STEPS = [
-  { title: 'Template', fields: [] as string[] },
-  { title: 'Name and version', fields: ['name', 'version', 'dir'] },
-  { title: 'Services and ports', fields: ['services.', 'forwards.'] },
-  { title: 'Disks and flavours', fields: ['osSize', 'dataSize', 'memory', 'flavours'] },
-  { title: 'Outputs', fields: ['outputs'] },
-  { title: 'Checks', fields: [] },
+const ALL_STEPS = [
+  { id: 'template', title: 'Template', fields: [] as string[] },
+  { id: 'name', title: 'Name and version', fields: ['name', 'version', 'dir'] },
+  { id: 'debian', title: 'Debian base', fields: ['packages', 'state'] },
+  { id: 'services', title: 'Services and ports', fields: ['services.', 'forwards.'] },
+  { id: 'disks', title: 'Disks and flavours', fields: ['osSize', 'dataSize', 'memory', 'flavours'] },
+  { id: 'outputs', title: 'Outputs', fields: ['outputs'] },
+  { id: 'checks', title: 'Checks', fields: [] },
 ] as const;
+
+/** The Debian step only for a Debian base. */
+const stepsFor = (t: Answers['template']) => ALL_STEPS.filter((s) => s.id !== 'debian' || t === 'debian');
 
 function defaultFolder(home: string, name: string): string {
   return home ? `${home.replace(/[\\/]+$/, '')}/appliances/${name}` : '';
 }
 
-/** The "New appliance" wizard: six short steps that end in a valid, commented appliance.yaml. */
+/** The "New appliance" wizard: six (seven for a Debian base) short steps that end in a valid, commented appliance.yaml. */
 export function NewApplianceDialog({ onClose }: { onClose(): void }) {
   const home = useSession((s) => s.info?.home ?? '');
   const [a, setA] = useState<Answers>(() => templateAnswers('web', defaultFolder(home, 'my-web')));
@@ -51,6 +56,7 @@ export function NewApplianceDialog({ onClose }: { onClose(): void }) {
     if (r.ok && r.value.dir) set({ dir: r.value.dir });
   };
 
+  const STEPS = stepsFor(a.template);
   const errors = validate(a);
   const stepErrors = (i: number) => Object.keys(errors).filter((k) => STEPS[i].fields.some((f) => (f.endsWith('.') ? k.startsWith(f) : k === f)));
   const blocked = stepErrors(step).length > 0;
@@ -97,12 +103,13 @@ export function NewApplianceDialog({ onClose }: { onClose(): void }) {
           }}
         >
           <div className="wz-content">
-            {step === 0 ? <TemplateStep a={a} choose={choose} /> : null}
-            {step === 1 ? <NameStep {...props} onPick={() => void pick()} /> : null}
-            {step === 2 ? <ServicesStep {...props} /> : null}
-            {step === 3 ? <DisksStep {...props} /> : null}
-            {step === 4 ? <OutputsStep {...props} /> : null}
-            {step === 5 ? <ChecksStep {...props} /> : null}
+            {STEPS[step].id === 'template' ? <TemplateStep a={a} choose={choose} /> : null}
+            {STEPS[step].id === 'name' ? <NameStep {...props} onPick={() => void pick()} /> : null}
+            {STEPS[step].id === 'debian' ? <DebianStep {...props} /> : null}
+            {STEPS[step].id === 'services' ? <ServicesStep {...props} /> : null}
+            {STEPS[step].id === 'disks' ? <DisksStep {...props} /> : null}
+            {STEPS[step].id === 'outputs' ? <OutputsStep {...props} /> : null}
+            {STEPS[step].id === 'checks' ? <ChecksStep {...props} /> : null}
             {failure ? (
               <ErrorNotice title="Could not create the appliance">
                 <pre className="wz-failure">{failure}</pre>

@@ -16,6 +16,7 @@ export function TemplateStep({ a, choose }: { a: Answers; choose(t: Answers['tem
   const options = [
     { id: 'web' as const, title: 'Web service', text: 'Like the sample: busybox httpd serving /srv/www on port 80, a data disk, HTTP checks.' },
     { id: 'empty' as const, title: 'Empty busybox appliance', text: 'Only the base system and an overlay folder to fill; no services yet.' },
+    { id: 'debian' as const, title: 'Debian packages', text: 'nginx (or any Debian package) on a read-only Debian base, a data disk for state, HTTP checks.' },
   ];
   return (
     <fieldset className="wz-templates">

@@ -8,7 +8,8 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[
 const SIZE = /^[0-9]+(\.[0-9]+)?\s*([KMGTkmgt](i?[Bb])?|[Bb])$/;
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export type Template = 'web' | 'empty';
+export type Template = 'web' | 'empty' | 'debian';
+const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 
 export interface Answers {
   template: Template;
@@ -29,9 +30,26 @@ export interface Answers {
   skipped: string[];
   /** Checks the person added in the check editor (kinds and fields come from the engine's checks.kinds). */
   checks: WizardCheck[];
+  /** A Debian base (template debian): its release, packages, and state directories as typed (space-separated). */
+  release: string;
+  packages: string[];
+  state: string;
 }
 
 export function templateAnswers(template: Template, dir: string): Answers {
+  if (template === 'debian') {
+    return {
+      ...templateAnswers('web', dir),
+      template,
+      name: 'my-debian',
+      description: 'nginx on a Debian base',
+      services: [{ name: 'web', run: "nginx -g 'daemon off;'" }],
+      osSize: '256M',
+      flavours: [],
+      outputs: ['raw', 'qcow2'],
+      packages: ['nginx'],
+    };
+  }
   const web = template === 'web';
   return {
     template,
@@ -49,7 +67,15 @@ export function templateAnswers(template: Template, dir: string): Answers {
     outputs: web ? ['raw', 'qcow2', 'ova'] : ['raw'],
     skipped: [],
     checks: [],
+    release: 'bookworm',
+    packages: [],
+    state: '',
   };
+}
+
+/** The state directories as typed: paths separated by spaces or commas. */
+export function statePaths(a: Answers): string[] {
+  return a.state.split(/[\s,]+/).filter(Boolean);
 }
 
 export type Errors = Record<string, string>;
@@ -100,6 +126,14 @@ export function validate(a: Answers): Errors {
   });
   if (a.flavours.length && !a.dataDisk) e.flavours = 'Flavours size the data disk: add a data disk or remove the flavours.';
   if (a.outputs.length === 0) e.outputs = 'Pick at least one image format.';
+  if (a.template === 'debian') {
+    const bad = a.packages.find((p) => !PACKAGE.test(p));
+    if (bad) e.packages = `"${bad}" is not a Debian package name (lower-case letters, digits, '+', '-' and '.').`;
+    const paths = statePaths(a);
+    const rel = paths.find((p) => !p.startsWith('/'));
+    if (rel) e.state = `"${rel}" is not an absolute guest path, like /var/lib/postgresql.`;
+    else if (paths.length && !a.dataDisk) e.state = 'State directories live on the data disk: add a data disk (Disks step) or remove them.';
+  }
   return e;
 }
 
@@ -112,10 +146,11 @@ export function suggestedChecks(a: Answers): { key: string; label: string; check
     const port = Number(f.guest);
     if (!Number.isInteger(port) || port < 1 || port > 65535) continue;
     add(`port:${port}`, `Something listens on port ${port}`, 'port', { port });
-    if (a.template === 'web') add(`http:${port}`, `http://…:${port}/ answers 200 with “hello”`, 'http', { port, path: '/', status: 200, contains: 'hello' });
+    if (a.template !== 'empty') add(`http:${port}`, `http://…:${port}/ answers 200 with “hello”`, 'http', { port, path: '/', status: 200, contains: 'hello' });
   }
   if (a.dataDisk) add('mount:/data', 'The data disk is mounted at /data', 'mount', { path: '/data' });
-  if (a.template === 'web') add('file:index', '/srv/www/index.html is in the image', 'file', { path: '/srv/www/index.html', contains: 'hello' });
+  if (a.template === 'debian') add('file:index', '/var/www/html/index.html is in the image', 'file', { path: '/var/www/html/index.html', contains: 'hello' });
+  else if (a.template === 'web') add('file:index', '/srv/www/index.html is in the image', 'file', { path: '/srv/www/index.html', contains: 'hello' });
   else add('file:motd', '/etc/motd is in the image', 'file', { path: '/etc/motd' });
   return out;
 }
@@ -157,6 +192,7 @@ export function toRequest(a: Answers): CreateApplianceRequest {
     memory: a.memory.trim(),
     flavours: a.dataDisk ? a.flavours.map((f) => ({ name: f.name, data: f.data.trim() })) : [],
     outputs: a.outputs,
+    ...(a.template === 'debian' ? { debian: { release: a.release, packages: a.packages, state: statePaths(a) } } : {}),
     checks: [
       ...suggestedChecks(a)
         .filter((c) => !skipped.has(c.key))

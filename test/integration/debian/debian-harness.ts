@@ -25,11 +25,26 @@ export function chownTree(p: string, user: string): void {
 }
 
 /** A non-root user with subordinate ids (useradd gives them), for rootless builds. */
-export function ensureTestUser(): void {
+export function ensureTestUser(user = TEST_USER): void {
   try {
-    execFileSync('id', [TEST_USER], { stdio: 'ignore' });
+    execFileSync('id', [user], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', TEST_USER]);
+    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', user]);
+  }
+}
+
+/** A non-root user without subordinate ids: mmdebstrap cannot map a user namespace for it (Ubuntu's blocked namespaces, as far as a build sees). */
+export const NO_SUBID_USER = 'yoke-debian-nosubid';
+export function ensureUserWithoutSubids(): void {
+  ensureTestUser(NO_SUBID_USER);
+  for (const f of ['/etc/subuid', '/etc/subgid']) {
+    try {
+      const lines = fs.readFileSync(f, 'utf8').split('\n');
+      const kept = lines.filter((l) => l.split(':')[0] !== NO_SUBID_USER);
+      if (kept.length !== lines.length) fs.writeFileSync(f, kept.join('\n'));
+    } catch {
+      // no such file: nobody has subordinate ids
+    }
   }
 }
 
@@ -38,6 +53,11 @@ export interface RunAs {
   user?: string;
   /** Cut the network: a new, empty network namespace (unshare -n). */
   offline?: boolean;
+  /**
+   * Programs made absent for this run only: /dev/null bound over them in a mount namespace of its
+   * own (a character device, so no longer an executable file), as on a host without them.
+   */
+  hide?: string[];
   /** Send `signal` `delayMs` after the output first matches `text`. */
   signalAfter?: { text: RegExp; signal: NodeJS.Signals; delayMs: number; onSent?(): void };
 }
@@ -47,6 +67,10 @@ export function yokeAs(args: string[], home: string, o: RunAs = {}): Promise<Cli
   let argv = [process.execPath, path.join(ROOT, 'bin', 'yoke.js'), ...args, '--home', home];
   if (o.user) argv = ['runuser', '-u', o.user, '--', ...argv];
   if (o.offline) argv = ['unshare', '-n', '--', ...argv];
+  if (o.hide?.length) {
+    const binds = o.hide.map((p) => `mount --bind /dev/null '${p}'`).join(' && ');
+    argv = ['unshare', '-m', '--propagation', 'private', '--', 'sh', '-c', `${binds} && exec "$@"`, 'sh', ...argv];
+  }
   const proc = spawn(argv[0], argv.slice(1), { cwd: os.tmpdir(), env: { ...process.env, YOKE_HOME: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

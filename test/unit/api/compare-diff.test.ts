@@ -1,5 +1,7 @@
+import { debianVersionNewer } from '../../../src-main/tools/dpkg';
 import { describe, expect, it } from 'vitest';
 import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from '../../../src-main/api/compare-diff';
+import { packageDiff } from '../../../src-main/build/bases/debian-diff';
 import type { NewcEntry } from '../../../src-main/build/newc';
 
 const file = (p: string, bytes: number, sha256 = `h-${p}-${bytes}`): NewcEntry => ({ path: p, type: 'file', mode: 0o644, bytes, sha256 });
@@ -58,5 +60,34 @@ describe('bootSecondsFrom', () => {
   it('reads the ready line the appliance init prints', () => {
     expect(bootSecondsFrom('[    0.0] Linux\r\nyoke: services started\r\nyoke: ready after 2.71s\r\n')).toBe(2.71);
     expect(bootSecondsFrom('kernel panic')).toBeNull();
+  });
+});
+
+describe('packageDiff (Debian locks of two builds)', () => {
+  it('lists added, removed, upgraded and downgraded packages by Debian’s version rules (dpkg)', async () => {
+    const a = [
+      { name: 'libc6', version: '2.36-9+deb12u1' },
+      { name: 'nginx', version: '1.22.1-9' },
+      { name: 'perl-base', version: '1:5.36.0-7' },
+      { name: 'sqlite3', version: '3.40.1-2' },
+      { name: 'tzdata', version: '2024a-0+deb12u1' },
+    ];
+    const b = [
+      { name: 'curl', version: '7.88.1-10+deb12u5' },
+      { name: 'libc6', version: '2.36-9+deb12u1' },
+      // +deb12u1 sorts after the bare revision; ~ before it; an epoch outranks everything.
+      { name: 'nginx', version: '1.22.1-9+deb12u1' },
+      { name: 'perl-base', version: '5.38.0-1' },
+      { name: 'sqlite3', version: '3.40.1-2~bpo1' },
+    ];
+    const d = await packageDiff(a, b, (x, y) => debianVersionNewer(x, y));
+    expect(d.unchanged).toBe(1);
+    expect(d.changes).toEqual([
+      { name: 'curl', change: 'added', versionA: null, versionB: '7.88.1-10+deb12u5' },
+      { name: 'nginx', change: 'upgraded', versionA: '1.22.1-9', versionB: '1.22.1-9+deb12u1' },
+      { name: 'perl-base', change: 'downgraded', versionA: '1:5.36.0-7', versionB: '5.38.0-1' },
+      { name: 'sqlite3', change: 'downgraded', versionA: '3.40.1-2', versionB: '3.40.1-2~bpo1' },
+      { name: 'tzdata', change: 'removed', versionA: '2024a-0+deb12u1', versionB: null },
+    ]);
   });
 });

@@ -160,3 +160,34 @@ describe('applianceYaml', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 });
+
+describe('the wizard’s Debian base', () => {
+  const debian: CreateApplianceRequest = {
+    ...web,
+    name: 'shop-db',
+    template: 'debian',
+    debian: { release: 'bookworm', packages: ['nginx', 'postgresql'], state: ['/var/lib/postgresql'] },
+    services: [{ name: 'web', run: "nginx -g 'daemon off;'" }],
+    osSize: '256M',
+    flavours: [],
+    checks: [{ kind: 'http', fields: { port: 80, path: '/', status: 200, contains: 'hello' } }],
+  };
+
+  it('writes base.userland debian with the release, packages and state directories, and an nginx page', () => {
+    const dir = tmpDir();
+    createAppliance({ ...debian, dir });
+    const text = fs.readFileSync(path.join(dir, 'appliance.yaml'), 'utf8');
+    expect(text).toMatch(/userland: debian\s+# real Debian packages/);
+    expect(text).toMatch(/packages: \[ nginx, postgresql \]\s+# installed with their dependencies/);
+    const spec = loadSpec(dir).spec!;
+    expect(spec.base).toMatchObject({ userland: 'debian', release: 'bookworm', packages: ['nginx', 'postgresql'], state: ['/var/lib/postgresql'] });
+    expect(fs.readFileSync(path.join(dir, 'rootfs/var/www/html/index.html'), 'utf8')).toContain('hello from shop-db');
+  });
+
+  it('refuses state directories without a data disk and a bad package name, at their lines', () => {
+    const bad = validateAnswers({ ...debian, dataSize: null, debian: { release: 'bookworm', packages: ['Nginx'], state: ['/var/lib/postgresql'] } });
+    const messages = bad.problems.map((p) => `${p.line}: ${p.message}`).join('\n');
+    expect(messages).toMatch(/bad package name 'Nginx'/);
+    expect(messages).toMatch(/state/);
+  });
+});
