@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildDetail } from './contract';
-import { diskUsage } from './build-log';
+import { diskUsage } from '../util/disk-usage';
 
 /**
  * What the build screen shows of its files beyond the stored rows: the bytes each really

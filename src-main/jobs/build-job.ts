@@ -4,7 +4,7 @@ import type { JobContext } from './context';
 import type { EventPayload, Req } from '../api/contract';
 import type { StageStatus } from '../api/contract';
 import { EngineError } from '../api/errors';
-import { diskUsage } from '../api/build-log';
+import { diskUsage } from '../util/disk-usage';
 import { requireSpec } from '../spec/require';
 import { requireKnownPackages } from '../build/bases/debian-names';
 import { evictDebianCache } from '../build/bases/debian-evict';

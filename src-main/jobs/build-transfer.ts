@@ -9,7 +9,7 @@ import path from 'node:path';
 import tar from 'tar-stream';
 import type { BuildDetail, BuildSummary, CheckResult } from '../api/contract';
 import { EngineError } from '../api/errors';
-import { diskUsage } from '../api/build-log';
+import { diskUsage } from '../util/disk-usage';
 import { writeTar } from '../build/tar';
 import { hashFileSync } from '../build/hash';
 import type { Store } from '../store/store';
