@@ -255,31 +255,32 @@ apply_one() {
 # made, the first from the running slot), steps the appliance already runs skipped; the last
 # tree goes into the other slot like a package's files.
 apply_bundle() {
-  pkg=$1
+  # Names of their own: install_files sets pkg, cur, dest and out.
+  bundle=$1
   b=$WORK/bundle
-  [ "$(awk '$1 == "yoke-bundle" { print $2 }' $b)" = 1 ] || { refuse "$pkg" "unknown bundle format"; return; }
-  [ "$(awk '$1 == "appliance" { print $2 }' $b)" = "$NAME" ] || { refuse "$pkg" "a bundle for $(awk '$1 == "appliance" { print $2 }' $b), this is $NAME"; return; }
-  base=$BOOT/$SLOT; cur=$VERSION; n=0; done=0
+  [ "$(awk '$1 == "yoke-bundle" { print $2 }' $b)" = 1 ] || { refuse "$bundle" "unknown bundle format"; return; }
+  [ "$(awk '$1 == "appliance" { print $2 }' $b)" = "$NAME" ] || { refuse "$bundle" "a bundle for $(awk '$1 == "appliance" { print $2 }' $b), this is $NAME"; return; }
+  from=$BOOT/$SLOT; at=$VERSION; n=0; done=0
   for s in $(awk '$1 == "step" { print $2 }' $b); do
     n=$((n + 1))
-    case "$s" in */*|.*|"") refuse "$pkg" "step $n has a bad file name"; return ;; esac
-    tar -xf "$pkg" -C $WORK "$s" 2>/dev/null || { refuse "$pkg" "step $n ($s) is missing from the bundle"; return; }
-    if ! check_package "$WORK/$s" "$cur"; then
+    case "$s" in */*|.*|"") refuse "$bundle" "step $n has a bad file name"; return ;; esac
+    tar -xf "$bundle" -C $WORK "$s" 2>/dev/null || { refuse "$bundle" "step $n ($s) is missing from the bundle"; return; }
+    if ! check_package "$WORK/$s" "$at"; then
       rm -f "$WORK/$s"
       # Steps up to the running version are already installed here.
       [ -n "$old" ] && [ "$done" = 0 ] && continue
-      refuse "$pkg" "step $n ($s): $why"; return
+      refuse "$bundle" "step $n ($s): $why"; return
     fi
     say "bundle step $n: $NAME $new from $s"
-    out=$WORK/step$n; mkdir -p $out
-    install_files "$WORK/$s" "$base" "$out" || { refuse "$pkg" "step $n ($s) could not be applied to $cur"; return; }
+    stepdir=$WORK/step$n; mkdir -p $stepdir
+    install_files "$WORK/$s" "$from" "$stepdir" || { refuse "$bundle" "step $n ($s) could not be applied to $at"; return; }
     rm -f "$WORK/$s"
-    [ "$base" = "$BOOT/$SLOT" ] || rm -rf "$base"
-    base=$out; cur=$new; done=$((done + 1))
+    [ "$from" = "$BOOT/$SLOT" ] || rm -rf "$from"
+    from=$stepdir; at=$new; done=$((done + 1))
   done
-  [ "$done" -gt 0 ] || { case "$pkg" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac; refuse "$pkg" "every step is a version this appliance already runs or is newer than (no downgrades)"; return; }
-  say "installing $NAME $cur from ${pkg##*/} ($done steps) into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
-  install_slot "$base" "$pkg"
+  [ "$done" -gt 0 ] || { case "$bundle" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac; refuse "$bundle" "every step is a version this appliance already runs or is newer than (no downgrades)"; return; }
+  say "installing $NAME $at from ${bundle##*/} ($done steps) into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
+  install_slot "$from" "$bundle"
 }
 
 # Writes a rollback that the trial step found into <data>/updates/failed/.
