@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { ROOT } from './fixtures';
 
 // axe-core's own bundle, evaluated in the page through the DevTools protocol (so the app's CSP,
@@ -37,4 +37,14 @@ export function countByImpact(violations: AxeViolation[]): Record<string, number
   const counts: Record<string, number> = { critical: 0, serious: 0, moderate: 0, minor: 0 };
   for (const v of violations) counts[v.impact ?? 'minor'] = (counts[v.impact ?? 'minor'] ?? 0) + v.nodes.length;
   return counts;
+}
+
+/** No critical or serious axe violation on the page in the light and the dark theme; ends light. */
+export async function expectAccessibleInBothThemes(page: Page): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const bad = (await axeViolations(page)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
+    expect(bad, `${scheme}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { axeViolations } from '../axe';
+import { expectAccessibleInBothThemes } from '../axe';
 import { expect, ROOT, test } from '../fixtures';
 import { shoot } from '../shoot';
 
@@ -10,16 +9,6 @@ import { shoot } from '../shoot';
 // cycle naming the synced file and the restarted service, with the checks green, and the page
 // served by the same VM changes.
 test.use({ homeLabel: 'live' });
-
-/** axe in light and dark on what is on screen now: no critical or serious violation. */
-async function accessible(app: Page): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await app.emulateMedia({ colorScheme: scheme });
-    const bad = (await axeViolations(app)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
-    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
-  }
-  await app.emulateMedia({ colorScheme: 'light' });
-}
 
 
 test('Live keeps one VM up and syncs a saved page into it, naming the file and the restarted service', async ({ app }) => {
@@ -46,7 +35,7 @@ test('Live keeps one VM up and syncs a saved page into it, naming the file and t
   await expect(panel).toContainText('diverged from a clean build');
   expect(await (await fetch(url!)).text()).toContain('hello from the live loop');
   await shoot(app, 'live', panel);
-  await accessible(app);
+  await expectAccessibleInBothThemes(app);
 
   // The dev VM in the VMs list: its data disk can be saved from there.
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'VMs' }).click();
@@ -54,7 +43,7 @@ test('Live keeps one VM up and syncs a saved page into it, naming the file and t
   const form = app.getByRole('form', { name: 'Save data disk' });
   await expect(form.getByLabel(/Save the data disk of hello-web/)).toHaveValue(/\.qcow2$/);
   await shoot(app, 'vms-save-data', form);
-  await accessible(app);
+  await expectAccessibleInBothThemes(app);
   await form.getByRole('button', { name: 'Close' }).click();
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Appliances' }).click();
   await app.getByRole('tab', { name: 'Live' }).click();

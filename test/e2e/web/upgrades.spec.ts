@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { axeViolations } from '../axe';
+import { expectAccessibleInBothThemes } from '../axe';
 import { expect, ROOT, screenshot, test } from '../fixtures';
 
 // The sample built as 1.0.0 and, from a copy, as 1.1.0, both with the CLI into this file's own
@@ -141,12 +141,7 @@ test('release 1.0.0, run the missing cell against 1.1.0, and read its phases and
   await expect(canary.getByRole('status')).toContainText('Promote', { timeout: 240_000 });
   await expect(canary.getByRole('status')).toContainText('2 requests replayed, 0 differences');
   await shoot(app, 'upgrades-canary', canary);
-  for (const scheme of ['light', 'dark'] as const) {
-    await app.emulateMedia({ colorScheme: scheme });
-    const bad = (await axeViolations(app)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
-    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
-  }
-  await app.emulateMedia({ colorScheme: 'light' });
+  await expectAccessibleInBothThemes(app);
 
   // Unreleasing the old build empties the matrix again.
   await candidate.selectOption({ label: '#1 1.0.0 (released)' });
@@ -180,10 +175,5 @@ test('a package update that fails on the appliance shows as rolled back, with th
   for (const item of await back.getByRole('listitem').all()) await expect(item).toContainText('passed');
   await expect(details.getByRole('list', { name: 'Upgraded checks' })).toContainText('LABEL=appdata is not mounted on /data');
   await shoot(app, 'upgrades-rolled-back', back);
-  for (const scheme of ['light', 'dark'] as const) {
-    await app.emulateMedia({ colorScheme: scheme });
-    const bad = (await axeViolations(app)).filter((v) => v.impact === 'critical' || v.impact === 'serious');
-    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
-  }
-  await app.emulateMedia({ colorScheme: 'light' });
+  await expectAccessibleInBothThemes(app);
 });
