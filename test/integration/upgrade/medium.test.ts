@@ -1,0 +1,96 @@
+// An offline customer's update: 1.0.0 runs from its own OS disk (booted through GRUB, as shipped)
+// and gets 1.1.0's update medium attached as a third disk, the .update.vmdk a customer receives.
+// At boot its updater finds the medium, installs 1.1.0 into the other slot and reboots; 1.1.0
+// boots on trial and commits. A later boot with the medium still attached stays on 1.1.0,
+// installs nothing and refuses nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { Engine } from '../../../src-main/api/engine';
+import { bootFilesOf } from '../../../src-main/jobs/build-files';
+import { MARKERS } from '../../../src-main/build/init';
+import { UPDATE_MARKERS } from '../../../src-main/build/updates/updater-script';
+import { cpSparse } from '../../../src-main/tools/cp';
+import { addControlFlag } from '../../../src-main/vm/exported-disks';
+import type { VirtualMachine } from '../../../src-main/vm/hypervisor';
+import { makeTestHome, removeTestHomes } from '../build/helpers';
+import { buildId, cli, makeAppliance } from './helpers';
+
+afterAll(() => removeTestHomes());
+
+/** Resolves true when the VM ends by itself (the updater's reboot: qemu runs with -no-reboot) within `ms`. */
+const endsWithin = (vm: VirtualMachine, ms: number) => Promise.race([vm.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);
+
+it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commits, and later boots leave it be', async () => {
+  const home = await makeTestHome('yoke-medium-');
+  const b1 = await buildId(home, makeAppliance(home, 'v1', '1.0.0'));
+  const built = await cli(home, 'build', makeAppliance(home, 'v2', '1.1.0'), '--json');
+  expect(built.code, built.err).toBe(0);
+  const media = built.json.build.artifacts.filter((a: { kind?: string }) => a.kind === 'update-medium').map((a: { path: string; format: string }) => `${a.format} ${path.basename(a.path)}`);
+  expect(media.sort()).toEqual(['raw hello-web-1.1.0.update.raw', 'vmdk hello-web-1.1.0.update.vmdk']);
+  const b2 = built.json.build.id as number;
+  const vmdk = built.json.build.artifacts.find((a: { kind?: string; format: string }) => a.kind === 'update-medium' && a.format === 'vmdk').path as string;
+
+  const engine = new Engine({ home, face: 'cli' });
+  const consoles: string[] = [];
+  try {
+    // OLD's OS disk as a customer's VM holds it: a private, writable copy (with the control flag
+    // so the test can ask the guest what it runs) and a data disk kept across every boot.
+    const files = bootFilesOf(engine.store().getBuild(b1)!);
+    const dir = path.join(home, 'medium-run');
+    fs.mkdirSync(dir);
+    const os = path.join(dir, 'os.raw');
+    const data = path.join(dir, 'data.raw');
+    await cpSparse(files.osDisk, os);
+    await addControlFlag(os);
+    await cpSparse(files.dataDisk!, data);
+    const boot = async (id: number) => {
+      const live = await engine.machines.launch({ buildId: id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, medium: vmdk });
+      return live.machine;
+    };
+    const release = async (vm: VirtualMachine) => (await vm.execute('cat /etc/yoke/release', { timeoutMs: 15_000 })).stdout.trim();
+
+    // 1: OLD finds the medium, installs NEW into the other slot and reboots.
+    const first = await boot(b1);
+    const rebooted = await endsWithin(first, 180_000);
+    consoles.push(first.console.output);
+    if (first.isRunning) await first.kill();
+    expect(rebooted, consoles.join('\n-----\n').slice(-3000)).toBe(true);
+    expect(consoles[0]).toMatch(/yoke-update: update medium \/dev\/\w+ attached/);
+    expect(consoles[0]).toContain('yoke-update: installing hello-web 1.1.0 from hello-web-1.1.0.full.yup into slot b');
+    expect(consoles[0]).toContain(`${UPDATE_MARKERS.applied} hello-web 1.1.0 (was 1.0.0)`);
+
+    // 2: GRUB starts NEW on trial; it becomes ready and commits (the medium still attached).
+    const second = await boot(b2);
+    try {
+      await second.waitForConsoleText(new RegExp(`${UPDATE_MARKERS.committed} hello-web 1.1.0`), 180_000);
+      expect(second.console.output).toContain(`${UPDATE_MARKERS.trial} of hello-web 1.1.0 in slot b`);
+      expect(await release(second)).toBe('hello-web 1.1.0');
+      await second.stop({ graceMs: 15_000 });
+    } finally {
+      consoles.push(second.console.output);
+      if (second.isRunning) await second.kill();
+    }
+
+    // 3: a plain power-on later: 1.1.0, committed; the medium's package is not news (no install, no refusal, no reboot).
+    const third = await boot(b2);
+    try {
+      await third.waitForConsoleText(new RegExp(MARKERS.ready), 120_000);
+      expect(await release(third)).toBe('hello-web 1.1.0');
+      const out = third.console.output;
+      expect(out).toMatch(/yoke-update: update medium \/dev\/\w+ attached/);
+      for (const noise of ['yoke-update: installing', UPDATE_MARKERS.applied, UPDATE_MARKERS.refused, UPDATE_MARKERS.trial, UPDATE_MARKERS.rolledBack]) expect(out).not.toContain(noise);
+      expect((await third.execute('ls /data/updates/refused /data/updates/failed 2>/dev/null | wc -l', { timeoutMs: 15_000 })).stdout.trim()).toBe('0');
+      expect(third.isRunning).toBe(true);
+      await third.stop({ graceMs: 15_000 });
+    } finally {
+      consoles.push(third.console.output);
+      if (third.isRunning) await third.kill();
+    }
+  } catch (e) {
+    console.log(consoles.map((c) => c.slice(-2500)).join('\n----- next boot -----\n'));
+    throw e;
+  } finally {
+    await engine.close();
+  }
+}, 600_000);
