@@ -21,9 +21,28 @@ afterAll(() => removeTestHomes());
 /** Resolves true when the VM ends by itself (the updater's reboot: qemu runs with -no-reboot) within `ms`. */
 const endsWithin = (vm: VirtualMachine, ms: number) => Promise.race([vm.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);
 
+/** One data directory and one OLD build for both tests. */
+let shared: Promise<{ home: string; b1: number }> | undefined;
+const oldBuild = () =>
+  (shared ??= (async () => {
+    const home = await makeTestHome('yoke-medium-');
+    return { home, b1: await buildId(home, makeAppliance(home, 'v1', '1.0.0')) };
+  })());
+
+/** OLD's OS disk as a customer's VM holds it: a private, writable copy (with the control flag, so the test can ask the guest what it runs) and a data disk kept across every boot. */
+async function customerDisks(engine: Engine, b1: number, dir: string): Promise<{ os: string; data: string }> {
+  const files = bootFilesOf(engine.store().getBuild(b1)!);
+  fs.mkdirSync(dir);
+  const os = path.join(dir, 'os.raw');
+  const data = path.join(dir, 'data.raw');
+  await cpSparse(files.osDisk, os);
+  await addControlFlag(os);
+  await cpSparse(files.dataDisk!, data);
+  return { os, data };
+}
+
 it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commits, and later boots leave it be', async () => {
-  const home = await makeTestHome('yoke-medium-');
-  const b1 = await buildId(home, makeAppliance(home, 'v1', '1.0.0'));
+  const { home, b1 } = await oldBuild();
   const built = await cli(home, 'build', makeAppliance(home, 'v2', '1.1.0'), '--json');
   expect(built.code, built.err).toBe(0);
   const media = built.json.build.artifacts.filter((a: { kind?: string }) => a.kind === 'update-medium').map((a: { path: string; format: string }) => `${a.format} ${path.basename(a.path)}`);
@@ -34,16 +53,7 @@ it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commi
   const engine = new Engine({ home, face: 'cli' });
   const consoles: string[] = [];
   try {
-    // OLD's OS disk as a customer's VM holds it: a private, writable copy (with the control flag
-    // so the test can ask the guest what it runs) and a data disk kept across every boot.
-    const files = bootFilesOf(engine.store().getBuild(b1)!);
-    const dir = path.join(home, 'medium-run');
-    fs.mkdirSync(dir);
-    const os = path.join(dir, 'os.raw');
-    const data = path.join(dir, 'data.raw');
-    await cpSparse(files.osDisk, os);
-    await addControlFlag(os);
-    await cpSparse(files.dataDisk!, data);
+    const { os, data } = await customerDisks(engine, b1, path.join(home, 'medium-run'));
     const boot = async (id: number) => {
       const live = await engine.machines.launch({ buildId: id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, medium: vmdk });
       return live.machine;
@@ -81,6 +91,55 @@ it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commi
       expect(out).toMatch(/yoke-update: update medium \/dev\/\w+ attached/);
       for (const noise of ['yoke-update: installing', UPDATE_MARKERS.applied, UPDATE_MARKERS.refused, UPDATE_MARKERS.trial, UPDATE_MARKERS.rolledBack]) expect(out).not.toContain(noise);
       expect((await third.execute('ls /data/updates/refused /data/updates/failed 2>/dev/null | wc -l', { timeoutMs: 15_000 })).stdout.trim()).toBe('0');
+      expect(third.isRunning).toBe(true);
+      await third.stop({ graceMs: 15_000 });
+    } finally {
+      consoles.push(third.console.output);
+      if (third.isRunning) await third.kill();
+    }
+  } catch (e) {
+    console.log(consoles.map((c) => c.slice(-2500)).join('\n----- next boot -----\n'));
+    throw e;
+  } finally {
+    await engine.close();
+  }
+}, 600_000);
+
+it('a medium whose version rolls back (it mounts LABEL=appdata) leaves 1.0.0 running, and is not installed again at the next boot', async () => {
+  const { home, b1 } = await oldBuild();
+  const bad = makeAppliance(home, 'v2-appdata', '1.2.0', (yaml, dir) => {
+    fs.mkdirSync(path.join(dir, 'rootfs', 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'rootfs', 'etc', 'fstab'), 'LABEL=appdata\t/data\text4\tdefaults\t0\t2\n');
+    return yaml.replace('label: data', 'label: appdata').replace('- mount: /data', '- mount: /data\n    timeout: 5s');
+  });
+  const built = await cli(home, 'build', bad, '--json');
+  expect(built.code, built.err).toBe(0);
+  const b2 = built.json.build.id as number;
+  const raw = built.json.build.artifacts.find((a: { kind?: string; format: string }) => a.kind === 'update-medium' && a.format === 'raw').path as string;
+  const engine = new Engine({ home, face: 'cli' });
+  const consoles: string[] = [];
+  try {
+    const { os, data } = await customerDisks(engine, b1, path.join(home, 'rollback-run'));
+    const boot = async (id: number) => (await engine.machines.launch({ buildId: id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, medium: raw })).machine;
+    // 1: installs 1.2.0 from the medium and reboots; 2: 1.2.0's trial cannot mount /data and gives itself up.
+    for (const [id, marker] of [[b1, UPDATE_MARKERS.applied], [b2, UPDATE_MARKERS.trialFailed]] as const) {
+      const vm = await boot(id);
+      const ended = await endsWithin(vm, 180_000);
+      consoles.push(vm.console.output);
+      if (vm.isRunning) await vm.kill();
+      expect(ended).toBe(true);
+      expect(vm.console.output).toContain(marker);
+    }
+    expect(consoles[1]).toContain('trial of hello-web 1.2.0 failed: LABEL=appdata is not mounted on /data');
+    // 3: GRUB goes back to 1.0.0, which records why and leaves the still-attached medium alone.
+    const third = await boot(b1);
+    try {
+      await third.waitForConsoleText(new RegExp(MARKERS.ready), 120_000);
+      const out = third.console.output;
+      expect(out).toContain(`${UPDATE_MARKERS.rolledBack} from hello-web 1.2.0 to 1.0.0: LABEL=appdata is not mounted on /data`);
+      expect(out).toContain('yoke-update: not installing hello-web 1.2.0 from the update medium: it rolled back before');
+      expect(out).not.toContain('yoke-update: installing');
+      expect((await third.execute('cat /etc/yoke/release /data/updates/failed/hello-web-1.2.0.reason', { timeoutMs: 15_000 })).stdout.trim()).toBe('hello-web 1.0.0\nLABEL=appdata is not mounted on /data');
       expect(third.isRunning).toBe(true);
       await third.stop({ graceMs: 15_000 });
     } finally {
