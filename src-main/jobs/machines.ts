@@ -183,6 +183,14 @@ export class Machines {
         if (test) scratch.push(dataDisk);
       }
     }
+    // A person's boot with an update medium shows the whole update: the updater writes the other
+    // slot of a private copy of the OS disk and reboots, and the machine restarts as a hypervisor's would.
+    const personUpdate = Boolean(medium) && o.purpose === 'boot' && !osDisk;
+    if (personUpdate) {
+      osDisk = path.join(stateDir, 'os.raw');
+      await cpSparse(files.osDisk, osDisk);
+      scratch.push(osDisk);
+    }
     const accel = await probeAccel(this.host.home);
     const machine = this.hypervisor.create({
       home: this.host.home,
@@ -197,6 +205,7 @@ export class Machines {
       firmware: o.firmware,
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
       mediumDisk: medium,
+      reboot: personUpdate,
       // A hardware boot goes through the exported disk's own boot loader (its copy carries the control flag).
       ...((o.direct ?? (test && !o.hardware)) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
       forwards: spec.network.forward.map((f) => ({ ...f, host: f.host ?? o.hostPorts?.find((h) => h.guest === f.guest)?.host })),

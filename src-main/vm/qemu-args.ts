@@ -53,6 +53,11 @@ export interface VmConfig {
   /** A second QMP monitor for other processes (the owner keeps the first). */
   sharedQmpSocket?: string;
   pidFile: string;
+  /**
+   * true: a guest reboot restarts the machine, as a hypervisor does (a person's boot with an update
+   * medium: the updater installs and reboots into the new version). Otherwise the VM ends (-no-reboot).
+   */
+  reboot?: boolean;
 }
 
 /** The `-name` every Yoke VM carries, so a reaper can tell its qemu from any other process. */
@@ -149,6 +154,6 @@ export function qemuArgs(cfg: VmConfig): string[] {
   }
   args.push('-pidfile', cfg.pidFile);
   // A guest reboot ends the VM: a test must notice it instead of booting again.
-  args.push('-no-reboot');
+  if (!cfg.reboot) args.push('-no-reboot');
   return args;
 }

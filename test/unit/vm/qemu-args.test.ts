@@ -175,6 +175,11 @@ describe('qemuArgs', () => {
     });
   }
 
+  it('a guest reboot ends the VM, unless the machine is to restart as a hypervisor would (a person boot installing an update)', () => {
+    expect(qemuArgs(base)).toContain('-no-reboot');
+    expect(qemuArgs({ ...base, reboot: true })).not.toContain('-no-reboot');
+  });
+
   it('rejects an unknown hardware name, listing the known ones', () => {
     expect(() => hardwareVariant('hyperv')).toThrow(/Unknown hardware "hyperv".*virtualbox-ide/);
   });
