@@ -52,7 +52,8 @@ async function customerDisks(engine: Engine, b1: number, dir: string): Promise<{
   return { os, data };
 }
 
-it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commits, and later boots leave it be', async () => {
+// BIOS and UEFI (OVMF): VirtualBox and VMware offer both, and a customer's VM may use either.
+it.each(['bios', 'uefi'] as const)('%s: 1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commits, and later boots leave it be', async (firmware) => {
   const { home, b1 } = await oldBuild();
   const { b2, media } = await newBuild();
   expect(media.map((a) => `${a.format} ${path.basename(a.path)}`).sort()).toEqual(['raw hello-web-1.1.0.update.raw', 'vmdk hello-web-1.1.0.update.vmdk']);
@@ -61,9 +62,9 @@ it('1.0.0 with 1.1.0 update medium attached installs it, reboots on trial, commi
   const engine = new Engine({ home, face: 'cli' });
   const consoles: string[] = [];
   try {
-    const { os, data } = await customerDisks(engine, b1, path.join(home, 'medium-run'));
+    const { os, data } = await customerDisks(engine, b1, path.join(home, `medium-run-${firmware}`));
     const boot = async (id: number) => {
-      const live = await engine.machines.launch({ buildId: id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, medium: vmdk });
+      const live = await engine.machines.launch({ buildId: id, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, medium: vmdk, firmware });
       return live.machine;
     };
     const release = async (vm: VirtualMachine) => (await vm.execute('cat /etc/yoke/release', { timeoutMs: 15_000 })).stdout.trim();
