@@ -123,12 +123,16 @@ describe('the guest updater script', () => {
 
   // An attached medium whose update rolled back must not install again on every boot (install, trial, roll back, forever).
   it('does not install a medium\'s package again once that version rolled back, unless its reason is deleted', () => {
-    const fn = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
-    const line = fn.split('\n').find((l) => l.includes('it rolled back before'))!;
-    expect(fn.indexOf(line)).toBeLessThan(fn.indexOf('rm -rf "$dest"'));
+    const fn = /^rolled_back_before\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    // Asked before anything is written: in apply_one before the other slot is emptied, in apply_bundle before install_slot.
+    const one = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(one.indexOf('rolled_back_before "$pkg" "$new" && return 1')).toBeGreaterThan(0);
+    expect(one.indexOf('rolled_back_before')).toBeLessThan(one.indexOf('rm -rf "$dest"'));
+    const bundle = /^apply_bundle\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(bundle.indexOf('rolled_back_before "$pkg" "$cur" && return 1')).toBeLessThan(bundle.indexOf('install_slot'));
     const dir = tmp();
     fs.mkdirSync(path.join(dir, 'updates', 'failed'), { recursive: true });
-    const run = (pkg: string) => execFileSync('busybox', ['sh', '-c', `say() { echo "SAY: $*"; }\nMEDIUM=${dir}/medium UPDATES=${dir}/updates NAME=hello-web WORK=${dir}/work new=1.1.0 pkg=${pkg}\nf() {\n${line}\necho install\n}\nf || echo skipped`]).toString();
+    const run = (pkg: string) => execFileSync('busybox', ['sh', '-c', `say() { echo "SAY: $*"; }\nMEDIUM=${dir}/medium UPDATES=${dir}/updates NAME=hello-web WORK=${dir}/work\n${fn}\nrolled_back_before ${pkg} 1.1.0 && echo skipped || echo install`]).toString();
     expect(run(`${dir}/medium/hello-web-1.1.0.full.yup`)).toBe('install\n');
     fs.writeFileSync(path.join(dir, 'updates', 'failed', 'hello-web-1.1.0.reason'), 'LABEL=appdata is not mounted on /data\n');
     expect(run(`${dir}/medium/hello-web-1.1.0.full.yup`)).toBe(`SAY: not installing hello-web 1.1.0 from the update medium: it rolled back before (${dir}/updates/failed/hello-web-1.1.0.reason says why; delete that file to try again)\nskipped\n`);
