@@ -235,6 +235,16 @@ install_slot() {
   sleep 60
 }
 
+# True (and said) when $1 is on the update medium and version $2 rolled back here before: a medium
+# stays attached after its update rolled back, and installing it again would loop (install, trial,
+# roll back) on every boot. Deleting the reason lets it try once more.
+rolled_back_before() {
+  case "$1" in "$MEDIUM"/*) ;; *) return 1 ;; esac
+  [ -n "$UPDATES" ] && [ -f "$UPDATES/failed/$NAME-$2.reason" ] || return 1
+  say "not installing $NAME $2 from the update medium: it rolled back before ($UPDATES/failed/$NAME-$2.reason says why; delete that file to try again)"
+  rm -rf $WORK
+}
+
 apply_one() {
   pkg=$1
   rm -rf $WORK; mkdir -p $WORK
@@ -244,6 +254,7 @@ apply_one() {
     case "$pkg" in "$MEDIUM"/*) [ -n "$old" ] && { rm -rf $WORK; return 1; } ;; esac
     refuse "$pkg" "$why"; return
   fi
+  rolled_back_before "$pkg" "$new" && return 1
   dest=$BOOT/$(other "$SLOT")
   say "installing $NAME $new from ${pkg##*/} into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
   rm -rf "$dest"; mkdir -p "$dest"
@@ -279,6 +290,7 @@ apply_bundle() {
     from=$stepdir; at=$new; done=$((done + 1))
   done
   [ "$done" -gt 0 ] || { case "$bundle" in "$MEDIUM"/*) rm -rf $WORK; return 1 ;; esac; refuse "$bundle" "every step is a version this appliance already runs or is newer than (no downgrades)"; return; }
+  rolled_back_before "$bundle" "$at" && return 1
   say "installing $NAME $at from ${bundle##*/} ($done steps) into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
   install_slot "$from" "$bundle"
 }

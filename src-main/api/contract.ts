@@ -443,6 +443,8 @@ export const commands = {
         snapshot: z.boolean().optional(),
         data: z.string().min(1).optional(),
         hostPorts: z.array(z.object({ guest: z.number().int(), host: z.number().int() })).optional(),
+        // An update medium (NAME-VERSION.update.vmdk or .raw) attached as a third disk, never written.
+        medium: z.string().min(1).optional(),
       })
       .strict(),
     response: z.object({ vmId: z.string() }),

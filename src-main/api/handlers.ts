@@ -125,7 +125,7 @@ export function createHandlers(engine: ApiContext): Handlers {
     'vms.list': () => engine.machines.list(),
     'vms.saveData': (req) => engine.machines.saveData(req.id, path.resolve(req.file)),
     'vms.stop': (req) => engine.machines.stop(req.id, req.force ?? false),
-    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data, req.hostPorts),
+    'vms.boot': (req) => engine.machines.boot(req.buildId, req.snapshot ?? false, req.data, req.hostPorts, req.medium),
     'vms.attach': (req) => engine.machines.attach(req.id),
     'vms.detach': (req) => engine.machines.detach(req.id),
     'vms.input': (req) => engine.machines.input(req.id, req.data),

@@ -65,6 +65,8 @@ export interface BuildContext {
   updates?: UpdateBuildOptions;
   updater?: CacheEntry;
   updatePackages?: { kind: 'update-full' | 'update-diff'; entry: CacheEntry; name: string }[];
+  /** The update medium of the full package: its raw disk and its vmdk (build/updates/medium.ts). */
+  updateMedium?: { entry: CacheEntry; raw: string; vmdk: string };
 }
 
 /** A raw disk that exports can read: its cache key, where it is now, and the seed that pins export ids. */

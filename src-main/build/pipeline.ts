@@ -7,7 +7,7 @@ import type { DiskFormat } from './formats';
 import { DEFAULT_CACHE_LIMIT, hashInputs, StageCache, type CacheEntry } from './cache';
 import { isDiskFormat, OUTPUT_FORMATS } from './formats';
 import { runStages, type LogLevel, type Stage, type StageReport } from './runner';
-import { packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
+import { mediumStage, packagesStage, updaterStage, type UpdateBuildOptions } from './updates/update-stages';
 import { Lane } from './lane';
 import { debianPackagesStage } from './bases/debian-packages';
 import { dataDiskStage, exportsStage, flavoursStage, ovaStage } from './output-stages';
@@ -148,7 +148,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   let staging: string | undefined;
   const collect: Stage<BuildContext> = {
     name: 'collect',
-    after: ['os-disk', 'data-disk', 'flavours', 'exports', 'ova', 'update-packages'],
+    after: ['os-disk', 'data-disk', 'flavours', 'exports', 'ova', 'update-packages', 'update-medium'],
     async run(c) {
       finalDir = opts.buildDir ? path.resolve(opts.buildDir) : reserveBuildDir(home, spec);
       if (opts.buildDir) {
@@ -181,6 +181,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
         }
       }
       for (const u of c.updatePackages ?? []) await put(u.entry, u.name, `updates/${u.name}`, { format: 'yup', kind: u.kind });
+      const m = c.updateMedium;
+      if (m) for (const [name, format] of [[m.vmdk, 'vmdk'], [m.raw, 'raw']]) await put(m.entry, name, `updates/${name}`, { format, kind: 'update-medium' });
       if (c.ovaEntry) await put(c.ovaEntry, c.ovaEntry.files[0].name, c.ovaEntry.files[0].name, { format: 'ova', kind: 'ova' });
       // The lock a Debian base was installed from: which kept packages this build needs (a
       // released build's are never evicted) and what Compare lists as package differences.
@@ -201,7 +203,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const hooks = { signal: opts.signal, stop, onProgress: opts.onProgress, onLog: opts.onLog, onStage: opts.onStage };
   let stages: StageReport[];
   try {
-    stages = await runStages([inputsStage, baseStage, debianPackagesStage, rootfsStage, updaterStage, osDiskStage, packagesStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
+    stages = await runStages([inputsStage, baseStage, debianPackagesStage, rootfsStage, updaterStage, osDiskStage, packagesStage, mediumStage, dataDiskStage, flavoursStage, exportsStage, ovaStage, collect], ctx, hooks);
   } catch (e) {
     if (finalDir && !staging && fs.existsSync(finalDir) && fs.readdirSync(finalDir).length === 0) fs.rmSync(finalDir, { recursive: true, force: true });
     if (finalDir && opts.buildDir === undefined) fs.rmSync(finalDir, { recursive: true, force: true });

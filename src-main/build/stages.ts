@@ -95,7 +95,8 @@ export const inputsStage: Stage<BuildContext> = {
   name: 'inputs',
   after: [],
   async run(ctx) {
-    const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw');
+    // The update medium's vmdk (made wherever update packages are) is a qemu-img convert too.
+    const needsQemuImg = ctx.ova || ctx.formats.some((f) => f !== 'raw') || Boolean(ctx.updates);
     ctx.tools = toolIdentities(buildToolNames().filter((t) => t !== 'qemu-img' || needsQemuImg));
     const { spec } = ctx;
     // Virtio alone keeps Debian's small cloud kernel; VirtualBox/VMware hardware needs the generic one.

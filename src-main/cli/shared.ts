@@ -30,6 +30,7 @@ export function buildJson(b: BuildDetail) {
     artifacts: b.artifacts.map((a) => ({
       format: a.format,
       ...(a.disk ? { disk: a.disk } : {}),
+      ...(a.kind ? { kind: a.kind } : {}),
       path: a.path,
       bytes: a.bytes,
       sha256: a.sha256,

@@ -21,7 +21,7 @@ import { updateOptions } from './update-options';
 /** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
 function storeKind(a: BuildArtifact): ArtifactKind | null {
   if (a.kind === 'ova') return 'ova';
-  if (a.kind === 'update-full' || a.kind === 'update-diff') return a.kind;
+  if (a.kind === 'update-full' || a.kind === 'update-diff' || a.kind === 'update-medium') return a.kind;
   if (a.kind === 'disk' || a.kind === 'flavour' || a.kind === 'export') return 'disk';
   return null;
 }

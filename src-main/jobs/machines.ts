@@ -85,7 +85,19 @@ export interface LaunchOptions {
   hardware?: HardwareVariant;
   /** bios (default) or uefi: OVMF, as a VirtualBox or VMware VM switched to EFI. */
   firmware?: Firmware;
+  /**
+   * An update medium (a build's NAME-VERSION.update.raw or .vmdk) attached as a third disk on the
+   * same controller, as a customer attaches it; the VM never writes the file (snapshot).
+   */
+  medium?: string;
   log?: LogFn;
+}
+
+/** The medium's image format, by its extension: what Yoke makes (raw, vmdk) and qcow2. */
+function mediumDisk(file: string): { path: string; format: 'raw' | 'vmdk' | 'qcow2'; snapshot: true } {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new EngineError('invalid-request', `--medium ${file}: there is no such file. Give a build's updates/NAME-VERSION.update.vmdk (or .raw).`);
+  const ext = path.extname(file).slice(1).toLowerCase();
+  return { path: path.resolve(file), format: ext === 'vmdk' || ext === 'qcow2' ? ext : 'raw', snapshot: true };
 }
 
 /** The engine side a Machines needs: where data lives, the store, and the event stream. */
@@ -136,6 +148,7 @@ export class Machines {
     if (!build) throw new EngineError('not-found', `no build #${o.buildId}`);
     const files = bootFilesOf(build);
     const spec = specOfBuild(build);
+    const medium = o.medium ? mediumDisk(o.medium) : undefined;
     const vmid = newVmId();
     const stateDir = vmStateDir(this.host.home, vmid);
     fs.mkdirSync(stateDir, { recursive: true });
@@ -170,6 +183,14 @@ export class Machines {
         if (test) scratch.push(dataDisk);
       }
     }
+    // A person's boot with an update medium shows the whole update: the updater writes the other
+    // slot of a private copy of the OS disk and reboots, and the machine restarts as a hypervisor's would.
+    const personUpdate = Boolean(medium) && o.purpose === 'boot' && !osDisk;
+    if (personUpdate) {
+      osDisk = path.join(stateDir, 'os.raw');
+      await cpSparse(files.osDisk, osDisk);
+      scratch.push(osDisk);
+    }
     const accel = await probeAccel(this.host.home);
     const machine = this.hypervisor.create({
       home: this.host.home,
@@ -183,6 +204,8 @@ export class Machines {
       hardware: o.hardware,
       firmware: o.firmware,
       dataDisk: dataDisk ? { path: dataDisk, format: 'raw', snapshot: Boolean(o.snapshot) } : undefined,
+      mediumDisk: medium,
+      reboot: personUpdate,
       // A hardware boot goes through the exported disk's own boot loader (its copy carries the control flag).
       ...((o.direct ?? (test && !o.hardware)) ? { kernel: files.kernel, initrd: files.initrd, append: `${files.cmdline} ${CONTROL_FLAG}` } : {}),
       forwards: spec.network.forward.map((f) => ({ ...f, host: f.host ?? o.hostPorts?.find((h) => h.guest === f.guest)?.host })),
@@ -340,8 +363,8 @@ export class Machines {
     return {};
   }
 
-  async boot(buildId: number, snapshot: boolean, dataFrom?: string, hostPorts: { guest: number; host: number }[] = []): Promise<Res<'vms.boot'>> {
-    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom, hostPorts });
+  async boot(buildId: number, snapshot: boolean, dataFrom?: string, hostPorts: { guest: number; host: number }[] = [], medium?: string): Promise<Res<'vms.boot'>> {
+    const live = await this.launch({ buildId, purpose: 'boot', snapshot, dataFrom, hostPorts, medium });
     return { vmId: live.machine.vmid };
   }
 

@@ -3,7 +3,7 @@ import type { ArtifactRow, BuildDetail, BuildStatus, BuildSummary, CheckResult, 
 import { iso, isoOrNull } from './time';
 
 export type { BuildStatus } from '../api/contract';
-export type ArtifactKind = 'disk' | 'ova' | 'update-full' | 'update-diff' | 'log' | 'screenshot' | 'console';
+export type ArtifactKind = 'disk' | 'ova' | 'update-full' | 'update-diff' | 'update-medium' | 'log' | 'screenshot' | 'console';
 
 export interface NewBuild {
   /** Appliance name; registered (or its folder updated) on the way. */

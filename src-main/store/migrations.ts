@@ -171,6 +171,46 @@ export const migrations: readonly Migration[] = [
     up: `ALTER TABLE builds ADD COLUMN used_bytes INTEGER;`,
     down: `ALTER TABLE builds DROP COLUMN used_bytes;`,
   },
+  {
+    version: 7,
+    // A new artifact kind, the update medium (a disk holding the full update package). SQLite
+    // cannot change a CHECK in place: the table is rebuilt with the same rows and indexes. Down
+    // drops the media's rows (an older Yoke would refuse them).
+    up: `
+      CREATE TABLE artifacts_new (
+        id INTEGER PRIMARY KEY,
+        build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        disk TEXT CHECK (disk IN ('os','data')),
+        kind TEXT NOT NULL CHECK (kind IN ('disk','ova','update-full','update-diff','update-medium','log','screenshot','console')),
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+      INSERT INTO artifacts_new SELECT id, build_id, format, disk, kind, path, bytes, sha256 FROM artifacts;
+      DROP TABLE artifacts;
+      ALTER TABLE artifacts_new RENAME TO artifacts;
+      CREATE INDEX artifacts_build ON artifacts(build_id);
+      CREATE INDEX artifacts_path ON artifacts(path);
+    `,
+    down: `
+      CREATE TABLE artifacts_old (
+        id INTEGER PRIMARY KEY,
+        build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        disk TEXT CHECK (disk IN ('os','data')),
+        kind TEXT NOT NULL CHECK (kind IN ('disk','ova','update-full','update-diff','log','screenshot','console')),
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+      INSERT INTO artifacts_old SELECT id, build_id, format, disk, kind, path, bytes, sha256 FROM artifacts WHERE kind != 'update-medium';
+      DROP TABLE artifacts;
+      ALTER TABLE artifacts_old RENAME TO artifacts;
+      CREATE INDEX artifacts_build ON artifacts(build_id);
+      CREATE INDEX artifacts_path ON artifacts(path);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1].version;

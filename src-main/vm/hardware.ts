@@ -20,12 +20,12 @@ export interface PciId {
 
 export interface QemuDisk {
   /** qemu drive id, also the device's drive= reference. */
-  id: 'os' | 'data';
+  id: 'os' | 'data' | 'medium';
   /** The image path, already escaped for qemu's option syntax (commas doubled). */
   file: string;
   format: string;
   snapshot?: boolean;
-  /** 0 for the OS disk, 1 for the data disk: the slot the OVF declares (AddressOnParent). */
+  /** 0 for the OS disk, 1 for the data disk: the slot the OVF declares (AddressOnParent); 2 for an update medium. */
   slot: number;
 }
 
@@ -75,7 +75,8 @@ const e1000_82545em: PciId = { vendor: INTEL, device: 0x100f, cls: ETHERNET, see
 // VirtualBox and VMware both show a PIIX4 IDE function; qemu's pc board has PIIX3. ata_piix drives both.
 const piix4Ide: PciId = { vendor: INTEL, device: 0x7111, cls: [0x01, 0x01, 0x8a], seenOn: 'hypervisor', what: 'PIIX4 IDE' };
 const piix3Ide: PciId = { vendor: INTEL, device: 0x7010, cls: [0x01, 0x01, 0x80], seenOn: 'qemu', what: 'PIIX3 IDE' };
-const ideDisks = attached((d) => `ide-hd,drive=${d.id},bus=ide.0,unit=${d.slot}`);
+// Two disks a channel: slots 0 and 1 on the primary (as the OVF declares), a third on the secondary.
+const ideDisks = attached((d) => `ide-hd,drive=${d.id},bus=ide.${d.slot >> 1},unit=${d.slot & 1}`);
 
 export const HARDWARE_VARIANTS: readonly HardwareVariant[] = [
   {

@@ -31,6 +31,10 @@ export interface MachineOptions {
   cpus?: number;
   osDisk?: VmDisk;
   dataDisk?: VmDisk;
+  /** An update medium attached as a third disk. */
+  mediumDisk?: VmDisk;
+  /** A guest reboot restarts the machine instead of ending it (see VmConfig.reboot). */
+  reboot?: boolean;
   /** The machine to emulate (vm/hardware.ts); virtio when not given. */
   hardware?: HardwareVariant;
   /** bios (SeaBIOS, qemu's default) or uefi (OVMF, with a fresh variable store per VM). */
@@ -192,6 +196,8 @@ export class Machine {
       cpus: o.cpus ?? 1,
       osDisk: o.osDisk,
       dataDisk: o.dataDisk,
+      mediumDisk: o.mediumDisk,
+      reboot: o.reboot,
       hardware: o.hardware,
       kernel: o.kernel,
       initrd: o.initrd,

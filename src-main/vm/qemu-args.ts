@@ -4,7 +4,7 @@
 import { hardwareVariant, type HardwareVariant, type QemuDisk } from './hardware';
 
 export type Accel = 'kvm' | 'tcg';
-export type VmDiskFormat = 'raw' | 'qcow2';
+export type VmDiskFormat = 'raw' | 'qcow2' | 'vmdk';
 
 export interface VmDisk {
   path: string;
@@ -25,6 +25,8 @@ export interface VmConfig {
   cpus: number;
   osDisk?: VmDisk;
   dataDisk?: VmDisk;
+  /** An update medium (build/updates/medium.ts): a third disk on the same controller, after the others. */
+  mediumDisk?: VmDisk;
   /** Direct kernel boot (tests and fixtures); a disk boot needs none of these. */
   kernel?: string;
   initrd?: string;
@@ -51,6 +53,11 @@ export interface VmConfig {
   /** A second QMP monitor for other processes (the owner keeps the first). */
   sharedQmpSocket?: string;
   pidFile: string;
+  /**
+   * true: a guest reboot restarts the machine, as a hypervisor does (a person's boot with an update
+   * medium: the updater installs and reboots into the new version). Otherwise the VM ends (-no-reboot).
+   */
+  reboot?: boolean;
 }
 
 /** The `-name` every Yoke VM carries, so a reaper can tell its qemu from any other process. */
@@ -96,6 +103,8 @@ export function qemuArgs(cfg: VmConfig): string[] {
   const hw = cfg.hardware ?? hardwareVariant('virtio');
   // The data disk sits on the OS disk's controller, in the slot after it, as the OVF declares.
   const disks = [...(cfg.osDisk ? [qemuDisk(cfg.osDisk, 'os', 0)] : []), ...(cfg.dataDisk ? [qemuDisk(cfg.dataDisk, 'data', 1)] : [])];
+  // After the OS and data disks, so it never takes their names in the guest (vda, vdb) or the BIOS's first place.
+  if (cfg.mediumDisk) disks.push(qemuDisk(cfg.mediumDisk, 'medium', 2));
   if (disks.length > 0) args.push(...hw.diskArgs(disks));
   if (cfg.kernel) {
     args.push('-kernel', cfg.kernel);
@@ -145,6 +154,6 @@ export function qemuArgs(cfg: VmConfig): string[] {
   }
   args.push('-pidfile', cfg.pidFile);
   // A guest reboot ends the VM: a test must notice it instead of booting again.
-  args.push('-no-reboot');
+  if (!cfg.reboot) args.push('-no-reboot');
   return args;
 }

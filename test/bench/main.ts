@@ -1,6 +1,7 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,debian,hardware,live,matrix,ui,upgrade]`.
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,debian,hardware,live,matrix,ui,upgrade,package,rollback]`
+// (upgrade includes package and rollback: the update package installed inside OLD, and one that rolls back).
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -214,6 +215,28 @@ async function main(): Promise<void> {
     }
     const mid = runs.sort((a, b) => a.upgradeMs - b.upgradeMs)[0];
     row('one upgrade test: two boots, seed, verify (best of 2)', mid.upgradeMs, mid.floorMs, '≤ 1.15× floor');
+  }
+  if (want('upgrade') || want('package') || want('rollback')) {
+    const phome = await makeTestHome('yoke-bench-package-');
+    if (want('upgrade') || want('package')) {
+      process.stderr.write('package upgrade (sample 1.0.0 -> 1.1.0: OLD installs NEW\'s update package, reboots, NEW commits)\n');
+      const r = await upgradeBench({ home: phome, oldDir: makeAppliance(phome, 'v1', '1.0.0'), newDir: makeAppliance(phome, 'v2', '1.1.0'), method: 'package' });
+      if (r.status !== 'passed' || r.after?.version !== '1.1.0') throw new Error(`bench package upgrade ${r.status}, ended on ${JSON.stringify(r.after)}`);
+      row('one package upgrade: OLD boots (checks, seed), installs, reboots; NEW on trial commits (checks, verify)', r.upgradeMs, r.floorMs, 'floor: two disk boots to ready');
+    }
+    if (want('upgrade') || want('rollback')) {
+      process.stderr.write('package upgrade that rolls back (NEW mounts LABEL=appdata: its trial fails, OLD comes back)\n');
+      const bad = makeAppliance(phome, 'v2-appdata', '1.2.0', (yaml, dir) => {
+        fs.mkdirSync(path.join(dir, 'rootfs', 'etc'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'rootfs', 'etc', 'fstab'), 'LABEL=appdata\t/data\text4\tdefaults\t0\t2\n');
+        return yaml.replace('label: data', 'label: appdata').replace('- mount: /data', '- mount: /data\n    timeout: 5s');
+      });
+      // An OLD build of its own: the package row's seeded OLD disk would otherwise be reused (one boot fewer).
+      const r = await upgradeBench({ home: phome, oldDir: makeAppliance(phome, 'v1-rollback', '1.0.0'), newDir: bad, method: 'package' });
+      // The pair fails (the update did not take); what is timed is the appliance coming back by itself.
+      if (!r.after?.rolledBack || r.after.version !== '1.0.0') throw new Error(`bench rollback: the appliance ended on ${JSON.stringify(r.after)}, not rolled back to 1.0.0`);
+      row('one package upgrade that rolls back: OLD installs, NEW\'s trial cannot mount /data, OLD again (its checks)', r.upgradeMs, r.floorMs, 'floor: two disk boots to ready');
+    }
   }
   if (want('live')) {
     process.stderr.write('live loop (yoke dev on the sample: one page edited)\n');

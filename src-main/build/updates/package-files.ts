@@ -23,3 +23,10 @@ export function fullPackageOf(b: BuildDetail): string {
   if (guess && fs.existsSync(guess)) return guess;
   throw new EngineError('not-found', `build #${b.id} has no full update package (built before update packages existed?). Build ${b.appliance} again.`);
 }
+
+/** The raw update medium of a build (an 'update-medium' artifact; the vmdk beside it is the customer's copy). */
+export function mediumOf(b: BuildDetail): string {
+  const a = b.artifacts.find((x) => x.kind === 'update-medium' && x.format === 'raw');
+  if (a && fs.existsSync(a.path)) return a.path;
+  throw new EngineError('not-found', `build #${b.id} has no update medium (built before update media existed, or without a signed full update package). Build ${b.appliance} again.`);
+}

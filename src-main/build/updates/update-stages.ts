@@ -19,6 +19,7 @@ import { zstdPatchFrom } from '../../tools/zstd';
 import { fileEntry, unpackPackage, writePackage, type PackageFile } from './package';
 import { diffPackageName, fullPackageName } from './package-files';
 import { generateUpdater, GUEST_PATHS } from './updater-script';
+import { buildUpdateMedium, mediumName } from './medium';
 
 export type { UpdateBuildOptions } from './options';
 
@@ -144,5 +145,31 @@ export const packagesStage: Stage<BuildContext> = {
       hitDiff = hit;
     } else if (u.diffFrom) ctx.log('warn', `no diff update package: build #${u.diffFrom.buildId} has no full update package at ${u.diffFrom.fullPackage}`);
     return hitFull && hitDiff;
+  },
+};
+
+/**
+ * The update medium for offline customers: the full package on a small FAT disk, as raw (Yoke's
+ * own boots) and vmdk (attached in VirtualBox or VMware). Its ids come from the package's digest.
+ */
+export const mediumStage: Stage<BuildContext> = {
+  name: 'update-medium',
+  after: ['update-packages'],
+  async run(ctx) {
+    const full = ctx.updatePackages?.find((p) => p.kind === 'update-full');
+    if (!full) return 'skipped';
+    const { spec } = ctx;
+    const pkg = path.join(full.entry.dir, full.name);
+    const pkgSha = full.entry.files.find((f) => f.name === full.name)?.sha256 ?? sha256Of(pkg);
+    const raw = mediumName(spec.name, spec.version, 'raw');
+    const vmdk = mediumName(spec.name, spec.version, 'vmdk');
+    const tools = ctx.tools ?? {};
+    const [entry, hit] = await cached(ctx, { stage: 'update-medium', pkg: pkgSha, raw, vmdk, tools: [tools['mkfs.vfat'], tools.mcopy, tools['qemu-img']], epoch: ctx.epoch }, async (tmp) => {
+      // A volume id of its own (the OS disk's boot partition is found by its id: the two must differ).
+      const volumeId = hashInputs({ medium: pkgSha }).slice(0, 8);
+      await buildUpdateMedium({ pkg, raw: path.join(tmp, raw), vmdk: path.join(tmp, vmdk), volumeId, epoch: ctx.epoch, signal: ctx.signal });
+    });
+    ctx.updateMedium = { entry, raw, vmdk };
+    return hit;
   },
 };

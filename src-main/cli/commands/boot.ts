@@ -10,15 +10,18 @@ const DETACH = 0x1d; // Ctrl-]
 export const bootCommand: CliCommand = {
   name: 'boot',
   summary: 'boot a build with its serial console on this terminal and its ports forwarded',
-  usage: `Usage: yoke boot [DIR | --build ID] [--snapshot] [--data FILE]
+  usage: `Usage: yoke boot [DIR | --build ID] [--snapshot] [--data FILE] [--medium FILE]
 
   DIR          appliance folder (default: current folder); builds it first (cached stages are reused)
   --build ID   boot this build
   --snapshot   discard every write when the VM stops (a throwaway demo run)
   --data FILE  boot on a copy of this data disk (raw, qcow2, vmdk, vhd, vdi, or a tar(.zst) of the data)
+  --medium FILE  attach an update medium (a build's updates/NAME-VERSION.update.vmdk) as a third disk,
+               as a customer would: the appliance installs it and reboots into it on trial (on a
+               copy of the OS disk; the file is never written)
 
 Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
-  options: { build: { type: 'string' }, snapshot: { type: 'boolean' }, data: { type: 'string' } },
+  options: { build: { type: 'string' }, snapshot: { type: 'boolean' }, data: { type: 'string' }, medium: { type: 'string' } },
   async run(ctx, args) {
     let buildId = parseBuildId(args.values.build);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
@@ -42,7 +45,8 @@ Ctrl-] powers the VM off (ACPI) and exits; pressing it twice pulls the plug.`,
       }
       let vmId: string;
       try {
-        vmId = (await engine.request('vms.boot', { buildId, snapshot: Boolean(args.values.snapshot), ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}) })).vmId;
+        const files = { ...(args.values.data ? { data: path.resolve(String(args.values.data)) } : {}), ...(args.values.medium ? { medium: path.resolve(String(args.values.medium)) } : {}) };
+        vmId = (await engine.request('vms.boot', { buildId, snapshot: Boolean(args.values.snapshot), ...files })).vmId;
       } catch (e) {
         return refused(ctx, 'boot', e);
       }

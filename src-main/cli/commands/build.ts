@@ -65,7 +65,8 @@ get a fresh build id; the window's Build instead reuses the last build when noth
         ctx.out(JSON.stringify({ build: buildJson(build) }) + '\n');
       } else if (outcome.status === 'succeeded') {
         ctx.err(`build #${build.id} ${build.appliance} ${build.version}: succeeded in ${formatMs(build.durationMs ?? 0)}\n`);
-        for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? '').padEnd(4)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
+        // The disk column names what a disk-less artifact is: the OVA, an update package, the update medium.
+        for (const a of build.artifacts) ctx.out(`  ${a.format.padEnd(6)} ${(a.disk ?? (a.kind && a.kind !== 'disk' && a.kind !== 'ova' ? a.kind : '')).padEnd(13)} ${formatBytes(a.bytes).padStart(10)}  ${a.path}\n`);
       }
       if (outcome.status !== 'succeeded') {
         ctx.err(printable(`build #${build.id} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`) + '\n');

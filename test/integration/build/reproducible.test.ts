@@ -58,6 +58,16 @@ describe('builds are reproducible and exports are readable', () => {
     console.log(`timings: cold build with all outputs ${coldMs.toFixed(0)} ms`);
   });
 
+  it('makes the same update package and update medium (raw and vmdk) in two homes given the same key', async () => {
+    const privateKey = crypto.generateKeyPairSync('ed25519').privateKey;
+    const updates = { key: { publicRaw: crypto.createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32), privateKey } };
+    const [a, b] = [await runBuild({ home: await makeTestHome(), spec, flavour: 'small', outputs: ['raw'], updates }), await runBuild({ home: await makeTestHome(), spec, flavour: 'small', outputs: ['raw'], updates })];
+    const upd = (r: BuildResult) => Object.fromEntries(r.artifacts.filter((x) => x.kind.startsWith('update-')).map((x) => [`${x.kind} ${path.relative(r.buildDir, x.path)}`, x.sha256]));
+    expect(Object.keys(upd(a)).sort()).toEqual(['update-full updates/hello-web-1.0.0.full.yup', 'update-medium updates/hello-web-1.0.0.update.raw', 'update-medium updates/hello-web-1.0.0.update.vmdk']);
+    expect(upd(b)).toEqual(upd(a));
+    for (const x of a.artifacts.filter((y) => y.kind === 'update-medium')) expect(sha256Of(x.path)).toBe(x.sha256);
+  });
+
   it('writes exports qemu-img reads back at the disk sizes', () => {
     for (const a of first.artifacts.filter((x) => x.kind === 'export')) {
       const fmt = a.format === 'vhd' ? 'vpc' : a.format;

@@ -35,9 +35,11 @@ describe('yoke build (CLI)', () => {
     expect(ova).not.toHaveProperty('disk');
     const DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vhd', 'vdi'];
     for (const a of b.artifacts) {
-      if (DISK_FORMATS.includes(a.format)) expect(['os', 'data']).toContain(a.disk);
-      else expect(a).not.toHaveProperty('disk'); // the OVA and the update packages hold both or neither
+      // The update medium is a disk image too, but of neither disk: its kind says what it is.
+      if (DISK_FORMATS.includes(a.format) && a.kind !== 'update-medium') expect(['os', 'data']).toContain(a.disk);
+      else expect(a).not.toHaveProperty('disk'); // the OVA, the update packages and the medium hold both or neither
     }
+    expect(b.artifacts.filter((a: { kind: string }) => a.kind === 'update-medium').map((a: { path: string }) => path.basename(a.path))).toEqual(['hello-web-1.0.0.update.vmdk', 'hello-web-1.0.0.update.raw']);
     const os = b.artifacts.find((a: { format: string; disk?: string }) => a.format === 'raw' && a.disk === 'os');
     expect(fs.statSync(os.path).size).toBe(os.bytes);
     expect(sha256(os.path)).toBe(os.sha256);

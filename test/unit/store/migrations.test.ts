@@ -59,6 +59,30 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('schema 7 takes update media as artifacts, keeps every artifact row across it, and drops only the media going down', () => {
+    const h = home();
+    openStore(h).close();
+    const db = new Database(path.join(h, 'yoke.db'));
+    db.pragma('foreign_keys = ON');
+    migrateTo(db, 6);
+    db.prepare("INSERT INTO appliances (name, dir, last_opened) VALUES ('web', '/w', 1)").run();
+    db.prepare("INSERT INTO builds (appliance_id, version, status, created_at) VALUES (1, '1.0.0', 'succeeded', 5)").run();
+    const add = db.prepare("INSERT INTO artifacts (build_id, format, disk, kind, path, bytes, sha256) VALUES (1, ?, NULL, ?, ?, 1, 'x')");
+    add.run('yup', 'update-full', '/b/a.full.yup');
+    expect(() => add.run('vmdk', 'update-medium', '/b/a.update.vmdk')).toThrow(/CHECK constraint/);
+    migrateTo(db, 7);
+    add.run('vmdk', 'update-medium', '/b/a.update.vmdk');
+    expect(db.prepare('SELECT kind FROM artifacts ORDER BY id').pluck().all()).toEqual(['update-full', 'update-medium']);
+    // The indexes came back with the rebuilt table, and deleting a build still deletes its artifacts.
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'artifacts' ORDER BY name").pluck().all()).toEqual(['artifacts_build', 'artifacts_path']);
+    migrateTo(db, 6);
+    expect(db.prepare('SELECT kind FROM artifacts').pluck().all()).toEqual(['update-full']);
+    migrateTo(db, 7);
+    db.prepare('DELETE FROM builds').run();
+    expect(db.prepare('SELECT COUNT(*) FROM artifacts').pluck().get()).toBe(0);
+    db.close();
+  });
+
   it('back the database up before each step, as a readable copy of the old schema, keeping the newest 2', () => {
     const h = home();
     const s = openStore(h);

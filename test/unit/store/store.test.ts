@@ -42,14 +42,14 @@ describe('openStore', () => {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.exec("CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('from the future');");
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
     const before = sha256(file);
     const filesBefore = fs.readdirSync(h).sort();
 
     expect(() => openStore(h)).toThrow(StoreError);
     expect(() => openStore(h)).toThrow(
-      `yoke.db was written by a newer Yoke (schema 7; this Yoke knows up to ${LATEST_VERSION}). Upgrade Yoke or use another --home.`,
+      `yoke.db was written by a newer Yoke (schema ${LATEST_VERSION + 1}; this Yoke knows up to ${LATEST_VERSION}). Upgrade Yoke or use another --home.`,
     );
     expect(() => openStore(h, { readonly: true })).toThrow(/newer Yoke/);
 

@@ -154,6 +154,32 @@ describe('qemuArgs', () => {
     });
   }
 
+  // An update medium: a third disk on the same controller, after OS and data, never written (snapshot).
+  const medium: Partial<VmConfig> = { ...withData, mediumDisk: { path: '/b/m.update.vmdk', format: 'vmdk', snapshot: true } };
+  const mediumTable: { variant: string; device: string | null }[] = [
+    { variant: 'virtio', device: null },
+    { variant: 'virtualbox-ide', device: 'ide-hd,drive=medium,bus=ide.1,unit=0' },
+    { variant: 'virtualbox-sata', device: 'ide-hd,drive=medium,bus=ahci0.2' },
+    { variant: 'vmware-ide', device: 'ide-hd,drive=medium,bus=ide.1,unit=0' },
+    { variant: 'vmware-pvscsi', device: 'scsi-hd,drive=medium,bus=scsi0.0,scsi-id=2' },
+  ];
+  for (const t of mediumTable) {
+    it(`${t.variant}: an update medium is the third disk on the same controller`, () => {
+      const args = qemuArgs({ ...base, ...medium, hardware: hardwareVariant(t.variant) });
+      const drives = values(args, '-drive');
+      expect(drives).toHaveLength(3);
+      expect(drives[2]).toBe(`file=/b/m.update.vmdk,if=${t.variant === 'virtio' ? 'virtio' : 'none'},format=vmdk,id=medium,snapshot=on`);
+      if (t.device) expect(values(args, '-device')).toContain(t.device);
+      // The OS and data disks keep their places.
+      expect(drives.slice(0, 2)).toEqual(hwTable.find((h) => h.variant === t.variant)!.drives);
+    });
+  }
+
+  it('a guest reboot ends the VM, unless the machine is to restart as a hypervisor would (a person boot installing an update)', () => {
+    expect(qemuArgs(base)).toContain('-no-reboot');
+    expect(qemuArgs({ ...base, reboot: true })).not.toContain('-no-reboot');
+  });
+
   it('rejects an unknown hardware name, listing the known ones', () => {
     expect(() => hardwareVariant('hyperv')).toThrow(/Unknown hardware "hyperv".*virtualbox-ide/);
   });

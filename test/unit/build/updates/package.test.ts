@@ -121,6 +121,26 @@ describe('the guest updater script', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  // An attached medium whose update rolled back must not install again on every boot (install, trial, roll back, forever).
+  it('does not install a medium\'s package again once that version rolled back, unless its reason is deleted', () => {
+    const fn = /^rolled_back_before\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    // Asked before anything is written: in apply_one before the other slot is emptied, in apply_bundle before install_slot.
+    const one = /^apply_one\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(one.indexOf('rolled_back_before "$pkg" "$new" && return 1')).toBeGreaterThan(0);
+    expect(one.indexOf('rolled_back_before')).toBeLessThan(one.indexOf('rm -rf "$dest"'));
+    const bundle = /^apply_bundle\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    expect(bundle.indexOf('rolled_back_before "$pkg" "$cur" && return 1')).toBeLessThan(bundle.indexOf('install_slot'));
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'updates', 'failed'), { recursive: true });
+    const run = (pkg: string) => execFileSync('busybox', ['sh', '-c', `say() { echo "SAY: $*"; }\nMEDIUM=${dir}/medium UPDATES=${dir}/updates NAME=hello-web WORK=${dir}/work\n${fn}\nrolled_back_before ${pkg} 1.1.0 && echo skipped || echo install`]).toString();
+    expect(run(`${dir}/medium/hello-web-1.1.0.full.yup`)).toBe('install\n');
+    fs.writeFileSync(path.join(dir, 'updates', 'failed', 'hello-web-1.1.0.reason'), 'LABEL=appdata is not mounted on /data\n');
+    expect(run(`${dir}/medium/hello-web-1.1.0.full.yup`)).toBe(`SAY: not installing hello-web 1.1.0 from the update medium: it rolled back before (${dir}/updates/failed/hello-web-1.1.0.reason says why; delete that file to try again)\nskipped\n`);
+    // A package dropped on the data disk is the customer asking again: it is installed.
+    expect(run(`${dir}/updates/hello-web-1.1.0.full.yup`)).toBe('install\n');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('looks for packages on the data disk and knows its own name and version', () => {
     expect(script).toContain("UPDATES='/data/updates'");
     expect(script).toContain("NAME='hello-web'");
