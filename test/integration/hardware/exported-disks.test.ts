@@ -96,7 +96,7 @@ describe('the sample appliance on each hardware profile, from its exported disks
       await m.waitForControl(60_000);
       expect(await m.succeed("grep ' /data ' /proc/mounts")).toMatch(/^\/dev\/\S+ \/data ext4 /);
       // Booted by the BIOS from that controller through the disk's GRUB (it adds BOOT_IMAGE), not a direct kernel boot.
-      expect(await m.succeed('cat /proc/cmdline')).toMatch(/^BOOT_IMAGE=\/vmlinuz .*console=tty0.* yoke\.control=1/);
+      expect(await m.succeed('cat /proc/cmdline')).toMatch(/^BOOT_IMAGE=\/a\/vmlinuz .*console=tty0.* yoke\.slot=a .*yoke\.control=1/);
       const mods = await m.succeed("cut -d' ' -f1 /proc/modules");
       expect(mods.split('\n')).toEqual(expect.arrayContaining([t.disk, t.nic]));
       // The console is on the screen too: the log lines a customer sees in the hypervisor window.
