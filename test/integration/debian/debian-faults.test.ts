@@ -12,33 +12,51 @@ import { chownTree, debianSample, DEBIAN_SAMPLE, ensureUserWithoutSubids, NO_SUB
 const root = process.getuid?.() === 0;
 const MIN = 60_000;
 
-/** .deb files being fetched right now (apt's partial/ folder inside mmdebstrap's temp root), with bytes in them. */
-function halfFetchedDebs(): string[] {
-  const out: string[] = [];
-  for (const t of fs.readdirSync('/tmp').filter((n) => n.startsWith('mmdebstrap.'))) {
-    const partial = path.join('/tmp', t, 'var', 'cache', 'apt', 'archives', 'partial');
+/** Every process below `root` (parent links read from /proc): other tests' builds run beside this one. */
+function descendants(root: number): Set<number> {
+  const parent = new Map<number, number>();
+  for (const p of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      for (const f of fs.readdirSync(partial)) if (f.endsWith('.deb') && fs.statSync(path.join(partial, f)).size > 0) out.push(path.join(partial, f));
+      // Field 4 of /proc/PID/stat, after the ")" that ends the command name.
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
-      // not there (yet)
+      // gone
+    }
+  }
+  const out = new Set<number>([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (!out.has(pid) && out.has(ppid)) (out.add(pid), (grew = true));
+  }
+  return out;
+}
+
+/** .deb files this build is fetching right now, with bytes in them: what its processes hold open in apt's partial/ folder. */
+function halfFetchedDebs(mine: Set<number>): string[] {
+  const out: string[] = [];
+  for (const p of mine) {
+    try {
+      for (const fd of fs.readdirSync(`/proc/${p}/fd`)) {
+        const f = fs.readlinkSync(`/proc/${p}/fd/${fd}`);
+        if (/\/partial\/[^/]+\.deb$/.test(f) && fs.statSync(f).size > 0) out.push(f);
+      }
+    } catch {
+      // gone, or not ours to read
     }
   }
   return out;
 }
 
-/** apt's download processes (its http method), the ones a dropped connection ends. */
-function httpMethods(): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/lib/apt/methods/http');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+/** This build's apt download processes (its http method), the ones a dropped connection ends. */
+function httpMethods(mine: Set<number>): number[] {
+  return [...mine].filter((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('/usr/lib/apt/methods/http');
+    } catch {
+      return false;
+    }
+  });
 }
 
 function sha256(file: string): string {
@@ -57,16 +75,19 @@ describe.runIf(root)('Debian base faults (real mmdebstrap, real archive)', () =>
 
   it('a download cut mid-.deb fails the build saying so, and keeps no half .deb, no mirror, no lock change', async () => {
     let cut = false;
+    let yoke = 0;
     const watcher = setInterval(() => {
-      if (cut || !halfFetchedDebs().length) return;
-      const pids = httpMethods();
+      if (cut || !yoke) return;
+      const mine = descendants(yoke);
+      if (!halfFetchedDebs(mine).length) return;
+      const pids = httpMethods(mine);
       if (!pids.length) return;
       for (const p of pids) process.kill(p, 'SIGKILL');
       cut = true;
     }, 20);
     let r;
     try {
-      r = await yokeAs(['build', app], home);
+      r = await yokeAs(['build', app], home, { onSpawn: (pid) => (yoke = pid) });
     } finally {
       clearInterval(watcher);
     }

@@ -60,6 +60,8 @@ export interface RunAs {
   hide?: string[];
   /** Send `signal` `delayMs` after the output first matches `text`. */
   signalAfter?: { text: RegExp; signal: NodeJS.Signals; delayMs: number; onSent?(): void };
+  /** Told the spawned process's pid (a fault test acts only on its own descendants). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** node bin/yoke.js ARGS --home HOME, optionally as another user and/or with no network. */
@@ -72,6 +74,7 @@ export function yokeAs(args: string[], home: string, o: RunAs = {}): Promise<Cli
     argv = ['unshare', '-m', '--propagation', 'private', '--', 'sh', '-c', `${binds} && exec "$@"`, 'sh', ...argv];
   }
   const proc = spawn(argv[0], argv.slice(1), { cwd: os.tmpdir(), env: { ...process.env, YOKE_HOME: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (proc.pid !== undefined) o.onSpawn?.(proc.pid);
   let stdout = '';
   let stderr = '';
   let signalled = false;
