@@ -351,6 +351,10 @@ case "$1" in
       write_state "$SLOT" "" "" ""
       printf '%s\n%s\n' "$ver" "$why" >/run/yoke/rolledback
       say "rolled back from $NAME ${ver:-?} to $VERSION: $why"
+    elif [ -z "$trial" ] && [ "$good" != "$SLOT" ]; then
+      # GRUB's last fallback: the committed slot's kernel would not load (a damaged disk).
+      write_state "$SLOT" "" "" ""
+      say "the committed slot $good did not start; slot $SLOT ($NAME $VERSION) is the committed one now"
     elif [ -z "$whole" ]; then
       # Neither copy was whole (both torn): write a whole state naming the running, committed slot.
       write_state "$SLOT" "" "" ""

@@ -9,7 +9,8 @@
 //   slot a, the slot the disk was built with.
 // - Counting only while a trial is pending (counting every boot would switch a long-good system
 //   on quick power cycles: rauc/rauc#490). GRUB has no arithmetic: the count goes down by if/elif.
-// - A trial kernel that will not load falls through to the `fallback` entry, the committed slot.
+// - A trial kernel that will not load falls through to the `fallback` entry, the committed slot;
+//   a committed kernel that will not load, to the other slot (the guest then commits to it).
 import crypto from 'node:crypto';
 
 /** GRUB's environment block: exactly 1024 bytes, a header, key=value lines, '#' padding. */
@@ -110,7 +111,8 @@ export function grubCfg(): string {
     'fi',
     `if [ -f ${BOOT_PATHS.control} ]; then set yoke_control=yoke.control=1; else set yoke_control=; fi`,
     'set default=0',
-    'set fallback=1',
+    // The committed slot if the first entry's kernel will not load; the other slot if that fails too.
+    'set fallback="1 2"',
     'menuentry "yoke" {',
     '  set yoke_slot=$yoke_boot',
     `  if [ "$yoke_boot" != "$yoke_good" ]; then set yoke_args="yoke.trial=1 panic=${TRIAL_PANIC_S}"; else set yoke_args=; fi`,
@@ -120,6 +122,12 @@ export function grubCfg(): string {
     '  set yoke_slot=$yoke_good',
     '  set yoke_args=',
     '  source /$yoke_slot/slot.cfg',
+    '}',
+    // A committed kernel that does not load (a damaged disk): the previous version, if a slot holds one.
+    'menuentry "yoke (other slot)" {',
+    '  if [ "$yoke_good" = b ]; then set yoke_slot=a; else set yoke_slot=b; fi',
+    '  set yoke_args=',
+    '  if [ -f /$yoke_slot/slot.cfg ]; then source /$yoke_slot/slot.cfg; fi',
     '}',
     '',
   ].join('\n');

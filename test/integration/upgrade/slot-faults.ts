@@ -236,6 +236,25 @@ export function defineSlotFaults(firmware: Firmware): void {
     expect(await bootState(d)).toEqual([expect.objectContaining({ yoke_good: 'b', yoke_trial: '' }), expect.objectContaining({ yoke_good: 'b', yoke_trial: '' })]);
   }, 300_000);
 
+  it(`a committed kernel damaged on the disk (named fault: overwritten on the host): GRUB starts the other slot, which takes over (${firmware})`, async () => {
+    const d = await disks('damaged', builds.v2.full);
+    await applied(d);
+    const r = await untilReady(d);
+    expect(r.version).toBe('1.1.0');
+    await r.m.waitForConsoleText(/yoke-update: committed hello-web 1\.1\.0 in slot b/, 60_000);
+    await stop(r.m);
+    const junk = path.join(path.dirname(d.os), 'damaged', 'vmlinuz');
+    fs.mkdirSync(path.dirname(junk));
+    fs.writeFileSync(junk, Buffer.alloc(1 << 20, 0x5a));
+    await mcopyTo(mtoolsImage(d.os, ESP_OFFSET), [junk], '/b');
+    const after = await untilReady(d);
+    expect(after.version).toBe('1.0.0');
+    expect(after.consoles).toContain('yoke-update: the committed slot b did not start; slot a (hello-web 1.0.0) is the committed one now');
+    await stop(after.m);
+    await dataIsIntact(d);
+    expect(await bootState(d)).toEqual([expect.objectContaining({ yoke_good: 'a', yoke_trial: '' }), expect.objectContaining({ yoke_good: 'a', yoke_trial: '' })]);
+  }, 300_000);
+
   it(`a bundle brings 1.0.0 to 1.2.0 in one install: two diff steps applied one after the other (${firmware})`, async () => {
     const b = await cli(home, 'bundle', '--from', String(builds.v1.id), '--to', String(builds.v3.id), '--json');
     expect(b.code, b.err).toBe(0);

@@ -42,7 +42,8 @@ describe('grub.cfg', () => {
     expect(cfg.replace(trialBranch, '')).not.toContain('save_env');
   });
   it('falls back to the committed slot when the trial kernel does not load, and panics reboot a trial', () => {
-    expect(cfg).toContain('set fallback=1');
+    expect(cfg).toContain('set fallback="1 2"');
+    expect(cfg).toMatch(/menuentry "yoke \(other slot\)" \{\n {2}if \[ "\$yoke_good" = b \]; then set yoke_slot=a; else set yoke_slot=b; fi/);
     expect(cfg).toMatch(/menuentry "yoke \(committed slot\)" \{\n {2}set yoke_slot=\$yoke_good\n {2}set yoke_args=\n/);
     expect(cfg).toContain('set yoke_args="yoke.trial=1 panic=5"');
   });
