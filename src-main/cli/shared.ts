@@ -52,3 +52,10 @@ export function refused(ctx: CliContext, command: string, e: unknown): number {
   }
   return usage ? EXIT_USAGE : EXIT_FAILED;
 }
+
+/** --firmware: bios (the default) or uefi. */
+export function parseFirmware(v: unknown): 'bios' | 'uefi' {
+  const f = String(v ?? 'bios');
+  if (f !== 'bios' && f !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got '${f}'`);
+  return f;
+}

@@ -86,8 +86,6 @@ interface PairContext {
   firmware?: Firmware;
   runDir: string;
   record(r: CheckResult): void;
-  /** The results recorded so far in this pair. */
-  checksSoFar(): readonly CheckResult[];
   /** Progress within this pair (0..1), shown as the whole job's figure. */
   progress(phase: string, fraction: number, message: string): void;
 }
@@ -200,6 +198,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   const oldSpec = specOfBuild(p.engine.store().getBuild(p.oldBuild.id)!);
   const newer = p.newSpec.upgrade;
   // Each trial boot may end in a reboot (a panic, a trial that gives up), and GRUB tries it TRIAL_TRIES times.
+  let commitFailed = false;
   for (let n = 0; n < TRIAL_TRIES + 2; n++) {
     const trialStart = Date.now();
     const live = await boot(p.newBuild.id);
@@ -217,6 +216,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
         const out = vm.console.output;
         if (!committed) {
           p.record(stepResult('commit update', 'update', 'upgraded', trialStart, false, markerLine(out, UPDATE_MARKERS.trialFailed) ?? `${p.newBuild.version} did not commit (the VM ${vm.isRunning ? 'is still running' : 'rebooted'})`));
+          commitFailed = true;
           continue;
         }
         p.record(stepResult('commit update', 'update', 'upgraded', trialStart, true, `${p.newBuild.version} committed itself: every fstab entry mounted, every service up for ${newer.settleS} s`));
@@ -226,7 +226,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
       if (version === p.oldBuild.version) {
         const why = markerLine(vm.console.output, UPDATE_MARKERS.rolledBack);
         // The update did not take: a failure of the upgrade, whatever the rollback saves.
-        if (!p.checksSoFar().some((c) => c.name === 'commit update' && c.status === 'failed')) {
+        if (!commitFailed) {
           p.record(stepResult('update on trial', 'update', 'upgraded', trialStart, false, why ?? `the appliance came back on ${p.oldBuild.version}`));
         }
         p.record(stepResult('roll back', 'update', 'rolledback', trialStart, Boolean(why), why ?? `the appliance runs ${p.oldBuild.version} again but did not say it rolled back`));
@@ -300,7 +300,7 @@ async function runPair(engine: JobContext, job: JobHandle, oldBuild: BuildRecord
     engine.emit('test.check', { jobId: job.id, runId, ...r });
   };
   const progress = (phase: string, f: number, message: string) => job.progress(phase, pair.start + (pair.span * (pair.index + f)) / pair.of, message);
-  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, hardware, firmware, runDir, record, checksSoFar: () => checks, progress };
+  const p: PairContext = { engine, job, oldBuild, newBuild, newSpec, method, hardware, firmware, runDir, record, progress };
   engine.emit('upgrade.pair', { jobId: job.id, runId, fromBuildId: oldBuild.id, toBuildId: newBuild.id, method, index: pair.index, of: pair.of });
   const data = path.join(runDir, 'data.raw');
   job.log('info', `upgrade #${oldBuild.id} ${oldBuild.version} -> #${newBuild.id} ${newBuild.version} (${method}), run ${runId}`);

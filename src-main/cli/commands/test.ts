@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../types';
+import { EXIT_FAILED, EXIT_OK, type CliCommand } from '../types';
 import { Engine } from '../../api/engine';
 import { junitXml } from '../../checks/junit';
 import { formatMs } from '../progress';
 import { runJob } from '../job';
 import { printable } from '../printable';
-import { appliancePositional, buildJson, parseBuildId, refused } from '../shared';
+import { appliancePositional, buildJson, parseBuildId, parseFirmware, refused } from '../shared';
 import { untilVmGone } from './vm-wait';
 
 export { parseBuildId } from '../shared';
@@ -39,8 +39,7 @@ export const testCommand: CliCommand = {
     const buildId = parseBuildId(args.values.build);
     const dir = buildId === undefined ? appliancePositional(args) : undefined;
     const keepRunning = Boolean(args.values['keep-running']);
-    const firmware = String(args.values.firmware ?? 'bios');
-    if (firmware !== 'bios' && firmware !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got '${firmware}'`);
+    const firmware = parseFirmware(args.values.firmware);
     const engine = new Engine({ home: ctx.home, face: 'cli' });
     try {
       let outcome;

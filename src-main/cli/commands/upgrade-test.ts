@@ -7,7 +7,7 @@ import type { RunDetail } from '../../api/contract';
 import { formatMs } from '../progress';
 import { runJob } from '../job';
 import { printable } from '../printable';
-import { appliancePositional, parseBuildId, refused } from '../shared';
+import { appliancePositional, parseBuildId, parseFirmware, refused } from '../shared';
 
 const PHASES = ['old', 'seed', 'upgraded', 'verify', 'rolledback'];
 
@@ -77,8 +77,7 @@ export const upgradeTestCommand: CliCommand = {
     const method = (args.values.method ?? 'swap') as string;
     if (method !== 'swap' && method !== 'package') throw new UsageError(`--method must be swap or package, got '${method}'`);
     const toBuildId = parseBuildId(args.values.to, '--to');
-    const firmware = (args.values.firmware ?? 'bios') as string;
-    if (firmware !== 'bios' && firmware !== 'uefi') throw new UsageError(`--firmware must be bios or uefi, got '${firmware}'`);
+    const firmware = parseFirmware(args.values.firmware);
     let shard: { index: number; of: number } | undefined;
     if (args.values.shard !== undefined) {
       const m = /^(\d+)\/(\d+)$/.exec(String(args.values.shard));
