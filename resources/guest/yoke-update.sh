@@ -17,9 +17,13 @@
 #            <data>/updates/failed/, then install a package from <data>/updates/ or an update
 #            medium into the other slot, read it back, set the trial and reboot;
 #   commit - after "ready": on a trial boot, wait the settle time, then commit if every fstab
-#            entry is mounted and every service is still up; otherwise give the trial up.
+#            entry is mounted, every service is still up and (upgrade.commit-checks) the
+#            appliance's own checks pass; otherwise give the trial up.
 # Every write of the boot state goes lock 1, block, lock 0, copy 1 then copy 2, each with fsync,
 # so a power cut at any point leaves one whole copy for GRUB.
+# A Debian base keeps its root filesystem (erofs) on a partition per slot, root-a and root-b (GPT
+# names): a package's `root` entry is written there with dd and read back by its first SIZE bytes;
+# the slot's entry names that root's UUID, which the initramfs looks for on every disk.
 #
 # This file is resources/guest/yoke-update.sh in Yoke's source. The build fills in each NAME=@…@
 # below with a sh-quoted value (src-main/build/updates/updater-script.ts); nothing else changes.
@@ -43,6 +47,8 @@ SERVICE_DIR=@SERVICE_DIR@
 MEDIUM_LABEL=@MEDIUM_LABEL@
 # What a slot entry's template (slot.cfg.in) says where the slot's letter goes.
 SLOT_MARK=@SLOT_MARK@
+# The appliance's own checks, when upgrade.commit-checks asks that a trial pass them to commit.
+COMMIT_CHECKS=@COMMIT_CHECKS@
 BOOT=/run/yoke/boot
 WORK=/run/yoke/update
 MEDIUM=/run/yoke/medium
@@ -90,6 +96,27 @@ umount_boot() { sync; grep -q " $BOOT " /proc/mounts && umount $BOOT; return 0; 
 # The running slot, from the kernel command line GRUB wrote.
 SLOT=$(sed -n 's/.* yoke\.slot=\([ab]\).*/\1/p' /proc/cmdline)
 other() { [ "$1" = a ] && echo b || echo a; }
+
+# The root partition of slot $1 (root-a or root-b) on the boot partition's own disk; none for a
+# busybox base, whose root is in its initrds.
+root_dev() {
+  esp=$(findfs LABEL=YOKE 2>/dev/null) || return 1
+  disk=$(basename "$(dirname "$(readlink -f "/sys/class/block/${esp##*/}")")")
+  for u in /sys/class/block/"$disk"/"$disk"*/uevent; do
+    grep -qx "PARTNAME=root-$1" "$u" 2>/dev/null && { d=${u%/uevent}; echo "/dev/${d##*/}"; return 0; }
+  done
+  return 1
+}
+
+# Sets $out to where a root image of $2 bytes goes when installing into $1: the other slot's root
+# partition (it must exist, be unmounted and hold it), or a file in a bundle's folder in memory.
+root_out() {
+  if [ "$1" != "$BOOT/$(other "$SLOT")" ]; then out="$1/$f"; return 0; fi
+  out=$(root_dev "$(other "$SLOT")") || { why="this appliance's OS disk has no root-$(other "$SLOT") partition for the new root filesystem; replace its OS disk instead"; return 1; }
+  grep -q "^$out " /proc/mounts && { why="$out (root-$(other "$SLOT")) is mounted; it is not the other slot"; return 1; }
+  room=$(( $(cat "/sys/class/block/${out##*/}/size") * 512 ))
+  [ "$2" -le "$room" ] || { why="its root filesystem ($2 bytes) is larger than this appliance's root-$(other "$SLOT") partition ($room bytes); replace its OS disk instead"; return 1; }
+}
 on_trial() { grep -qw yoke.trial=1 /proc/cmdline; }
 
 # Reads the first whole copy of the boot state into good/trial/tries/failed; returns 1 if none is.
@@ -162,14 +189,27 @@ refuse() {
 # Value of a manifest key (the rest of its line).
 field() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' $WORK/manifest; }
 
-# Writes the package's files into $dest (diff entries rebuilt from the running slot $cur).
+# Writes the package's files into $dest (diff entries rebuilt from the running slot $cur); on
+# failure $why may say why. A root image goes where root_out says; a root patch's base is $cur's
+# root image in a bundle, else the running slot's root partition (its first OLDSIZE bytes).
 install_files() {
-  pkg=$1; cur=$2; dest=$3
-  while read -r kind f sum extra; do
-    case "$kind" in file|patch|same) ;; *) continue ;; esac
+  pkg=$1; cur=$2; dest=$3; why=
+  while read -r kind f sum extra oldsum oldsize; do
+    case "$kind" in file|patch|same|root|rootpatch) ;; *) continue ;; esac
     case "$f" in */*|.*|"") say "bad file name $f"; return 1 ;; esac
     out="$dest/$f"
     case "$kind" in
+      root)
+        root_out "$dest" "$extra" || return 1
+        say "writing the root filesystem to $out"
+        tar -xOf "$pkg" "$f" | dd of="$out" bs=1M conv=fsync 2>/dev/null || return 1 ;;
+      rootpatch)
+        root_out "$dest" "$extra" || return 1
+        if [ -f "$cur/$f" ]; then old="$cur/$f"; else old=$(root_dev "$SLOT") || { why="the running slot's root partition root-$SLOT is not found"; return 1; }; fi
+        [ "$(head -c "$oldsize" "$old" | sha256sum | cut -d" " -f1)" = "$oldsum" ] || { why="this appliance's root filesystem is not the one the diff package was made against"; return 1; }
+        say "writing the root filesystem to $out (patched from the running one)"
+        tar -xOf "$pkg" "$f.zpatch" >$WORK/patch && $UNPATCH "$old" $WORK/patch "$out" "$oldsize" || return 1
+        rm -f $WORK/patch ;;
       file) tar -xOf "$pkg" "$f" >"$out" || return 1 ;;
       same|patch)
         old="$cur/$f"
@@ -183,9 +223,13 @@ install_files() {
 # Every file of the manifest, read back from the disk (not the page cache), against its checksum.
 verify_files() {
   sync; echo 3 >/proc/sys/vm/drop_caches
-  while read -r kind f sum extra; do
-    case "$kind" in file|patch|same) ;; *) continue ;; esac
-    [ "$(sha256sum "$1/$f" 2>/dev/null | cut -d" " -f1)" = "$sum" ] || { say "$f reads back wrong from the disk"; return 1; }
+  while read -r kind f sum extra rest; do
+    case "$kind" in
+      file|patch|same) [ "$(sha256sum "$1/$f" 2>/dev/null | cut -d" " -f1)" = "$sum" ] || { say "$f reads back wrong from the disk"; return 1; } ;;
+      root|rootpatch)
+        root_out "$1" "$extra" || return 1
+        [ "$(head -c "$extra" "$out" | sha256sum | cut -d" " -f1)" = "$sum" ] || { say "the root filesystem reads back wrong from $out"; return 1; } ;;
+    esac
   done <$WORK/manifest
 }
 
@@ -205,6 +249,9 @@ check_package() {
   new=$(field version)
   [ "$(vercmp "$new" "$2")" = 1 ] || { old=1; why="version $new is not newer than the running $2 (no downgrades)"; return 1; }
   grep -q "^file slot.cfg.in \|^same slot.cfg.in \|^patch slot.cfg.in " $WORK/manifest || { why="it carries no slot.cfg.in (made for an older Yoke's single-slot disk)"; return 1; }
+  if grep -q "^root \|^rootpatch " $WORK/manifest && ! root_dev "$(other "$SLOT")" >/dev/null; then
+    why="$new keeps its root filesystem on a partition of its own, and this appliance's OS disk has none (its version was built on another base); replace its OS disk instead"; return 1
+  fi
 }
 
 # Copies the files of $1 (a finished tree) into the other slot, reads them back, writes the slot's
@@ -215,11 +262,19 @@ install_slot() {
   # so a half-written slot is never bootable.
   if [ "$1" != "$dest" ]; then
     rm -rf "$dest"; mkdir -p "$dest"
+    # A bundle's root image (built in memory) goes to the root partition, not the boot partition.
+    f=$(awk '$1 == "root" || $1 == "rootpatch" { print $2; exit }' $WORK/manifest)
+    if [ -n "$f" ] && [ -f "$1/$f" ]; then
+      root_out "$dest" "$(wc -c <"$1/$f")" || { refuse "$2" "$why"; return; }
+      say "writing the root filesystem to $out"
+      dd if="$1/$f" of="$out" bs=1M conv=fsync 2>/dev/null && rm -f "$1/$f" || { refuse "$2" "cannot write its root filesystem to $out"; return; }
+    fi
     cp "$1"/* "$dest/" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$2" "the boot partition has no room for it"; return; }
   fi
+  why=
   if ! verify_files "$dest"; then
     rm -rf "$dest"; mkdir -p "$dest"
-    refuse "$2" "its files could not be installed (a file is corrupt or does not match its checksum)"; return
+    refuse "$2" "${why:-its files could not be installed (a file is corrupt or does not match its checksum)}"; return
   fi
   sed "s/$SLOT_MARK/$(other "$SLOT")/g" "$dest/slot.cfg.in" >"$dest/slot.cfg.new" && sync && mv "$dest/slot.cfg.new" "$dest/slot.cfg" && sync || { refuse "$2" "cannot write its boot entry"; return; }
   # The package moves before the boot state names the trial: a power cut in between leaves a
@@ -258,7 +313,7 @@ apply_one() {
   dest=$BOOT/$(other "$SLOT")
   say "installing $NAME $new from ${pkg##*/} into slot $(other "$SLOT") (keeping the running $VERSION in slot $SLOT)"
   rm -rf "$dest"; mkdir -p "$dest"
-  install_files "$pkg" "$BOOT/$SLOT" "$dest" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$pkg" "its files could not be installed (a file is corrupt or does not match its checksum)"; return; }
+  install_files "$pkg" "$BOOT/$SLOT" "$dest" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$pkg" "${why:-its files could not be installed (a file is corrupt or does not match its checksum)}"; return; }
   install_slot "$dest" "$pkg"
 }
 
@@ -284,7 +339,7 @@ apply_bundle() {
     fi
     say "bundle step $n: $NAME $new from $s"
     stepdir=$WORK/step$n; mkdir -p $stepdir
-    install_files "$WORK/$s" "$from" "$stepdir" || { refuse "$bundle" "step $n ($s) could not be applied to $at"; return; }
+    install_files "$WORK/$s" "$from" "$stepdir" || { refuse "$bundle" "step $n ($s) could not be applied to $at${why:+: $why}"; return; }
     rm -f "$WORK/$s"
     [ "$from" = "$BOOT/$SLOT" ] || rm -rf "$from"
     from=$stepdir; at=$new; done=$((done + 1))
@@ -311,6 +366,19 @@ record_rollback() {
   sync
   mount_boot && rm -f $BOOT/yoke/trial.why
   rm -f /run/yoke/rolledback
+}
+
+# The appliance's own checks (upgrade.commit-checks), if it has them: run until they pass, ten
+# times 3 s apart (a service may still be warming up); the last failure is printed if they never do.
+commit_checks() {
+  [ -f "$COMMIT_CHECKS" ] || return 0
+  n=0
+  while :; do
+    out=$(sh "$COMMIT_CHECKS" 2>&1) && return 0
+    n=$((n + 1))
+    [ "$n" -lt 10 ] || { echo "$out"; return 1; }
+    sleep 3
+  done
 }
 
 # The first /etc/fstab entry that is not mounted, as a sentence (nothing when all are).
@@ -400,6 +468,7 @@ case "$1" in
         problem="service $s did not stay up for $SETTLE_S s (exited ${n:-?} times, last status ${rc:-?})"; break
       done
     fi
+    [ -n "$problem" ] || problem=$(commit_checks)
     [ -z "$problem" ] || fail_trial "$problem"
     mount_boot && read_state && write_state "$SLOT" "" "" "" || fail_trial "cannot write the boot state"
     touch /run/yoke/committed

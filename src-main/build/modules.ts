@@ -273,6 +273,9 @@ export function hardwareModuleNames(index: ModuleIndex, variants: readonly Hardw
 }
 
 /** Modules asked for by name (the updater's vfat), in load order. */
+/** The boot partition's filesystem: the updater mounts it (and update media) in the guest. */
+export const FAT_MODULES = ['vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'];
+
 export function namedModules(index: ModuleIndex, names: string[], why: string): KernelModule[] {
   return moduleClosure(index, names.map((name) => ({ name, why })));
 }

@@ -19,6 +19,7 @@ import { giveBuffer, hashFile, hashingWriter, takeBuffer } from './hash';
 import { CancelledError } from '../tools/run';
 import { buildRootImage, uuidFrom } from './bases/debian-root';
 import { ROOT_FLAG } from './bases/debian-stage1';
+import { updaterTree } from './updates/update-stages';
 
 /**
  * Bump when a stage's output changes for the same inputs through a code change that the keys do
@@ -164,12 +165,15 @@ export const rootfsStage: Stage<BuildContext> = {
     if (ctx.packageSet) {
       // A Debian base: the appliance's layer goes into the erofs root over the package set; the
       // initramfs loaded every module already (its files are gone after switch_root).
-      const parts = { stage: 'rootfs-erofs', base: ctx.base!.key, packages: sha(ctx.packageSet, 'base.tar'), yoke: baseFor(spec.base.userland).identity(), layer, generated, overlay: ctx.overlayDigest, tools: toolIdentities(['mkfs.erofs', 'fakeroot', 'cpio']) };
+      // The updater lives in the root (over the appliance's files, so an overlay cannot replace its key).
+      const updater = ctx.updates ? updaterTree(ctx, { inRoot: true }) : null;
+      const parts = { stage: 'rootfs-erofs', base: ctx.base!.key, packages: sha(ctx.packageSet, 'base.tar'), yoke: baseFor(spec.base.userland).identity(), layer, generated, overlay: ctx.overlayDigest, updater: updater?.parts ?? null, tools: toolIdentities(['mkfs.erofs', 'fakeroot', 'cpio']) };
       const [entry, hit] = await cached(ctx, parts, async (tmp) => {
         const tree = buildApplianceTree({ ...layer, overlay: ctx.overlay!, kernel: ctx.kernel!, modules: [], lateModules: [] });
-        // From content only (never tool paths or the kernel file's mtime): the same anywhere.
-        const uuid = uuidFrom(hashInputs({ epoch: ctx.epoch, packages: parts.packages, layer, generated, overlay: ctx.overlayDigest }));
-        await buildRootImage({ baseTar: file(ctx.packageSet!, 'base.tar'), appliance: tree, out: path.join(tmp, 'rootfs.erofs'), work: ctx.work, epoch: ctx.epoch, uuid, signal: ctx.signal });
+        // From content only (never tool paths or the kernel file's mtime): the same anywhere. Each
+        // version's root has its own UUID, so the initramfs finds the slot's root among the two.
+        const uuid = uuidFrom(hashInputs({ epoch: ctx.epoch, packages: parts.packages, layer, generated, overlay: ctx.overlayDigest, ...(updater ? { updater: updater.parts } : {}) }));
+        await buildRootImage({ baseTar: file(ctx.packageSet!, 'base.tar'), appliance: tree, ...(updater ? { updater: updater.tree } : {}), out: path.join(tmp, 'rootfs.erofs'), work: ctx.work, epoch: ctx.epoch, uuid, signal: ctx.signal });
         return { uuid };
       });
       ctx.rootfs = entry;

@@ -16,7 +16,7 @@ import { runChecks } from '../checks/run-checks';
 import { cpSparse } from '../tools/cp';
 import { hashInputs } from '../build/cache';
 import { importDataDisk } from '../build/data-import';
-import { debugfsPut } from '../tools/debugfs';
+import { debugfsFreeBytes, debugfsPut } from '../tools/debugfs';
 import type { BuildRecord } from '../store/store';
 import type { VirtualMachine as Machine } from '../vm/hypervisor';
 import type { ApplianceSpec } from '../spec/types';
@@ -25,7 +25,7 @@ import { cleanPowerOff, runGuestCommands, stepResult, type UpgradePhase } from '
 import { GUEST_PATHS, UPDATES_DIR_ON_DATA, UPDATE_MARKERS } from '../build/updates/updater-script';
 import { TRIAL_TRIES } from '../build/boot-loader';
 import { addControlFlag } from '../vm/exported-disks';
-import { fullPackageOf } from '../build/updates/package-files';
+import { fullPackageOf, mediumOf } from '../build/updates/package-files';
 
 import { selectVariants, type HardwareVariant } from '../vm/hardware';
 export type { UpgradeMethod } from '../api/contract';
@@ -172,9 +172,15 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   // Disk boots of this private copy carry the control flag (GRUB adds it when /yoke/control exists).
   await addControlFlag(os, p.job.signal);
   const started = Date.now();
-  await debugfsPut(data, UPDATES_DIR_ON_DATA, [{ src: pkg, name: path.basename(pkg) }], { signal: p.job.signal });
-  p.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}`);
-  const boot = (buildId: number) => p.engine.machines.launch({ buildId, purpose: 'upgrade', osDisk: os, dataDisk: data, direct: false, firmware: p.firmware, log: (l, t) => p.job.log(l, t) });
+  // A package larger than the data disk's free room (a Debian base's root image is tens of MB)
+  // comes on NEW's update medium instead, as it would to a customer: attached to every boot.
+  const free = await debugfsFreeBytes(data, { signal: p.job.signal });
+  const size = fs.statSync(pkg).size;
+  const medium = size + MEDIUM_MARGIN > free ? mediumOf(p.engine.store().getBuild(p.newBuild.id)!) : undefined;
+  if (medium) p.job.log('info', `${path.basename(pkg)} (${mb(size)}) does not fit on the data disk (${mb(free)} free): it comes on the update medium ${path.basename(medium)}`);
+  else await debugfsPut(data, UPDATES_DIR_ON_DATA, [{ src: pkg, name: path.basename(pkg) }], { signal: p.job.signal });
+  p.progress('apply', 0.5, `build #${p.oldBuild.id} applies ${path.basename(pkg)}${medium ? ' from the update medium' : ''}`);
+  const boot = (buildId: number) => p.engine.machines.launch({ buildId, purpose: 'upgrade', osDisk: os, dataDisk: data, ...(medium ? { medium } : {}), direct: false, firmware: p.firmware, log: (l, t) => p.job.log(l, t) });
   const first = await boot(p.oldBuild.id);
   const before = fs.existsSync(oldLog) ? fs.readFileSync(oldLog, 'utf8') : '';
   let applied: CheckResult;
@@ -184,7 +190,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
     const refused = markerLine(out, UPDATE_MARKERS.refused);
     const ok = rebooted && out.includes(UPDATE_MARKERS.applied);
     applied = stepResult('apply update package', 'update', 'upgraded', started, ok,
-      ok ? `${path.basename(pkg)} installed into the other slot by the updater; rebooting on trial` : refused ? `the updater refused the package: ${refused}` : rebooted ? 'the VM stopped before the updater said it applied the package' : 'the updater did not apply the package and reboot within 180 s');
+      ok ? `${path.basename(pkg)} installed into the other slot by the updater${medium ? ' from the update medium' : ''}; rebooting on trial` : refused ? `the updater refused the package: ${refused}` : rebooted ? 'the VM stopped before the updater said it applied the package' : 'the updater did not apply the package and reboot within 180 s');
   } finally {
     if (first.machine.isRunning) await first.machine.stop({ graceMs: 10_000 });
     saveConsole(oldLog, before, first.machine.console.output);
@@ -219,7 +225,7 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
           commitFailed = true;
           continue;
         }
-        p.record(stepResult('commit update', 'update', 'upgraded', trialStart, true, `${p.newBuild.version} committed itself: every fstab entry mounted, every service up for ${newer.settleS} s`));
+        p.record(stepResult('commit update', 'update', 'upgraded', trialStart, true, `${p.newBuild.version} committed itself: every fstab entry mounted, every service up for ${newer.settleS} s${newer.commitChecks ? ', its own checks passing inside it' : ''}`));
         await newChecks(p, vm, newLog, [...logs]);
         return { version: p.newBuild.version, rolledBack: false };
       }
@@ -246,6 +252,10 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   p.record(stepResult('boot after update', 'update', 'upgraded', started, false, `neither ${p.oldBuild.version} nor ${p.newBuild.version} became ready in ${TRIAL_TRIES + 2} boots`));
   return null;
 }
+
+/** Room left on the data disk beside a dropped package (the updater's records, the appliance's own writes). */
+const MEDIUM_MARGIN = 4 * 1024 * 1024;
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
 /** Seeded OLD data disks kept for the next candidate: a matrix costs N + N·M boots, not 2·N·M. */
 const SEEDED_KEPT = 16;

@@ -83,6 +83,7 @@ export function normalizeSpec(raw: RawAppliance, dir: string, lineOfCheck: (i: n
       verify: raw.upgrade?.verify ?? [],
       readyWithinS: Math.ceil((parseDuration(raw.upgrade?.['ready-within'] ?? '120s') ?? 120_000) / 1000),
       settleS: Math.ceil((parseDuration(raw.upgrade?.settle ?? '3s') ?? 3000) / 1000),
+      commitChecks: raw.upgrade?.['commit-checks'] ?? false,
     },
     hooks: { postBuild: (raw.hooks?.['post-build'] ?? []).map((h) => path.resolve(dir, h)) },
     source: raw,

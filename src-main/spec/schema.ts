@@ -211,11 +211,19 @@ export const ApplianceSchema = strict('a YAML mapping of keys (name:, version:, 
     .meta({ title: 'Outputs', default: ['raw', 'qcow2'] })
     .optional(),
   checks: z.array(CheckSchema, expected('a list of checks')).meta({ title: 'Checks', description: 'Run against a freshly booted test VM.' }).optional(),
-  upgrade: strict('a mapping with seed, verify, ready-within and settle', {
+  upgrade: strict('a mapping with seed, verify, ready-within, settle and commit-checks', {
     seed: commands('Commands run in the OLD version before upgrading').optional(),
     verify: commands('Commands that must succeed in the NEW version after upgrading').optional(),
     'ready-within': duration('Ready within', 'An update on trial that is not ready this long after boot goes back to the previous version by itself.', '120s'),
     settle: duration('Settle time', 'Every service must stay up this long before an update on trial is committed.', '3s'),
+    'commit-checks': z
+      .boolean(expected('true or false'))
+      .meta({
+        title: 'Checks before commit',
+        description: "true: an update on trial also runs this version's checks inside the appliance (http asks 127.0.0.1 there; a /regex/ is grep -E) and commits only when all pass; a check that keeps failing for 30 s sends it back to the previous version. false (the default): ready, mounted and services up is enough.",
+        default: false,
+      })
+      .optional(),
   }).meta({ title: 'Upgrades' }).optional(),
   hooks: strict('a mapping with post-build', {
     'post-build': z

@@ -41,8 +41,11 @@ export interface ApplianceSpec {
   network: { forward: { guest: number; host?: number }[]; outbound: boolean };
   outputs: OutputFormat[];
   checks: Check[];
-  /** readyWithinS/settleS: how an update on trial proves itself (whole seconds, for the guest's sleep). */
-  upgrade: { seed: string[]; verify: string[]; readyWithinS: number; settleS: number };
+  /**
+   * readyWithinS/settleS: how an update on trial proves itself (whole seconds, for the guest's
+   * sleep); commitChecks: it must also pass its own checks inside the appliance.
+   */
+  upgrade: { seed: string[]; verify: string[]; readyWithinS: number; settleS: number; commitChecks: boolean };
   /** absolute paths of scripts inside dir, run after a build with cwd = dir */
   hooks: { postBuild: string[] };
   /** the validated plain object as written (for hashing / diffs) */

@@ -71,3 +71,14 @@ export async function debugfsLs(image: string, dir: string, opts: { signal?: Abo
   // ls -p prints /inode/mode/uid/gid/name/size/ per entry.
   return r.stdout.split('\n').map((l) => l.split('/')[5]).filter((n): n is string => !!n && n !== '.' && n !== '..');
 }
+
+/** Free bytes on an ext4 image, from `debugfs -R stats` (its superblock's free blocks). */
+export async function debugfsFreeBytes(image: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
+  const r = await runTool({ tool: 'debugfs', argv: ['-R', 'stats', image], signal: opts.signal, timeoutMs: 60_000 });
+  const num = (k: string) => Number(new RegExp(`^${k}:\\s*(\\d+)`, 'm').exec(r.stdout)?.[1] ?? NaN);
+  const free = num('Free blocks');
+  const size = num('Block size');
+  if (!Number.isFinite(free) || !Number.isFinite(size)) throw new Error(`debugfs stats of ${image} names no free blocks or block size`);
+  // The updater runs as root, so the reserved blocks are its too; they are counted as free.
+  return free * size;
+}

@@ -15,6 +15,8 @@ export interface RootImageInput {
   baseTar: string;
   /** The appliance's layer (generated init, fstab, overlay): wins over the base and Yoke's files. */
   appliance: CpioTree;
+  /** The in-image updater (resources/guest/yoke-update.sh and its helpers): over everything. */
+  updater?: CpioTree;
   out: string;
   work: string;
   epoch: number;
@@ -69,7 +71,7 @@ export async function buildRootImage(i: RootImageInput): Promise<void> {
   try {
     await tarExtract(i.baseTar, root, state, { signal: i.signal });
     const layers = new CpioTree();
-    for (const t of [await debianYokeTree(i.signal), i.appliance]) for (const e of t.sorted()) layers.add(e);
+    for (const t of [await debianYokeTree(i.signal), i.appliance, ...(i.updater ? [i.updater] : [])]) for (const e of t.sorted()) layers.add(e);
     const cpio = path.join(dir, 'layers.cpio');
     await writeCpio(withoutExistingDirs(root, layers.sorted()), cpio, i.epoch, i.signal);
     await cpioExtract(cpio, root, state, { signal: i.signal });

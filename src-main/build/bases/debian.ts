@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CpioTree } from '../cpio';
 import { generateShutdown, generateUdhcpcScript } from '../init';
-import { guestModulePath } from '../modules';
+import { FAT_MODULES, guestModulePath } from '../modules';
 import { busyboxApplets, findStaticBusybox } from '../../tools/busybox';
 import { fileIdentity } from '../tool-ids';
 import type { Base } from './base';
@@ -43,7 +43,8 @@ export const debianBase: Base = {
   rootOnDisk: true,
   toolPath: TOOL_PATH,
   identity: () => ({ busybox: fileIdentity(findStaticBusybox()), stage1: generateStage1([]), generated: [generateShutdown(), generateUdhcpcScript()] }),
-  modulesWanted: () => [...DEBIAN_ROOT_MODULES, ...ACPI],
+  // FAT: the updater in the root mounts the boot partition and update media (no module files after switch_root).
+  modulesWanted: () => [...DEBIAN_ROOT_MODULES, ...ACPI, ...FAT_MODULES],
   // Everything is loaded in the initramfs: after switch_root its module files are gone.
   lateModules: () => [],
   /** The initramfs: busybox, the modules, stage 1. The Debian tree itself is the rootfs stage's. */

@@ -16,7 +16,14 @@ export type PackageFile =
   /** Diff packages: the appliance's current file is already right. */
   | { kind: 'same'; name: string; sha256: string; oldSha256: string }
   /** Diff packages: `<name>.zpatch` rebuilds the file from the appliance's current one. */
-  | { kind: 'patch'; name: string; sha256: string; oldSha256: string; patchPath: string };
+  | { kind: 'patch'; name: string; sha256: string; oldSha256: string; patchPath: string }
+  /**
+   * A root filesystem image (a Debian base's erofs): written to the other slot's root partition,
+   * not the boot partition. Its size travels with it: a partition is read back by its first bytes.
+   */
+  | { kind: 'root'; name: string; sha256: string; size: number; path: string }
+  /** Diff packages: `<name>.zpatch` rebuilds the root image from the running one (its first oldSize bytes). */
+  | { kind: 'rootpatch'; name: string; sha256: string; size: number; oldSha256: string; oldSize: number; patchPath: string };
 
 export interface Manifest {
   appliance: string;
@@ -47,19 +54,34 @@ export function manifestText(m: Manifest): string {
   ];
   for (const f of m.files) {
     checkToken('file', f.name);
-    lines.push(f.kind === 'file' ? `file ${f.name} ${f.sha256}` : `${f.kind} ${f.name} ${f.sha256} ${f.oldSha256}`);
+    if (f.kind === 'file') lines.push(`file ${f.name} ${f.sha256}`);
+    else if (f.kind === 'root') lines.push(`root ${f.name} ${f.sha256} ${f.size}`);
+    else if (f.kind === 'rootpatch') lines.push(`rootpatch ${f.name} ${f.sha256} ${f.size} ${f.oldSha256} ${f.oldSize}`);
+    else lines.push(`${f.kind} ${f.name} ${f.sha256} ${f.oldSha256}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** Parses a manifest back (host side: tests, `diff` packages read their base from a full one). */
-export function parseManifest(text: string): { fields: Record<string, string>; files: { kind: string; name: string; sha256: string; oldSha256?: string }[] } {
+export interface ManifestFile {
+  kind: string;
+  name: string;
+  sha256: string;
+  oldSha256?: string;
+  /** Root images: their size, and a root patch's base size. */
+  size?: number;
+  oldSize?: number;
+}
+
+export function parseManifest(text: string): { fields: Record<string, string>; files: ManifestFile[] } {
   const fields: Record<string, string> = {};
-  const files: { kind: string; name: string; sha256: string; oldSha256?: string }[] = [];
+  const files: ManifestFile[] = [];
   for (const line of text.split('\n')) {
     const [k, ...rest] = line.split(' ');
     if (!k) continue;
     if (k === 'file' || k === 'same' || k === 'patch') files.push({ kind: k, name: rest[0], sha256: rest[1], ...(rest[2] ? { oldSha256: rest[2] } : {}) });
+    else if (k === 'root') files.push({ kind: k, name: rest[0], sha256: rest[1], size: Number(rest[2]) });
+    else if (k === 'rootpatch') files.push({ kind: k, name: rest[0], sha256: rest[1], size: Number(rest[2]), oldSha256: rest[3], oldSize: Number(rest[4]) });
     else fields[k] = rest.join(' ');
   }
   return { fields, files };
@@ -76,8 +98,8 @@ export async function writePackage(out: string, m: Manifest, key: crypto.KeyObje
     { name: 'manifest.sig', data: signManifest(text, key) },
   ];
   for (const f of m.files) {
-    if (f.kind === 'file') entries.push({ name: f.name, file: f.path, size: fs.statSync(f.path).size });
-    if (f.kind === 'patch') entries.push({ name: `${f.name}.zpatch`, file: f.patchPath, size: fs.statSync(f.patchPath).size });
+    if (f.kind === 'file' || f.kind === 'root') entries.push({ name: f.name, file: f.path, size: fs.statSync(f.path).size });
+    if (f.kind === 'patch' || f.kind === 'rootpatch') entries.push({ name: `${f.name}.zpatch`, file: f.patchPath, size: fs.statSync(f.patchPath).size });
   }
   try {
     // The same writer as the OVA: its errors (a full disk) reject here instead of escaping as stream events.
@@ -106,4 +128,8 @@ export async function unpackPackage(file: string, dir: string): Promise<string[]
 
 export function fileEntry(name: string, path: string): PackageFile {
   return { kind: 'file', name, sha256: sha256Of(path), path };
+}
+
+export function rootEntry(name: string, path: string): PackageFile {
+  return { kind: 'root', name, sha256: sha256Of(path), size: fs.statSync(path).size, path };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { resourcesDir } from '../../util/resources';
 import { SERVICE_PID_DIR, shQuote } from '../init';
 import { SLOT_PLACEHOLDER, TRIAL_TRIES } from '../boot-loader';
+import { COMMIT_CHECKS_PATH } from '../../checks/commit-script';
 
 /** Where packages are dropped, relative to the data disk's root (the guest sees <data mount>/updates). */
 export const UPDATES_DIR_ON_DATA = '/updates';
@@ -69,6 +70,7 @@ export function updaterValues(i: UpdaterInput): Record<string, string> {
     SERVICE_DIR: SERVICE_PID_DIR,
     MEDIUM_LABEL,
     SLOT_MARK: SLOT_PLACEHOLDER,
+    COMMIT_CHECKS: COMMIT_CHECKS_PATH,
   };
 }
 

@@ -1,6 +1,7 @@
 // command: a guest command exits 0 (or its exit-code) and its stdout matches.
 import { z } from 'zod';
 import { expected, strict, text, why } from '../../spec/zod-rules';
+import { shQuote } from '../../vm/control-frame';
 import { defineKind, numberField, opt, textField } from './kind';
 
 /** stdout: exact match after trimming both sides, or a regular expression when written as /re/ */
@@ -58,6 +59,22 @@ export const command = defineKind({
     return { name: `command ${short}`, check: { kind: 'command', run: cmd.run, exitCode: cmd['exit-code'] ?? 0, ...opt('stdout', cmd.stdout) } as CommandCheck };
   },
   probe: async (check, t) => readCommand(check, await t.run(check.run)),
+  // A /re/ is matched by busybox grep -E there (POSIX extended, not JavaScript: no \\d, no lookaround).
+  inGuest: (c) => {
+    const run = shQuote(c.run);
+    const lines = [
+      `e=$(mktemp); out=$(sh -c ${run} 2>"$e"); rc=$?; err=$(head -c 200 "$e"); rm -f "$e"`,
+      `[ "$rc" = ${c.exitCode} ] || { echo ${shQuote(`\`${c.run.length > 60 ? `${c.run.slice(0, 57)}...` : c.run}\` exited with `)}"$rc, expected ${c.exitCode}: $err"; exit 1; }`,
+    ];
+    if (c.stdout !== undefined) {
+      const re = /^\/(.*)\/([a-z]*)$/s.exec(c.stdout);
+      const test = re
+        ? `printf '%s\\n' "$out" | grep -Eq${re[2].includes('i') ? 'i' : ''} -e ${shQuote(re[1])}`
+        : `[ "$(printf '%s' "$out" | sed -e '1s/^[[:space:]]*//' -e '$s/[[:space:]]*$//')" = ${shQuote(c.stdout.trim())} ]`;
+      lines.push(`${test} || { echo "printed $(printf '%s' "$out" | head -c 200), expected ${re ? 'a match for ' : ''}"${shQuote(c.stdout)}; exit 1; }`);
+    }
+    return lines.join('\n');
+  },
   retry: 'guest',
   label: 'A command succeeds in the guest',
   fields: [

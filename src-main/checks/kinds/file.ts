@@ -59,6 +59,16 @@ export const file = defineKind({
     return { name: `file ${f.path}`, check: { kind: 'file', path: f.path, ...opt('contains', f.contains), ...opt('mode', mode) } as FileCheck };
   },
   probe: async (check, t) => readFile(check, await t.run(fileCommand(check))),
+  inGuest: (c) => {
+    const p = shQuote(c.path);
+    const lines = [`[ -e ${p} ] || { echo ${shQuote(`${c.path} does not exist`)}; exit 1; }`];
+    if (c.mode !== undefined) {
+      const want = parseInt(c.mode, 8).toString(8);
+      lines.push(`m=$(stat -c %a ${p}); [ "$m" = ${want} ] || { echo ${shQuote(`${c.path} has mode `)}"$m, expected ${c.mode}"; exit 1; }`);
+    }
+    if (c.contains !== undefined) lines.push(`grep -qF -e ${shQuote(c.contains)} ${p} || { echo ${shQuote(`${c.path} does not contain ${JSON.stringify(c.contains)}`)}; exit 1; }`);
+    return lines.join('\n');
+  },
   retry: 'guest',
   label: 'A file is in the image',
   fields: [

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { z } from 'zod';
 import { describeValue } from '../../spec/describe';
 import { expected, port, strict, text, why } from '../../spec/zod-rules';
+import { shQuote } from '../../vm/control-frame';
 import { defineKind, numberField, opt, textField, type ProbeOutcome } from './kind';
 
 const MAX_BODY = 1024 * 1024;
@@ -100,6 +101,18 @@ export const httpKind = defineKind({
     return { name: `http :${raw.port}${p}`, check: { kind: 'http', port: raw.port, path: p, status: raw.status ?? 200, ...opt('contains', raw.contains) } as HttpCheck };
   },
   probe: (check, t) => probeHttp(check, t.hostPort(check.port), t.attempt),
+  // Inside the appliance with busybox nc (its wget -S crashes in Debian's static busybox 1.35):
+  // HTTP/1.0, so the server closes the connection and nc returns the whole answer.
+  inGuest: (c) => {
+    const p = c.path.startsWith('/') ? c.path : `/${c.path}`;
+    const url = `http://127.0.0.1:${c.port}${p}`;
+    const lines = [
+      `r=$(printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' ${shQuote(p)} | nc -w 10 127.0.0.1 ${c.port}); st=$(printf '%s\\n' "$r" | head -n 1 | awk '{ print $2 }')`,
+      `[ "$st" = ${c.status} ] || { echo "GET ${url} (inside the appliance) answered \${st:-nothing}, expected ${c.status}"; exit 1; }`,
+    ];
+    if (c.contains !== undefined) lines.push(`printf '%s\\n' "$r" | tr -d '\\r' | sed '1,/^$/d' | grep -qF -e ${shQuote(c.contains)} || { echo ${shQuote(`GET ${url} (inside the appliance) answered ${c.status} without ${JSON.stringify(c.contains)}`)}; exit 1; }`);
+    return lines.join('\n');
+  },
   retry: 'http',
   label: 'An HTTP request answers',
   fields: [

@@ -25,6 +25,12 @@ export interface ProbeTarget {
   attempt: number;
 }
 
+/** What an in-guest script needs from the rest of the spec. */
+export interface GuestFacts {
+  /** The `run` line of a service of the spec, by name. */
+  serviceRun(name: string): string | undefined;
+}
+
 /** One input of the wizard's check editor; the renderer draws fields from these (via the contract's checks.kinds). */
 export interface WizardField {
   name: string;
@@ -55,6 +61,12 @@ export interface CheckKind<K extends string = string, Raw = unknown, C extends {
   /** The typed check and its default name ("port 80"). */
   normalize(raw: Raw): { name: string; check: C };
   probe(check: C, target: ProbeTarget): Promise<ProbeOutcome>;
+  /**
+   * The same check as a shell script run inside the appliance by its busybox (upgrade.commit-checks:
+   * an update on trial commits only when every check passes there): exit 0 when it passes, else
+   * print why and exit non-zero. `http` asks 127.0.0.1 in the guest, not the host's forward.
+   */
+  inGuest(check: C, facts: GuestFacts): string;
   /** Backoff cap between tries: guest commands queue on one channel, HTTP tries already cost their own timeout. */
   retry: 'guest' | 'http';
   /** The wizard's label for the kind, and its fields. */

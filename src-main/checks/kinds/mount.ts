@@ -1,6 +1,7 @@
 // mount: a filesystem is mounted at a guest path (optionally of a given type), from /proc/mounts.
 import { z } from 'zod';
 import { expected, guestPath, strict, text } from '../../spec/zod-rules';
+import { shQuote } from '../../vm/control-frame';
 import { defineKind, opt, textField } from './kind';
 
 export const MOUNT_COMMAND = 'cat /proc/mounts';
@@ -55,6 +56,10 @@ export const mount = defineKind({
     return { name: `mount ${m.path}`, check: { kind: 'mount', path: m.path, ...opt('fstype', m.fstype) } as MountCheck };
   },
   probe: async (check, t) => readMount(check, await t.run(MOUNT_COMMAND)),
+  inGuest: (c) => {
+    const want = normalPath(c.path);
+    return `awk -v p=${shQuote(want)} -v t=${shQuote(c.fstype ?? '')} '$2 == p { f = (t == "" || $3 == t) } END { exit !f }' /proc/mounts || { echo ${shQuote(`nothing is mounted on ${want}${c.fstype ? ` as ${c.fstype}` : ''}`)}; exit 1; }`;
+  },
   retry: 'guest',
   label: 'A filesystem is mounted',
   fields: [

@@ -29,6 +29,8 @@ export const port = defineKind({
   schema: portNumber('Something listens on this guest TCP port'),
   normalize: (raw: number) => ({ name: `port ${raw}`, check: { kind: 'port', port: raw } as PortCheck }),
   probe: async (check, t) => readPort(check, await t.run(PORT_COMMAND)),
+  // /proc/net/tcp names ports in upper-case hex after the address's colon; LISTEN is state 0A.
+  inGuest: (c) => `awk -v p=${c.port.toString(16).toUpperCase().padStart(4, '0')} '$4 == "0A" && substr($2, length($2) - 3) == p { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "nothing listens on guest TCP port ${c.port}"; exit 1; }`,
   retry: 'guest',
   label: 'Something listens on a guest port',
   fields: [{ name: 'port', label: 'Guest TCP port', type: 'number', required: true }],

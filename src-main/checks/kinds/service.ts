@@ -64,6 +64,7 @@ export const service = defineKind({
   schema: text('a service name from services').meta({ title: 'Service is running' }),
   normalize: (raw: string) => ({ name: `service ${raw}`, check: { kind: 'service', service: raw } as ServiceCheck }),
   probe: async (check, t) => readService(check, await t.run(serviceCommand(check.service, t.serviceRun(check.service)))),
+  inGuest: (check, facts) => serviceCommand(check.service, facts.serviceRun(check.service)),
   retry: 'guest',
   label: 'A service is running',
   fields: [{ name: 'service', label: 'Service name', type: 'text', required: true }],

@@ -29,7 +29,7 @@ describe('the normalized spec', () => {
     expect(s.vm).toEqual({ memoryBytes: 512 * M, cpus: 2, console: 'shell', hardware: ['virtio', 'virtualbox', 'vmware'] });
     expect(s.network.forward).toEqual([{ guest: 80 }, { guest: 22, host: 2222 }]);
     expect(s.outputs).toEqual(['raw', 'qcow2', 'vmdk', 'vhd', 'vdi', 'ova']);
-    expect(s.upgrade).toEqual({ seed: ['echo keep-me > /data/marker'], verify: ['grep -q keep-me /data/marker'], readyWithinS: 120, settleS: 3 });
+    expect(s.upgrade).toEqual({ seed: ['echo keep-me > /data/marker'], verify: ['grep -q keep-me /data/marker'], readyWithinS: 120, settleS: 3, commitChecks: false });
     expect(s.hooks.postBuild).toEqual([path.join(dir, 'scripts/publish.sh')]);
     expect(s.checks).toEqual([
       { kind: 'service', name: 'service web', service: 'web', timeoutMs: 30000, line: 39 },
@@ -55,7 +55,7 @@ describe('the normalized spec', () => {
     expect(s.network.outbound).toBe(false); // issue 15 item 4: no outbound network unless asked for
     expect(s.outputs).toEqual(['raw', 'qcow2']);
     expect(s.checks).toEqual([]);
-    expect(s.upgrade).toEqual({ seed: [], verify: [], readyWithinS: 120, settleS: 3 });
+    expect(s.upgrade).toEqual({ seed: [], verify: [], readyWithinS: 120, settleS: 3, commitChecks: false });
     expect(s.hooks.postBuild).toEqual([]);
     expect(s.description).toBeUndefined();
   });
