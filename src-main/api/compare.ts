@@ -46,12 +46,12 @@ function bootSeconds(engine: Engine, buildId: number): number | null {
   return null;
 }
 
-/** A Debian build boots the erofs root in its OS disk, not its initramfs (an unreadable spec: the initrd, as before). */
-function rootOnDisk(b: BuildDetail): boolean {
+/** A Debian build boots the erofs root in its OS disk, not its initramfs; undefined when its spec is gone (rootfsFiles then asks the disk). */
+function rootOnDisk(b: BuildDetail): boolean | undefined {
   try {
     return Boolean(baseFor(specOfBuild(b).base.userland).rootOnDisk);
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -80,14 +80,29 @@ async function rootPartitionFiles(buildDir: string, scratch: string): Promise<Ne
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The files of the root filesystem a build boots: its root partition's when `rootOnDisk` (a Debian base), else its initrd's. */
+/** When the spec cannot tell (it is gone): a Debian build's os.raw has a root-a partition, a busybox build's none (or no GPT at all, before A/B slots). */
+async function hasRootPartition(buildDir: string): Promise<boolean> {
+  const raw = path.join(buildDir, 'os.raw');
+  if (!fs.existsSync(raw)) return false;
+  try {
+    return (await sfdiskDump(raw)).some((p) => p.name === PART_NAMES.rootA);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files of the root filesystem a build boots: its root partition's when `rootOnDisk` (a
+ * Debian base), else its initrd's; undefined: whichever the build's OS disk says it has.
+ */
 export async function rootfsFiles(buildDir: string, o: { rootOnDisk?: boolean } = {}): Promise<NewcEntry[]> {
-  const cache = path.join(buildDir, o.rootOnDisk ? ROOTFS_FILES_ON_DISK : ROOTFS_FILES);
+  const onDisk = o.rootOnDisk ?? (await hasRootPartition(buildDir));
+  const cache = path.join(buildDir, onDisk ? ROOTFS_FILES_ON_DISK : ROOTFS_FILES);
   const cached = readCache(cache);
   if (cached) return cached;
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), o.rootOnDisk ? 'yoke-root-a-' : 'yoke-initrd-'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), onDisk ? 'yoke-root-a-' : 'yoke-initrd-'));
   try {
-    const entries = o.rootOnDisk ? await rootPartitionFiles(buildDir, scratch) : await initrdFiles(buildDir, scratch);
+    const entries = onDisk ? await rootPartitionFiles(buildDir, scratch) : await initrdFiles(buildDir, scratch);
     writeCache(cache, entries);
     return entries;
   } finally {

@@ -68,6 +68,12 @@ describe('rootfsFiles', () => {
     expect(await rootfsFiles(dir, { rootOnDisk: true })).toEqual(files);
   });
 
+  it('asks the disk when the spec cannot say: a root-a partition means the root is there', async () => {
+    const dir = await debianBuildDir('spec-gone', tree);
+    expect((await rootfsFiles(dir)).find((f) => f.path === 'usr/bin/su')?.mode).toBe(0o4755);
+    expect(fs.existsSync(path.join(dir, ROOTFS_FILES_ON_DISK))).toBe(true);
+  });
+
   it('says which disk lacks the root partition', async () => {
     const dir = await debianBuildDir('no-root-a', tree, 'something-else');
     await expect(rootfsFiles(dir, { rootOnDisk: true })).rejects.toThrow(/no-root-a\/os\.raw has no "root-a" partition/);
