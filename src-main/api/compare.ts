@@ -1,7 +1,6 @@
 // builds.compare: two builds side by side — spec diff, rootfs file diff, rootfs bytes by
 // directory, stage timings, check results, boot time — plus the appliance's history.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { BuildComparison, BuildDetail } from './contract';
@@ -12,46 +11,15 @@ import { bootSecondsFrom, dirSizes, fileListDiff, lineDiff } from './compare-dif
 import { packageDiff } from '../build/bases/debian-diff';
 import { readLock } from '../build/bases/debian-lock';
 import { debianVersionNewer } from '../tools/dpkg';
-import { parseNewc, type NewcEntry } from '../build/newc';
-import { zstdDecompress } from '../tools/zstd';
+import type { NewcEntry } from '../build/newc';
+import { baseFor } from '../build/bases';
+import { rootfsFiles } from './rootfs-files';
 
-export const ROOTFS_FILES = 'rootfs-files.json';
 const HISTORY_LIMIT = 100;
 
 function buildDirOf(b: BuildDetail): string | null {
   const os = b.artifacts.find((a) => a.disk === 'os' && a.format === 'raw') ?? b.artifacts[0];
   return os ? path.dirname(os.path) : null;
-}
-
-/**
- * The files of a build's rootfs, read from its initrd (what the guest actually unpacks) and
- * cached beside it: a build's files never change, and decompressing costs ~100 ms per MB.
- */
-export async function rootfsFiles(buildDir: string): Promise<NewcEntry[]> {
-  const cache = path.join(buildDir, ROOTFS_FILES);
-  try {
-    return JSON.parse(fs.readFileSync(cache, 'utf8')) as NewcEntry[];
-  } catch {
-    // not cached yet (or unreadable): read the initrd
-  }
-  const initrd = path.join(buildDir, 'boot', 'initrd.zst');
-  if (!fs.existsSync(initrd)) throw new Error(`${initrd} is missing (deleted?)`);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-initrd-'));
-  try {
-    const cpio = path.join(scratch, 'initrd.cpio');
-    await zstdDecompress(initrd, cpio);
-    const entries = parseNewc(fs.readFileSync(cpio));
-    const tmp = `${cache}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(tmp, JSON.stringify(entries));
-      fs.renameSync(tmp, cache);
-    } catch {
-      // a read-only build folder still compares, just without the cache
-    }
-    return entries;
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
 }
 
 /** Boot time from the build's newest test run, else the newest console log of a VM that ran it. */
@@ -78,6 +46,15 @@ function bootSeconds(engine: Engine, buildId: number): number | null {
   return null;
 }
 
+/** A Debian build boots the erofs root in its OS disk, not its initramfs; undefined when its spec is gone (rootfsFiles then asks the disk). */
+function rootOnDisk(b: BuildDetail): boolean | undefined {
+  try {
+    return Boolean(baseFor(specOfBuild(b).base.userland).rootOnDisk);
+  } catch {
+    return undefined;
+  }
+}
+
 function specText(b: BuildDetail): string {
   try {
     const spec = specOfBuild(b);
@@ -94,7 +71,7 @@ async function side(engine: Engine, b: BuildDetail): Promise<{ side: BuildCompar
   const dir = buildDirOf(b);
   try {
     if (!dir) throw new Error(`build #${b.id} has no files (it ${b.status})`);
-    files = await rootfsFiles(dir);
+    files = await rootfsFiles(dir, { rootOnDisk: rootOnDisk(b) });
   } catch (e) {
     rootfsError = (e as Error).message;
   }

@@ -42,3 +42,28 @@ export function sfdiskArgs(disk: string): string[] {
 export async function sfdisk(disk: string, t: PartitionTable, opts: { signal?: AbortSignal } = {}): Promise<void> {
   await runTool({ tool: 'sfdisk', argv: sfdiskArgs(disk), input: sfdiskScript(t), signal: opts.signal, timeoutMs: 60_000 });
 }
+
+/** One partition as `sfdisk --json` reports it: where it starts and how long it is, in sectors. */
+export interface DumpedPartition {
+  name: string;
+  startSector: number;
+  sectors: number;
+}
+
+export function sfdiskDumpArgs(disk: string): string[] {
+  return ['--json', disk];
+}
+
+/** The GPT names and extents of `disk`'s partitions, from `sfdisk --json` (the table's own words, not a hand-read GPT). */
+export function parseSfdiskDump(json: string): DumpedPartition[] {
+  const doc = JSON.parse(json) as { partitiontable?: { sectorsize?: number; partitions?: { start: number; size: number; name?: string }[] } };
+  const t = doc.partitiontable;
+  if (!t) throw new Error('sfdisk printed no partition table');
+  if ((t.sectorsize ?? 512) !== 512) throw new Error(`the disk has ${t.sectorsize}-byte sectors; Yoke writes 512-byte ones`);
+  return (t.partitions ?? []).map((p) => ({ name: p.name ?? '', startSector: p.start, sectors: p.size }));
+}
+
+export async function sfdiskDump(disk: string, opts: { signal?: AbortSignal } = {}): Promise<DumpedPartition[]> {
+  const r = await runTool({ tool: 'sfdisk', argv: sfdiskDumpArgs(disk), signal: opts.signal, timeoutMs: 60_000 });
+  return parseSfdiskDump(r.stdout);
+}

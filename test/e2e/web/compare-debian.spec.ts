@@ -8,7 +8,8 @@ import { shoot } from '../shoot';
 
 // Two real Debian builds of the notes-web sample — as shipped (its appliance.lock), then with curl
 // added to base.packages (resolved from Debian's archive) — compared: the Compare view lists the
-// packages the second build added, each with its version, and nothing else as changed.
+// packages the second build added, each with its version, and nothing else as changed, and the
+// files they brought into the root partition (/usr/bin/curl).
 test.use({ homeLabel: 'compare-debian' });
 
 const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'yoke-e2e-compare-debian-'));
@@ -50,5 +51,14 @@ test('Compare lists the Debian packages two builds differ in (added, with versio
   await expect(region).toContainText(/Debian bookworm · \d+ added · \d+ the same/);
 
   await shoot(app, 'compare-debian', region);
+
+  // The files are the root partition's (the erofs the OS disk boots), not the stage-1 initramfs's
+  // ~300: curl's own program is listed as added, and each side counts thousands of files.
+  const files = app.getByRole('region', { name: 'Rootfs files' });
+  const changed = files.getByRole('table', { name: 'Changed files' });
+  await expect(changed.getByRole('row').filter({ has: app.getByRole('cell', { name: '/usr/bin/curl', exact: true }) })).toContainText('added');
+  await expect(changed.getByRole('row').filter({ hasText: 'removed' })).toHaveCount(0);
+  await expect(app.getByRole('table', { name: 'Side by side' }).getByRole('row').filter({ hasText: /^Rootfs/ })).toContainText(/ · \d{4,} files.* · \d{4,} files/);
+  await shoot(app, 'compare-debian-files', files);
   await expectAccessibleInBothThemes(app);
 });

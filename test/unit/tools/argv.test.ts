@@ -9,7 +9,9 @@ import { mkfsVfatArgs } from '../../../src-main/tools/mkfs-vfat';
 import { mcopyArgs, mdirArgs, mtoolsImage, mmdArgs } from '../../../src-main/tools/mtools';
 import { formatOf } from '../../../src-main/build/formats';
 import { qemuImgConvertArgs, qemuImgInfoArgs, qemuImgMapArgs } from '../../../src-main/tools/qemu-img';
-import { sfdiskArgs, GPT_TYPES, sfdiskScript } from '../../../src-main/tools/sfdisk';
+import { sfdiskArgs, sfdiskDumpArgs, GPT_TYPES, parseSfdiskDump, sfdiskScript } from '../../../src-main/tools/sfdisk';
+import { fsckErofsExtractArgs } from '../../../src-main/tools/fsck-erofs';
+import { findListArgs } from '../../../src-main/tools/find';
 import { grubMkimageArgs } from '../../../src-main/tools/grub';
 import { zstdCompressArgs } from '../../../src-main/tools/zstd';
 
@@ -56,6 +58,15 @@ describe('tool argument lists', () => {
     );
     expect(() => sfdiskScript({ diskGuid: g, partitions: [{ startSector: 1, type: GPT_TYPES.esp, name: 'has space', uuid: g }] })).toThrow(/Partition name/);
     expect(sfdiskArgs('os.raw')).toEqual(['--no-reread', '--no-tell-kernel', '--quiet', '--wipe', 'never', 'os.raw']);
+  });
+
+  it("Compare reads a Debian build's root: sfdisk --json, fsck.erofs keeping modes but not owners, find printing NUL-ended records", () => {
+    expect(sfdiskDumpArgs('os.raw')).toEqual(['--json', 'os.raw']);
+    const dump = { partitiontable: { label: 'gpt', sectorsize: 512, partitions: [{ node: 'os.raw3', start: 79872, size: 116736, type: GPT_TYPES.linux, name: 'root-a' }] } };
+    expect(parseSfdiskDump(JSON.stringify(dump))).toEqual([{ name: 'root-a', startSector: 79872, sectors: 116736 }]);
+    expect(() => parseSfdiskDump(JSON.stringify({ partitiontable: { ...dump.partitiontable, sectorsize: 4096 } }))).toThrow(/4096-byte sectors/);
+    expect(fsckErofsExtractArgs('r.erofs', '/tmp/x')).toEqual(['--extract=/tmp/x', '--preserve-perms', '--no-preserve-owner', 'r.erofs']);
+    expect(findListArgs('/tmp/x')).toEqual(['/tmp/x', '-mindepth', '1', '-printf', '%y %m %s %P\\0']);
   });
 
   it('grub-mkimage builds every module in, for BIOS and UEFI, with the early config', () => {
