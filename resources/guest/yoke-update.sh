@@ -108,14 +108,16 @@ root_dev() {
   return 1
 }
 
-# Sets $out to where a root image of $2 bytes goes when installing into $1: the other slot's root
-# partition (it must exist, be unmounted and hold it), or a file in a bundle's folder in memory.
+# Sets $out to the other slot's root partition, where a root image of $1 bytes goes: it must
+# exist, be unmounted and hold it. Every root image goes there, a bundle's steps too (each step's
+# root is patched from the one before it, read whole into memory first: no copy in RAM disks).
 root_out() {
-  if [ "$1" != "$BOOT/$(other "$SLOT")" ]; then out="$1/$f"; return 0; fi
   out=$(root_dev "$(other "$SLOT")") || { why="this appliance's OS disk has no root-$(other "$SLOT") partition for the new root filesystem; replace its OS disk instead"; return 1; }
   grep -q "^$out " /proc/mounts && { why="$out (root-$(other "$SLOT")) is mounted; it is not the other slot"; return 1; }
   room=$(( $(cat "/sys/class/block/${out##*/}/size") * 512 ))
-  [ "$2" -le "$room" ] || { why="its root filesystem ($2 bytes) is larger than this appliance's root-$(other "$SLOT") partition ($room bytes); replace its OS disk instead"; return 1; }
+  [ "$1" -le "$room" ] || { why="its root filesystem ($1 bytes) is larger than this appliance's root-$(other "$SLOT") partition ($room bytes); replace its OS disk instead"; return 1; }
+  # The other slot's entry goes before its root is overwritten: a torn root is never booted.
+  rm -f "$BOOT/$(other "$SLOT")/slot.cfg"; sync
 }
 on_trial() { grep -qw yoke.trial=1 /proc/cmdline; }
 
@@ -190,8 +192,9 @@ refuse() {
 field() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' $WORK/manifest; }
 
 # Writes the package's files into $dest (diff entries rebuilt from the running slot $cur); on
-# failure $why may say why. A root image goes where root_out says; a root patch's base is $cur's
-# root image in a bundle, else the running slot's root partition (its first OLDSIZE bytes).
+# failure $why may say why. A root image goes to the other slot's root partition; a root patch's
+# base is $rootat (the root the step before wrote there, in a bundle), else the running slot's
+# root partition (its first OLDSIZE bytes).
 install_files() {
   pkg=$1; cur=$2; dest=$3; why=
   while read -r kind f sum extra oldsum oldsize; do
@@ -200,16 +203,19 @@ install_files() {
     out="$dest/$f"
     case "$kind" in
       root)
-        root_out "$dest" "$extra" || return 1
+        root_out "$extra" || return 1
         say "writing the root filesystem to $out"
-        tar -xOf "$pkg" "$f" | dd of="$out" bs=1M conv=fsync 2>/dev/null || return 1 ;;
+        tar -xOf "$pkg" "$f" | dd of="$out" bs=1M conv=fsync 2>/dev/null || return 1
+        rootat=$out ;;
       rootpatch)
-        root_out "$dest" "$extra" || return 1
-        if [ -f "$cur/$f" ]; then old="$cur/$f"; else old=$(root_dev "$SLOT") || { why="the running slot's root partition root-$SLOT is not found"; return 1; }; fi
+        root_out "$extra" || return 1
+        old=$rootat
+        [ -n "$old" ] || old=$(root_dev "$SLOT") || { why="the running slot's root partition root-$SLOT is not found"; return 1; }
         [ "$(head -c "$oldsize" "$old" | sha256sum | cut -d" " -f1)" = "$oldsum" ] || { why="this appliance's root filesystem is not the one the diff package was made against"; return 1; }
-        say "writing the root filesystem to $out (patched from the running one)"
+        say "writing the root filesystem to $out (patched from ${rootat:+the step before: }the running one)"
         tar -xOf "$pkg" "$f.zpatch" >$WORK/patch && $UNPATCH "$old" $WORK/patch "$out" "$oldsize" || return 1
-        rm -f $WORK/patch ;;
+        rm -f $WORK/patch
+        rootat=$out ;;
       file) tar -xOf "$pkg" "$f" >"$out" || return 1 ;;
       same|patch)
         old="$cur/$f"
@@ -227,7 +233,7 @@ verify_files() {
     case "$kind" in
       file|patch|same) [ "$(sha256sum "$1/$f" 2>/dev/null | cut -d" " -f1)" = "$sum" ] || { say "$f reads back wrong from the disk"; return 1; } ;;
       root|rootpatch)
-        root_out "$1" "$extra" || return 1
+        root_out "$extra" || return 1
         [ "$(head -c "$extra" "$out" | sha256sum | cut -d" " -f1)" = "$sum" ] || { say "the root filesystem reads back wrong from $out"; return 1; } ;;
     esac
   done <$WORK/manifest
@@ -262,13 +268,6 @@ install_slot() {
   # so a half-written slot is never bootable.
   if [ "$1" != "$dest" ]; then
     rm -rf "$dest"; mkdir -p "$dest"
-    # A bundle's root image (built in memory) goes to the root partition, not the boot partition.
-    f=$(awk '$1 == "root" || $1 == "rootpatch" { print $2; exit }' $WORK/manifest)
-    if [ -n "$f" ] && [ -f "$1/$f" ]; then
-      root_out "$dest" "$(wc -c <"$1/$f")" || { refuse "$2" "$why"; return; }
-      say "writing the root filesystem to $out"
-      dd if="$1/$f" of="$out" bs=1M conv=fsync 2>/dev/null && rm -f "$1/$f" || { refuse "$2" "cannot write its root filesystem to $out"; return; }
-    fi
     cp "$1"/* "$dest/" || { rm -rf "$dest"; mkdir -p "$dest"; refuse "$2" "the boot partition has no room for it"; return; }
   fi
   why=
@@ -301,7 +300,7 @@ rolled_back_before() {
 }
 
 apply_one() {
-  pkg=$1
+  pkg=$1; rootat=
   rm -rf $WORK; mkdir -p $WORK
   if tar -xf "$pkg" -C $WORK bundle 2>/dev/null; then apply_bundle "$pkg"; return; fi
   if ! check_package "$pkg" "$VERSION"; then
@@ -472,6 +471,8 @@ case "$1" in
     [ -z "$problem" ] || fail_trial "$problem"
     mount_boot && read_state && write_state "$SLOT" "" "" "" || fail_trial "cannot write the boot state"
     touch /run/yoke/committed
+    # The trial's lockup panics (boot-loader.ts TRIAL_KERNEL_ARGS) end with the trial.
+    { echo 0 >/proc/sys/kernel/softlockup_panic; echo 0 >/proc/sys/kernel/hung_task_panic; } 2>/dev/null
     if [ -n "$UPDATES" ] && [ -d "$UPDATES/trial" ]; then
       mkdir -p "$UPDATES/applied"
       for p in "$UPDATES"/trial/*.yup; do [ -f "$p" ] && mv "$p" "$UPDATES/applied/"; done

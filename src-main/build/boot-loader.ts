@@ -39,6 +39,11 @@ export type Slot = (typeof SLOTS)[number];
 export const TRIAL_TRIES = 3;
 /** Seconds a trial kernel's panic waits before rebooting (then GRUB counts the next try). */
 export const TRIAL_PANIC_S = 5;
+/**
+ * A trial kernel that locks up (a CPU spinning in the kernel, a task blocked for 120 s) panics
+ * too, so it comes back through the count like a panic; the updater turns both off once it commits.
+ */
+export const TRIAL_KERNEL_ARGS = `yoke.trial=1 panic=${TRIAL_PANIC_S} softlockup_panic=1 hung_task_panic=1`;
 
 /** The lock byte of a whole copy; its SHA-256 is what GRUB checks (it cannot compare file contents). */
 export const LOCK_CLEAN = '0';
@@ -115,7 +120,7 @@ export function grubCfg(): string {
     'set fallback="1 2"',
     'menuentry "yoke" {',
     '  set yoke_slot=$yoke_boot',
-    `  if [ "$yoke_boot" != "$yoke_good" ]; then set yoke_args="yoke.trial=1 panic=${TRIAL_PANIC_S}"; else set yoke_args=; fi`,
+    `  if [ "$yoke_boot" != "$yoke_good" ]; then set yoke_args="${TRIAL_KERNEL_ARGS}"; else set yoke_args=; fi`,
     '  source /$yoke_slot/slot.cfg',
     '}',
     'menuentry "yoke (committed slot)" {',

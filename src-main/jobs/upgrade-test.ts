@@ -185,7 +185,13 @@ async function packageHalf(p: PairContext, data: string, oldLog: string, newLog:
   const before = fs.existsSync(oldLog) ? fs.readFileSync(oldLog, 'utf8') : '';
   let applied: CheckResult;
   try {
-    const rebooted = await Promise.race([first.machine.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 180_000))]);
+    // A refusal is final: the appliance goes on running OLD, so there is no reboot to wait for.
+    // Its whole line is waited for (it is the reason); a VM that ends first is the other outcome.
+    const refusal = first.machine.waitForConsoleText(new RegExp(`${UPDATE_MARKERS.refused}[^\\r\\n]*[\\r\\n]`), 180_000).then(
+      () => false,
+      () => new Promise<false>(() => {}),
+    );
+    const rebooted = await Promise.race([first.machine.exited.then(() => true), refusal, new Promise<false>((r) => setTimeout(() => r(false), 180_000))]);
     const out = first.machine.console.output;
     const refused = markerLine(out, UPDATE_MARKERS.refused);
     const ok = rebooted && out.includes(UPDATE_MARKERS.applied);

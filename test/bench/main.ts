@@ -1,7 +1,7 @@
 // `npm run bench`: the figures performance.md names, each as a ratio against a floor measured
 // in the same run (the same external tools, or the same qemu boot, without Yoke around them).
-// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,debian,hardware,live,matrix,ui,upgrade,package,rollback]`
-// (upgrade includes package and rollback: the update package installed inside OLD, and one that rolls back).
+// Timings are printed, never asserted. Run with `npm run bench [-- --only build,boot,debian,hardware,live,matrix,ui,upgrade,package,rollback,debian-package]`
+// (upgrade includes package, rollback and debian-package: the update package installed inside OLD, one that rolls back, and the Debian sample's).
 import fs from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -19,12 +19,13 @@ import { benchLive } from './live';
 import { benchMatrix } from './matrix';
 import { benchDebian } from './debian';
 import { makeAppliance } from '../integration/upgrade/helpers';
+import { debianSample } from '../integration/debian/debian-harness';
 
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
 })();
-const PARTS = ['build', 'boot', 'debian', 'hardware', 'live', 'matrix', 'ui', 'upgrade'];
+const PARTS = ['build', 'boot', 'debian', 'debian-package', 'hardware', 'live', 'matrix', 'package', 'rollback', 'ui', 'upgrade'];
 for (const p of only ?? []) {
   if (!PARTS.includes(p)) {
     console.error(`bench: --only ${p}: no such part; choose from ${PARTS.join(', ')}`);
@@ -237,6 +238,17 @@ async function main(): Promise<void> {
       if (!r.after?.rolledBack || r.after.version !== '1.0.0') throw new Error(`bench rollback: the appliance ended on ${JSON.stringify(r.after)}, not rolled back to 1.0.0`);
       row('one package upgrade that rolls back: OLD installs, NEW\'s trial cannot mount /data, OLD again (its checks)', r.upgradeMs, r.floorMs, 'floor: two disk boots to ready');
     }
+  }
+  if (want('upgrade') || want('debian-package')) {
+    process.stderr.write('package upgrade, Debian base (notes-web 1.0.0 -> 2.0.0: kernel, initramfs and root image from the update medium, the root into root-b)\n');
+    const dhome = await makeTestHome('yoke-bench-debian-package-');
+    const oldDir = debianSample();
+    const newDir = debianSample((y) => y.replace(/^version: .*$/m, 'version: 2.0.0'));
+    const page = path.join(newDir, 'rootfs', 'usr', 'local', 'bin', 'notes-page');
+    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('<h1>Notes</h1>', '<h1>Notes 2</h1>'));
+    const r = await upgradeBench({ home: dhome, oldDir, newDir, method: 'package' });
+    if (r.status !== 'passed' || r.after?.version !== '2.0.0') throw new Error(`bench Debian package upgrade ${r.status}, ended on ${JSON.stringify(r.after)}`);
+    row('one package upgrade, Debian base (root image into root-b from the update medium; NEW commits, checks, verify)', r.upgradeMs, r.floorMs, 'floor: two disk boots to ready');
   }
   if (want('live')) {
     process.stderr.write('live loop (yoke dev on the sample: one page edited)\n');

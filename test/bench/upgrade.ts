@@ -85,6 +85,9 @@ export async function upgradeBench(o: { home: string; oldDir: string; newDir: st
   const engine = new Engine({ home: o.home, face: 'cli' });
   try {
     const oldId = await build(engine, o.oldDir);
+    // Released versions of one appliance share its key: OLD's first build wrote appliance.pub.
+    const pub = (d: string) => path.join(d, 'appliance.pub');
+    if (!fs.existsSync(pub(o.newDir)) && fs.existsSync(pub(o.oldDir))) fs.copyFileSync(pub(o.oldDir), pub(o.newDir));
     const newId = await build(engine, o.newDir);
     const floorMs = o.method === 'package' ? await diskBootFloor(engine, oldId, newId) : await floor(engine, oldId, newId, 'echo keep-me > /data/marker', 'grep -q keep-me /data/marker');
     const t0 = performance.now();

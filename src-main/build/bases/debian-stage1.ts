@@ -18,7 +18,8 @@ export function generateStage1(modules: string[]): string {
     'export PATH=/bin:/sbin',
     'mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev',
     'exec </dev/console >/dev/console 2>&1',
-    'fail() { echo "yoke: $*"; echo "yoke: cannot boot; power off in 10 s"; sleep 10; poweroff -f; }',
+    // A trial boot reboots instead, so the boot loader counts the try and goes back by itself.
+    'fail() { echo "yoke: $*"; if grep -qw yoke.trial=1 /proc/cmdline; then echo "yoke: cannot boot this update on trial; rebooting"; sleep 3; reboot -f; fi; echo "yoke: cannot boot; power off in 10 s"; sleep 10; poweroff -f; }',
     // busybox insmod, in dependency order (busybox modprobe ignores softdeps: erofs needs crc32c first).
     ...modules.map((m) => `insmod ${m} || echo "yoke: cannot load module ${m}"`),
     `want=$(sed -n 's/.*${ROOT_FLAG}=\\([0-9a-f-]*\\).*/\\1/p' /proc/cmdline | tr -d -)`,

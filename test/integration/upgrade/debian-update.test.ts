@@ -5,6 +5,7 @@
 // full package (~60 MB: kernel, initramfs and a 44 MB root image), so full packages come on the
 // build's update medium, as an offline customer would attach it; a diff package is a few KB.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,15 +37,22 @@ describe('update packages for a Debian base (root partitions a/b)', () => {
   beforeAll(async () => {
     home = await makeTestHome('yoke-debian-update-');
     const v1 = debianSample();
+    // Built in this order: each build's diff package is made against the build before it.
     const dirs: Record<string, string> = {
       v1,
-      // 2.0.0: a changed page (the root image differs by one file, its version and its UUID).
+      // 2.0.0 and 2.1.0: a changed page (the root image differs by one file, its version and its UUID).
       v2: debianSample((y) => y.replace(/^version: .*$/m, 'version: 2.0.0')),
+      v21: debianSample((y) => y.replace(/^version: .*$/m, 'version: 2.1.0')),
       // 3.0.0 looks for its data disk by a new label: on a customer's appliance it cannot mount /data.
       v3: debianSample((y) => y.replace(/^version: .*$/m, 'version: 3.0.0').replace('label: data', 'label: appdata')),
+      // 4.0.0 carries 40 MB more than 1.0.0's root slot has room for (its own OS disk is larger).
+      big: debianSample((y) => y.replace(/^version: .*$/m, 'version: 4.0.0').replace(/os: +\{ size: \d+M \}/, 'os: { size: 320M }')),
     };
-    const page = path.join(dirs.v2, 'rootfs', 'usr', 'local', 'bin', 'notes-page');
-    fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('<h1>Notes</h1>', '<h1>Notes 2</h1>'));
+    for (const [k, text] of [['v2', 'Notes 2'], ['v21', 'Notes 2.1']]) {
+      const page = path.join(dirs[k], 'rootfs', 'usr', 'local', 'bin', 'notes-page');
+      fs.writeFileSync(page, fs.readFileSync(page, 'utf8').replace('<h1>Notes</h1>', `<h1>${text}</h1>`));
+    }
+    fs.writeFileSync(path.join(dirs.big, 'rootfs', 'usr', 'local', 'blob'), crypto.randomBytes(40 * 1024 * 1024));
     for (const [k, dir] of Object.entries(dirs)) {
       // v1's first build writes appliance.pub: the later versions of one appliance share its key.
       if (k !== 'v1') fs.copyFileSync(path.join(dirs.v1, 'appliance.pub'), path.join(dir, 'appliance.pub'));
@@ -161,6 +169,33 @@ describe('update packages for a Debian base (root partitions a/b)', () => {
     await next.m.waitForConsoleText(/yoke-update: committed notes-web 2\.0\.0 in slot b/, 60_000);
     await next.m.stop({ graceMs: 15_000 });
     await dataIsIntact(d.data);
+  }, 15 * MIN);
+
+  it('a bundle brings 1.0.0 to 2.1.0 in one install: two root patches, each from the root the step before wrote (BIOS)', async () => {
+    const b = await cli(home, 'bundle', '--from', String(builds.v1.id), '--to', String(builds.v21.id), '--json');
+    expect(b.code, b.err).toBe(0);
+    expect(b.json.steps.map((x: { version: string; kind: string }) => `${x.version} ${x.kind}`)).toEqual(['2.0.0 diff', '2.1.0 diff']);
+    const d = await disks('bundle', b.json.path);
+    const first = await boot(d, 'bios');
+    await first.exited;
+    const out = first.console.output;
+    expect(out).toMatch(/bundle step 1: notes-web 2\.0\.0[\s\S]*patched from the running one[\s\S]*bundle step 2: notes-web 2\.1\.0[\s\S]*patched from the step before/);
+    const after = await untilReady(d, 'bios');
+    expect(after.version).toBe('2.1.0');
+    await after.m.waitForConsoleText(/yoke-update: committed notes-web 2\.1\.0 in slot b/, 60_000);
+    await after.m.stop({ graceMs: 15_000 });
+    await dataIsIntact(d.data);
+  }, 15 * MIN);
+
+  it('a version whose root image outgrows the root slot is refused with both sizes; 1.0.0 keeps running', async () => {
+    const r = await cli(home, 'upgrade-test', '--from', String(builds.v1.id), '--to', String(builds.big.id), '--method', 'package', '--json');
+    const pair = r.json?.pairs?.[0];
+    expect(r.code, r.err).toBe(1);
+    const apply = pair.checks.find((c: { name: string }) => c.name === 'apply update package');
+    expect(apply.status).toBe('failed');
+    expect(apply.message).toMatch(/refused notes-web-4\.0\.0\.full\.yup: its root filesystem \(\d+ bytes\) is larger than this appliance's root-b partition \(\d+ bytes\); replace its OS disk instead/);
+    // Said at once, not after the 180 s an apply may take.
+    expect(apply.durationMs).toBeLessThan(120_000);
   }, 15 * MIN);
 
   it('a version that cannot mount its data disk rolls itself back to 1.0.0, still serving with its data (UEFI)', async () => {

@@ -121,6 +121,8 @@ describe('the OS disk of a Debian base', () => {
     expect(t).toContain(`${ROOT_FLAG}=`);
     expect(t).toContain('mount -t erofs -o ro');
     expect(t).toMatch(/exec switch_root \/root \/usr\/lib\/yoke\/busybox sh \/init/);
+    // On a trial boot a root that cannot be found or mounted reboots (GRUB counts the try), never powers off.
+    expect(t).toMatch(/fail\(\) \{[^}]*grep -qw yoke\.trial=1 \/proc\/cmdline; then [^}]*reboot -f; fi;[^}]*poweroff -f; \}/);
   });
   it('keeps state directories on the data disk, seeded once through a temp name', () => {
     const t = stateLines({ dataMount: '/data', dirs: ['/var/lib/postgresql'] }).join('\n');
