@@ -16,7 +16,7 @@ import type { ApplianceSpec } from '../spec/types';
 import type { ArtifactKind } from '../store/store';
 import type { JobHandle, JobOutcome } from './jobs';
 import { runHook } from '../tools/hook';
-import { updateOptions } from './update-options';
+import { requireDiffBase, updateOptions } from './update-options';
 
 /** How the pipeline's artifact kinds are kept in the store (boot files travel with the OS disk). */
 function storeKind(a: BuildArtifact): ArtifactKind | null {
@@ -120,6 +120,8 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
   requireKnownPackages(engine.home, spec, req.refresh);
   const store = engine.store();
   const parent = store.latestBuild(spec.name, 'succeeded');
+  // A wrong --diff-from is a mistake in the request: refused here, before a build row (exit 2).
+  if (req.diffFrom !== undefined) requireDiffBase(engine, spec.name, spec.version, req.diffFrom);
   const buildId = store.createBuild({
     appliance: spec.name,
     dir: spec.dir,
@@ -147,7 +149,7 @@ export function startBuild(engine: JobContext, req: BuildRequest): { jobId: stri
         noCache: req.noCache,
         refresh: req.refresh,
         strict: req.strict,
-        updates: updateOptions(engine, spec.name, spec.dir, req.diffFrom, parent?.id ?? undefined),
+        updates: updateOptions(engine, spec.name, spec.dir, req.diffFrom, parent?.id ?? undefined, spec.version),
         buildDir,
         signal: job.signal,
         onLog: say,

@@ -31,3 +31,16 @@ it('installs 1.1.0 inside a running 1.0.0 from its full update package, keeping 
   expect(newLog).toContain('yoke-update: committed hello-web 1.1.0');
   console.log(`[measure] upgrade-test (package): pair ${pair.durationMs} ms`);
 }, 300_000);
+
+it('makes no diff package from a version that is not older (appliances refuse downgrades), and says so for --diff-from', async () => {
+  const home = await makeTestHome('yoke-upgrade-order-');
+  const newer = await buildId(home, makeAppliance(home, 'v2', '1.1.0'));
+  // Building 1.0.0 after 1.1.0 (a fix on an older branch): its parent build is newer.
+  const older = await cli(home, 'build', makeAppliance(home, 'v1', '1.0.0'), '--json');
+  expect(older.code, older.err).toBe(0);
+  const updates = older.json.build.artifacts.filter((a: { path: string }) => a.path.endsWith('.yup')).map((a: { path: string }) => path.basename(a.path));
+  expect(updates).toEqual(['hello-web-1.0.0.full.yup']);
+  const asked = await cli(home, 'build', makeAppliance(home, 'v1b', '1.0.1'), '--diff-from', String(newer));
+  expect(asked.code).toBe(2);
+  expect(asked.err).toContain(`--diff-from ${newer}: build #${newer} is hello-web 1.1.0, not older than 1.0.1; a diff package goes from an older version to this one.`);
+}, 300_000);
