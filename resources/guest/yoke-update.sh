@@ -471,8 +471,6 @@ case "$1" in
     [ -z "$problem" ] || fail_trial "$problem"
     mount_boot && read_state && write_state "$SLOT" "" "" "" || fail_trial "cannot write the boot state"
     touch /run/yoke/committed
-    # The trial's lockup panics (boot-loader.ts TRIAL_KERNEL_ARGS) end with the trial.
-    { echo 0 >/proc/sys/kernel/softlockup_panic; echo 0 >/proc/sys/kernel/hung_task_panic; } 2>/dev/null
     if [ -n "$UPDATES" ] && [ -d "$UPDATES/trial" ]; then
       mkdir -p "$UPDATES/applied"
       for p in "$UPDATES"/trial/*.yup; do [ -f "$p" ] && mv "$p" "$UPDATES/applied/"; done

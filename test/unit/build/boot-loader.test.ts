@@ -45,7 +45,7 @@ describe('grub.cfg', () => {
     expect(cfg).toContain('set fallback="1 2"');
     expect(cfg).toMatch(/menuentry "yoke \(other slot\)" \{\n {2}if \[ "\$yoke_good" = b \]; then set yoke_slot=a; else set yoke_slot=b; fi/);
     expect(cfg).toMatch(/menuentry "yoke \(committed slot\)" \{\n {2}set yoke_slot=\$yoke_good\n {2}set yoke_args=\n/);
-    expect(cfg).toContain('set yoke_args="yoke.trial=1 panic=5 softlockup_panic=1 hung_task_panic=1"');
+    expect(cfg).toContain('set yoke_args="yoke.trial=1 panic=5"');
   });
   it('finds its partition by the FAT volume id', () => {
     expect(earlyConfig('36bc7fed')).toContain('search --no-floppy --fs-uuid --set=root 36BC-7FED');
