@@ -106,6 +106,10 @@ describe('Debian base (CLI, real mmdebstrap and qemu)', () => {
   it.runIf(root)('gives the same OS disk as a non-root user in another data directory, online and then with the network cut', async () => {
     ensureTestUser();
     const userApp = debianSample((y) => y, TEST_USER);
+    // The same folder: with the appliance.pub the first build wrote (committed with it). Its public
+    // key is in the image's updater; the private half stays on the first machine.
+    fs.copyFileSync(path.join(app, 'appliance.pub'), path.join(userApp, 'appliance.pub'));
+    chownTree(path.join(userApp, 'appliance.pub'), TEST_USER);
     const userHome = await makeTestHome('yoke-debian-user-');
     chownTree(userHome, TEST_USER);
     const online = await yokeAs(['build', userApp, '--json'], userHome, { user: TEST_USER });

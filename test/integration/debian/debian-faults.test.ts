@@ -119,6 +119,9 @@ describe.runIf(root)('Debian base faults (real mmdebstrap, real archive)', () =>
   it('a non-root user whose user namespaces cannot be mapped builds in fakechroot mode, offline, to the same OS disk', async () => {
     ensureUserWithoutSubids();
     const userApp = debianSample((y) => y, NO_SUBID_USER);
+    // The same folder: with the appliance.pub the first build wrote (its key is in the image's updater).
+    fs.copyFileSync(path.join(app, 'appliance.pub'), path.join(userApp, 'appliance.pub'));
+    chownTree(path.join(userApp, 'appliance.pub'), NO_SUBID_USER);
     const userHome = await makeTestHome('yoke-debian-fakechroot-');
     fs.cpSync(path.join(home, 'cache', 'debian'), path.join(userHome, 'cache', 'debian'), { recursive: true });
     chownTree(userHome, NO_SUBID_USER);
