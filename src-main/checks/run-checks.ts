@@ -95,11 +95,16 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
       return result;
     };
     let last: ProbeOutcome | null = null;
+    // The newest outcome the guest answered: a last try that timed out (a loaded host, little time
+    // left before the deadline) must not hide what the check saw before it.
+    let answered: ProbeOutcome | null = null;
+    const seenText = (l: ProbeOutcome) => (answered && answered !== l ? `${answered.detail} (the last try got no answer: ${l.detail})` : l.detail);
     try {
       for (let n = 0; ; n++) {
         if (stopReason) throw new Stopped();
         try {
           last = await raceStop(attempt(target, check, deadline - Date.now(), n, services));
+          answered = last;
         } catch (err) {
           if (err instanceof Stopped) throw err;
           last = { ok: false, detail: (err as Error).message };
@@ -112,13 +117,13 @@ export async function runChecks(target: CheckTarget, checks: Check[], opts: RunC
         if (Date.now() + delay >= deadline) {
           // A service prints to the console: what it said last is usually why it will not stay up.
           const said = check.kind === 'service' ? `. Last console lines:\n${lastLines()}` : '';
-          return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${last.detail}${said}`);
+          return finish(false, `not passed within ${seconds(check.timeoutMs)} (${n + 1} tries); last seen: ${seenText(last)}${said}`);
         }
         await raceStop(new Promise((r) => setTimeout(r, delay)));
       }
     } catch (err) {
       if (!(err instanceof Stopped)) throw err;
-      const seen = last ? `; last seen: ${last.detail}` : '';
+      const seen = last ? `; last seen: ${seenText(last)}` : '';
       return finish(false, `${stopReason}${seen}. Last console lines:\n${lastLines()}`);
     }
   };
