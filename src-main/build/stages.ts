@@ -17,7 +17,7 @@ import { buildToolNames } from '../tools/catalogue';
 import { toolIdentities } from './tool-ids';
 import { giveBuffer, hashFile, hashingWriter, takeBuffer } from './hash';
 import { CancelledError } from '../tools/run';
-import { buildRootImage, uuidFrom } from './bases/debian-root';
+import { buildRootImage, ROOT_IMAGE, uuidFrom } from './bases/debian-root';
 import { ROOT_FLAG } from './bases/debian-stage1';
 import { updaterTree } from './updates/update-stages';
 
@@ -173,7 +173,7 @@ export const rootfsStage: Stage<BuildContext> = {
         // From content only (never tool paths or the kernel file's mtime): the same anywhere. Each
         // version's root has its own UUID, so the initramfs finds the slot's root among the two.
         const uuid = uuidFrom(hashInputs({ epoch: ctx.epoch, packages: parts.packages, layer, generated, overlay: ctx.overlayDigest, ...(updater ? { updater: updater.parts } : {}) }));
-        await buildRootImage({ baseTar: file(ctx.packageSet!, 'base.tar'), appliance: tree, ...(updater ? { updater: updater.tree } : {}), out: path.join(tmp, 'rootfs.erofs'), work: ctx.work, epoch: ctx.epoch, uuid, signal: ctx.signal });
+        await buildRootImage({ baseTar: file(ctx.packageSet!, 'base.tar'), appliance: tree, ...(updater ? { updater: updater.tree() } : {}), out: path.join(tmp, ROOT_IMAGE), work: ctx.work, epoch: ctx.epoch, uuid, signal: ctx.signal });
         return { uuid };
       });
       ctx.rootfs = entry;
@@ -193,13 +193,13 @@ async function buildOs(ctx: BuildContext): Promise<boolean> {
   const k = ctx.kernel!;
   const t = ctx.tools!;
   // A Debian base: the initramfs finds its erofs root (a second partition) by the root's UUID.
-  const rootImage = ctx.packageSet ? file(ctx.rootfs!, 'rootfs.erofs') : undefined;
+  const rootImage = ctx.packageSet ? file(ctx.rootfs!, ROOT_IMAGE) : undefined;
   const cmdline = rootImage ? `${KERNEL_CMDLINE} ${ROOT_FLAG}=${ctx.rootfs!.meta.uuid as string}` : KERNEL_CMDLINE;
   const parts = {
     stage: 'os-disk',
     kernel: kernelIdentity(k),
     base: sha(ctx.base!, 'base.zst'),
-    rootfs: sha(ctx.rootfs!, rootImage ? 'rootfs.erofs' : 'rootfs.zst'),
+    rootfs: sha(ctx.rootfs!, rootImage ? ROOT_IMAGE : 'rootfs.zst'),
     ...(ctx.updater ? { updater: sha(ctx.updater, 'updater.zst') } : {}),
     size: ctx.spec.disks.os.sizeBytes,
     cmdline,

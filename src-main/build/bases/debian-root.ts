@@ -11,6 +11,9 @@ import { mkfsErofs } from '../../tools/mkfs-erofs';
 import { tarExtract } from '../../tools/tar';
 import { debianYokeTree } from './debian';
 
+/** The root image's file name: in the rootfs stage's cache entry, and in update packages. */
+export const ROOT_IMAGE = 'rootfs.erofs';
+
 export interface RootImageInput {
   baseTar: string;
   /** The appliance's layer (generated init, fstab, overlay): wins over the base and Yoke's files. */

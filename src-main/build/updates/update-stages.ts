@@ -10,6 +10,7 @@ import { CpioTree } from '../cpio';
 import { writeLayer } from '../layers';
 import { FAT_MODULES, guestModulePath, namedModules } from '../modules';
 import { IMAGE_BUSYBOX } from '../bases/debian-stage1';
+import { ROOT_IMAGE } from '../bases/debian-root';
 import { COMMIT_CHECKS_PATH, commitChecksScript } from '../../checks/commit-script';
 import { SLOT_TEMPLATE } from '../boot-loader';
 import type { BuildContext } from '../context';
@@ -42,9 +43,6 @@ export function osFiles(ctx: BuildContext): { name: string; path: string }[] {
   return [{ name: 'vmlinuz', path: ctx.kernel!.path }, f(ctx.base!, 'base.zst'), f(ctx.rootfs!, 'rootfs.zst'), ...(ctx.updater ? [f(ctx.updater, UPDATER_LAYER)] : [])];
 }
 
-/** A Debian base's root image, as the rootfs stage writes it and update packages carry it. */
-export const ROOT_IMAGE = 'rootfs.erofs';
-
 async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (tmp: string) => Promise<void>): Promise<[CacheEntry, boolean]> {
   const key = hashInputs({ format: 'yoke-update-1', epoch: ctx.epoch, ...parts });
   ctx.usedKeys.add(key);
@@ -58,7 +56,7 @@ async function cached(ctx: BuildContext, parts: Record<string, unknown>, fill: (
  * makes them what they are (for cache keys). A busybox base carries them as a third initrd; a
  * Debian base inside its erofs root (the initramfs loaded the FAT modules: `fatModules` empty).
  */
-export function updaterTree(ctx: BuildContext, o: { inRoot: boolean }): { tree: CpioTree; parts: Record<string, unknown> } {
+export function updaterTree(ctx: BuildContext, o: { inRoot: boolean }): { tree: () => CpioTree; parts: Record<string, unknown> } {
   const k = ctx.kernel!;
   const { spec } = ctx;
   const modules = o.inRoot ? [] : fatModules(ctx);
@@ -71,18 +69,22 @@ export function updaterTree(ctx: BuildContext, o: { inRoot: boolean }): { tree: 
   // upgrade.commit-checks: the spec's checks, as a script the updater runs before it commits a trial.
   const checks = spec.upgrade.commitChecks ? commitChecksScript(spec.checks, spec.services) : null;
   const parts = { stage: 'updater', inRoot: o.inRoot, kernel: k.version, modules: modules.map((m) => [m.relPath, sha256Of(path.join(k.modulesDir!, m.relPath))]), script: shebanged, checks, pub: ctx.updates!.key.publicRaw.toString('hex'), helpers: [sha256Of(verify), sha256Of(unpatch)] };
-  const t = new CpioTree();
-  const text = (p: string, data: Buffer | string, mode = 0o644) => t.add({ path: p.slice(1), type: 'file', mode, data: Buffer.from(data) });
-  text(scriptPath, shebanged, 0o755);
-  text(GUEST_PATHS.publicKey, ctx.updates!.key.publicRaw);
-  text(GUEST_PATHS.release, `${spec.name} ${spec.version}\n`);
-  if (checks) text(COMMIT_CHECKS_PATH, checks, 0o755);
-  for (const [guest, host] of [[GUEST_PATHS.verify, verify], [GUEST_PATHS.unpatch, unpatch]]) t.add({ path: guest.slice(1), type: 'file', mode: 0o755, source: host, size: fs.statSync(host).size });
-  for (const m of modules) {
-    const src = path.join(k.modulesDir!, m.relPath);
-    t.add({ path: guestModulePath(k.version, m).slice(1), type: 'file', mode: 0o644, source: src, size: fs.statSync(src).size });
-  }
-  return { tree: t, parts };
+  // The tree only on a cache miss: a warm build needs the key parts alone.
+  const tree = () => {
+    const t = new CpioTree();
+    const text = (p: string, data: Buffer | string, mode = 0o644) => t.add({ path: p.slice(1), type: 'file', mode, data: Buffer.from(data) });
+    text(scriptPath, shebanged, 0o755);
+    text(GUEST_PATHS.publicKey, ctx.updates!.key.publicRaw);
+    text(GUEST_PATHS.release, `${spec.name} ${spec.version}\n`);
+    if (checks) text(COMMIT_CHECKS_PATH, checks, 0o755);
+    for (const [guest, host] of [[GUEST_PATHS.verify, verify], [GUEST_PATHS.unpatch, unpatch]]) t.add({ path: guest.slice(1), type: 'file', mode: 0o755, source: host, size: fs.statSync(host).size });
+    for (const m of modules) {
+      const src = path.join(k.modulesDir!, m.relPath);
+      t.add({ path: guestModulePath(k.version, m).slice(1), type: 'file', mode: 0o644, source: src, size: fs.statSync(src).size });
+    }
+    return t;
+  };
+  return { tree, parts };
 }
 
 function fatModules(ctx: BuildContext) {
@@ -99,7 +101,7 @@ export const updaterStage: Stage<BuildContext> = {
     if (!ctx.updates || rootOnDisk(ctx)) return 'skipped';
     const { tree, parts } = updaterTree(ctx, { inRoot: false });
     const [entry, hit] = await cached(ctx, { ...parts, zstd: ctx.tools!.zstd }, async (tmp) => {
-      await writeLayer(tree, path.join(tmp, UPDATER_LAYER), ctx.epoch, ctx.signal);
+      await writeLayer(tree(), path.join(tmp, UPDATER_LAYER), ctx.epoch, ctx.signal);
     });
     ctx.updater = entry;
     return hit;
